@@ -1,0 +1,69 @@
+"""The ``monitor`` command: one sub-command per task a maintainer has.
+
+Exit codes: 0 success, 1 the data is invalid, 2 a usage or I/O problem. Bad data never causes a
+traceback; it causes a report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .package import PackageError
+
+DEFAULT_PACKAGE = Path("datapackage.json")
+OK, INVALID, USAGE = 0, 1, 2
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .validate import validate
+
+    report = validate(args.path)
+    print(report.to_json() if args.json else report.to_text())
+    return OK if report.valid else INVALID
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import InvalidPackage, build
+
+    try:
+        build(args.package, args.out, force=args.force)
+    except InvalidPackage as exc:
+        print(exc.report.to_text(), file=sys.stderr)
+        print(f"Build stopped; {args.out} was left as it was.", file=sys.stderr)
+        return INVALID
+    return OK
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="monitor", description="Build the Monitor Inburgering Utrecht.")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check the data package and report what is wrong")
+    validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
+    validate.add_argument("--json", action="store_true", help="print the report as JSON")
+    validate.set_defaults(func=_validate)
+
+    build = commands.add_parser("build", help="validate, then build tables, downloads, charts, story and site")
+    build.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
+    build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    build.set_defaults(func=_build)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)  # argparse exits with 2 on usage errors
+    try:
+        return args.func(args)
+    except PackageError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return USAGE
+    except OSError as exc:
+        print(f"monitor: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Stage 3, exports: the downloads journalists and researchers use.
+
+The indicator table as Parquet, CSV and XLSX; one CSV per indicator; the same per edition at a fixed
+address (``data/<edition>/``) and the newest at ``data/latest/``; and the whole data package as a zip whose
+descriptor records each file's size and hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .package import DataPackage
+
+TABLE = "indicators"
+METADATA = Path(__file__).parent / "metadata"
+
+
+@cache
+def column_docs() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((METADATA / "indicator_table.yaml").read_text(encoding="utf-8"))
+
+
+def zip_name(pkg: DataPackage) -> str:
+    return f"{pkg.descriptor['name']}.zip"
+
+
+def _write_xlsx(table: pd.DataFrame, path: Path, pkg: DataPackage) -> None:
+    """Numbers stay numeric cells, so Dutch Excel shows them with a decimal comma by itself."""
+    docs = column_docs()
+    columns = pd.DataFrame({"column": list(table.columns),
+                            "beschrijving": [docs[c]["nl"] for c in table.columns],
+                            "description": [docs[c]["en"] for c in table.columns]})
+    licence = pkg.descriptor["licenses"][0]
+    about = pd.DataFrame({"": ["title", "publisher", "licence", "version", "source"],
+                          " ": [pkg.settings["title_nl"], pkg.settings["publisher_nl"],
+                                f"{licence['title']} ({licence['path']})", pkg.descriptor["version"],
+                                pkg.descriptor.get("homepage", "")]})
+    frame = table.copy()
+    frame["status"] = frame["status"].astype(str)
+    frame["change_caveat"] = frame["change_caveat"].astype(object).where(frame["change_caveat"].notna(), None)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="data", index=False, freeze_panes=(1, 0))
+        columns.to_excel(writer, sheet_name="columns", index=False)
+        about.to_excel(writer, sheet_name="about", index=False)
+
+
+def write_table(table: pd.DataFrame, folder: Path, pkg: DataPackage, name: str = TABLE) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.parquet", folder / f"{name}.csv", folder / f"{name}.xlsx"]
+    table.to_parquet(paths[0], index=False)
+    table.to_csv(paths[1], index=False, encoding="utf-8", lineterminator="\n")
+    _write_xlsx(table, paths[2], pkg)
+    return paths
+
+
+def _hash(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_package_zip(pkg: DataPackage, target: Path) -> Path:
+    """The data package as published: descriptor with ``bytes`` and ``hash`` for every resource."""
+    descriptor = json.loads(json.dumps(pkg.descriptor))
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for resource in descriptor["resources"]:
+            source = pkg.root / resource["path"]
+            resource["bytes"] = source.stat().st_size
+            resource["hash"] = _hash(source)
+            archive.write(source, resource["path"])
+        archive.writestr("datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+    return target
+
+
+def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
+    data = out / "data"
+    written = write_table(table, data, pkg)
+    per_indicator = data / "indicators"
+    per_indicator.mkdir(parents=True, exist_ok=True)
+    for indicator_id, rows in table.groupby("indicator_id", sort=False, observed=True):
+        path = per_indicator / f"{indicator_id}.csv"
+        rows.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        written.append(path)
+    editions = sorted(int(e) for e in pkg["editions"]["edition"])
+    for edition in editions:
+        written += write_table(table[table["edition"] == edition], data / str(edition), pkg)
+    if editions:
+        written += write_table(table[table["edition"] == editions[-1]], data / "latest", pkg)
+    written.append(write_package_zip(pkg, data / zip_name(pkg)))
+    return written

@@ -1,0 +1,100 @@
+"""Stage 2, indicators: one tidy table, indicator × edition × group, with every derived figure.
+
+Everything the charts, sentences, site and downloads show is computed here once, so that they cannot
+disagree with each other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .package import DataPackage
+from .stats import wilson
+
+COLUMNS = [
+    "indicator_id", "goal_id", "edition", "group_id", "value", "n", "ci_low", "ci_high", "status",
+    "reference_year", "gap_pp", "change_pp", "change_from", "change_caveat", "unit", "polarity",
+    "group_role", "indicator_title_nl", "indicator_title_en", "group_label_nl", "group_label_en",
+    "source_chapter", "source_figure", "source_url",
+]
+STATUSES = ["ok", "low_n", "suppressed", "not_measured"]
+
+
+def _frame(pkg: DataPackage) -> pd.DataFrame:
+    """The full grid: every edition for every indicator, for the main groups and any group with a figure."""
+    ind, groups, res = pkg["indicators"], pkg["groups"], pkg["results"]
+    editions = pkg["editions"][["edition"]]
+    main = groups.loc[groups["role"] == "main", ["group_id"]]
+    with_results = res[["indicator_id", "group_id"]].drop_duplicates()
+    pairs = pd.concat([ind[["indicator_id"]].merge(main, how="cross"), with_results]).drop_duplicates()
+    grid = pairs.merge(editions, how="cross")
+    grid = grid.merge(res, on=["indicator_id", "edition", "group_id"], how="left")
+    grid = grid.merge(ind[["indicator_id", "goal_id", "unit", "polarity", "title_nl", "title_en", "order"]]
+                      .rename(columns={"title_nl": "indicator_title_nl", "title_en": "indicator_title_en",
+                                       "order": "indicator_order"}), on="indicator_id")
+    grid = grid.merge(groups[["group_id", "role", "label_nl", "label_en", "order"]]
+                      .rename(columns={"role": "group_role", "label_nl": "group_label_nl",
+                                       "label_en": "group_label_en", "order": "group_order"}), on="group_id")
+    goal_order = pkg["goals"].set_index("goal_id")["order"]
+    grid["goal_order"] = grid["goal_id"].map(goal_order)
+    return grid.sort_values(["goal_order", "indicator_order", "edition", "group_order"]).reset_index(drop=True)
+
+
+def _status(grid: pd.DataFrame, indicative_n: int) -> pd.Series:
+    status = pd.Series("ok", index=grid.index, dtype=object)
+    status[grid["n"].notna() & (grid["n"] < indicative_n)] = "low_n"
+    status[grid["suppressed"].fillna(False).astype(bool)] = "suppressed"
+    status[grid["value"].isna() & ~grid["suppressed"].fillna(False).astype(bool)] = "not_measured"
+    return status
+
+
+def _intervals(grid: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    low = pd.Series(np.nan, index=grid.index)
+    high = pd.Series(np.nan, index=grid.index)
+    known = grid["value"].notna() & grid["n"].notna() & (grid["unit"] == "percent") & (grid["n"] > 0)
+    for index, row in grid[known].iterrows():
+        population = None if pd.isna(row["population"]) else int(row["population"])
+        low[index], high[index] = wilson(row["value"], int(row["n"]), population)
+    return low.round(1), high.round(1)
+
+
+def _gaps(grid: pd.DataFrame) -> pd.Series:
+    """Difference to the other main group in the same indicator and edition, in percentage points."""
+    main = grid[grid["group_role"] == "main"]
+    totals = main.groupby(["indicator_id", "edition"])["value"].agg(["sum", "count"])
+    keyed = main.join(totals, on=["indicator_id", "edition"])
+    other = keyed["sum"] - keyed["value"]
+    gap = (keyed["value"] - other).where(keyed["count"] == 2)
+    return gap.reindex(grid.index).round(1)
+
+
+def _changes(grid: pd.DataFrame, editions: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Change since the previous edition that has a value, and whether a method change lies between."""
+    changed = editions.set_index("edition")["method_changed"].astype(bool)
+    with_value = grid[grid["value"].notna()].sort_values("edition")
+    previous = with_value.groupby(["indicator_id", "group_id"])[["edition", "value"]].shift(1)
+    change = (with_value["value"] - previous["value"]).round(1)
+    change_from = previous["edition"].astype("Int64")
+    caveat = pd.Series(False, index=with_value.index)
+    for index in change_from.dropna().index:
+        start, end = int(change_from[index]), int(with_value.at[index, "edition"])
+        caveat[index] = bool(changed[(changed.index > start) & (changed.index <= end)].any())
+    return (change.reindex(grid.index), change_from.reindex(grid.index),
+            caveat.reindex(grid.index).astype("boolean").where(change_from.reindex(grid.index).notna()))
+
+
+def build_table(pkg: DataPackage) -> pd.DataFrame:
+    """The indicator table, with columns in ``COLUMNS`` order and suppressed values removed."""
+    grid = _frame(pkg)
+    indicative_n = int(pkg.settings.get("indicative_n", 50))
+    grid.loc[grid["suppressed"].fillna(False).astype(bool), "value"] = np.nan
+    grid["status"] = _status(grid, indicative_n)
+    grid["ci_low"], grid["ci_high"] = _intervals(grid)
+    grid["gap_pp"] = _gaps(grid)
+    grid["change_pp"], grid["change_from"], grid["change_caveat"] = _changes(grid, pkg["editions"])
+    table = grid[COLUMNS].copy()
+    table["status"] = pd.Categorical(table["status"], categories=STATUSES)
+    for column in ["edition", "n", "reference_year", "change_from"]:
+        table[column] = table[column].astype("Int64")
+    return table

@@ -1,0 +1,200 @@
+"""The monitor's own rules: what a Table Schema cannot say about this data.
+
+Each rule is a small function named after what it checks; ``RULES`` maps the rule's name (as shown in the
+report) to the function. Rules run only on a package that frictionless found structurally valid, so they may
+rely on types, keys and references being right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pandas as pd
+
+from .package import DataPackage
+from .report import Problem
+
+Rule = Callable[[DataPackage], Iterator[Problem]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    def register(func: Rule) -> Rule:
+        RULES[name] = func
+        return func
+
+    return register
+
+
+def _file(pkg: DataPackage, resource: str) -> str:
+    return pkg.resource(resource)["path"]
+
+
+def _row(index: int) -> int:
+    """Spreadsheet row number of a data row: the header is row 1."""
+    return int(index) + 2
+
+
+def _problem(pkg: DataPackage, resource: str, index: int | None, field: str | None, name: str, message: str):
+    return Problem(_file(pkg, resource), None if index is None else _row(index), field, name, message)
+
+
+@rule("missing-translation")
+def missing_translation(pkg: DataPackage) -> Iterator[Problem]:
+    """Every text a reader sees exists in Dutch and English: a ``*_nl`` column filled needs its ``*_en``."""
+    other = {"nl": ("en", "English"), "en": ("nl", "Dutch")}
+    for name, frame in pkg.tables.items():
+        for column in frame.columns:
+            base, _, lang = column.rpartition("_")
+            if lang not in other or f"{base}_{other[lang][0]}" not in frame:
+                continue
+            counterpart = f"{base}_{other[lang][0]}"
+            gaps = frame[(frame[column] != "") & (frame[counterpart] == "")]
+            for index in gaps.index:
+                yield _problem(pkg, name, index, counterpart, "missing-translation",
+                               f'the {other[lang][1]} text is missing while "{column}" is filled in')
+
+
+def _result_indicators(pkg: DataPackage) -> set[str]:
+    return set(pkg["results"]["indicator_id"])
+
+
+@rule("not-measured-has-results")
+def not_measured_has_results(pkg: DataPackage) -> Iterator[Problem]:
+    """An indicator marked not yet measured must not have figures: its page says there are none."""
+    ind = pkg["indicators"]
+    with_results = _result_indicators(pkg)
+    for index, row in ind[ind["status"] == "not_measured"].iterrows():
+        if row["indicator_id"] in with_results:
+            yield _problem(pkg, "indicators", index, "status", "not-measured-has-results",
+                           f'"{row["indicator_id"]}" is marked not_measured but results.csv has figures for it; '
+                           "set status to measured")
+
+
+@rule("measured-without-results")
+def measured_without_results(pkg: DataPackage) -> Iterator[Problem]:
+    """A measured indicator needs at least one result row, or the site would show an empty chart."""
+    ind = pkg["indicators"]
+    with_results = _result_indicators(pkg)
+    for index, row in ind[ind["status"] == "measured"].iterrows():
+        if row["indicator_id"] not in with_results:
+            yield _problem(pkg, "indicators", index, "status", "measured-without-results",
+                           f'"{row["indicator_id"]}" is marked measured but results.csv has no figures for it; '
+                           "add results or set status to not_measured")
+
+
+def _results_with(pkg: DataPackage) -> pd.DataFrame:
+    res = pkg["results"]
+    roles = pkg["groups"].set_index("group_id")["role"]
+    units = pkg["indicators"].set_index("indicator_id")["unit"]
+    return res.assign(role=res["group_id"].map(roles), unit=res["indicator_id"].map(units))
+
+
+@rule("reference-year-missing")
+def reference_year_missing(pkg: DataPackage) -> Iterator[Problem]:
+    """A reference group is measured elsewhere, often in another year: readers must see which year."""
+    res = _results_with(pkg)
+    for index, row in res[(res["role"] == "reference") & res["reference_year"].isna()].iterrows():
+        yield _problem(pkg, "results", index, "reference_year", "reference-year-missing",
+                       f'"{row["group_id"]}" is a reference group: give the year its figure was measured')
+
+
+@rule("reference-year-unexpected")
+def reference_year_unexpected(pkg: DataPackage) -> Iterator[Problem]:
+    """Groups surveyed by the monitor itself are measured in the edition's own fieldwork."""
+    res = _results_with(pkg)
+    for index, row in res[(res["role"] != "reference") & res["reference_year"].notna()].iterrows():
+        yield _problem(pkg, "results", index, "reference_year", "reference-year-unexpected",
+                       f'"{row["group_id"]}" is not a reference group, so it has no reference year of its own; '
+                       "leave reference_year empty")
+
+
+@rule("percent-out-of-range")
+def percent_out_of_range(pkg: DataPackage) -> Iterator[Problem]:
+    res = _results_with(pkg)
+    bad = res[(res["unit"] == "percent") & ((res["value"] < 0) | (res["value"] > 100))]
+    for index, row in bad.iterrows():
+        yield _problem(pkg, "results", index, "value", "percent-out-of-range",
+                       f'{row["value"]:g} is not a percentage: "{row["indicator_id"]}" is measured in percent, '
+                       "so the value must lie between 0 and 100")
+
+
+@rule("small-n-published")
+def small_n_published(pkg: DataPackage) -> Iterator[Problem]:
+    """Never publish a figure based on fewer respondents than the threshold (privacy and reliability)."""
+    min_n = int(pkg.settings.get("min_n", 30))
+    res = pkg["results"]
+    bad = res[res["n"].notna() & (res["n"] < min_n) & res["value"].notna()]
+    for index, row in bad.iterrows():
+        yield _problem(pkg, "results", index, "value", "small-n-published",
+                       f"based on {row['n']} respondents, fewer than the threshold of {min_n}: "
+                       "leave value empty and set suppressed to true")
+
+
+@rule("suppressed-with-value")
+def suppressed_with_value(pkg: DataPackage) -> Iterator[Problem]:
+    res = pkg["results"]
+    for index in res[res["suppressed"] & res["value"].notna()].index:
+        yield _problem(pkg, "results", index, "value", "suppressed-with-value",
+                       "the row is marked suppressed, so its value must be empty: a suppressed figure is never "
+                       "published")
+
+
+@rule("value-missing")
+def value_missing(pkg: DataPackage) -> Iterator[Problem]:
+    """An empty value must be a deliberate suppression, not a figure still to be filled in."""
+    res = pkg["results"]
+    for index in res[~res["suppressed"] & res["value"].isna()].index:
+        yield _problem(pkg, "results", index, "value", "value-missing",
+                       "the value is still empty: fill in the figure, or set suppressed to true when too few "
+                       "people answered")
+
+
+@rule("n-above-population")
+def n_above_population(pkg: DataPackage) -> Iterator[Problem]:
+    res = pkg["results"]
+    bad = res[res["n"].notna() & res["population"].notna() & (res["n"] > res["population"])]
+    for index, row in bad.iterrows():
+        yield _problem(pkg, "results", index, "n", "n-above-population",
+                       f"{row['n']} respondents is more than the population of {row['population']}")
+
+
+@rule("suppressed-derivable")
+def suppressed_derivable(pkg: DataPackage) -> Iterator[Problem]:
+    """A suppressed main-group figure must not be derivable from the total and the other main group.
+
+    When respondent counts are known, the total is a weighted mean of the two main groups, so publishing
+    the total and one group reveals the other; one of those two must be suppressed as well.
+    """
+    res = _results_with(pkg)
+    for (indicator, edition), cell in res.groupby(["indicator_id", "edition"]):
+        main = cell[cell["role"] == "main"]
+        total = cell[(cell["role"] == "total") & cell["value"].notna() & cell["n"].notna()]
+        if len(main) != 2 or total.empty or main["suppressed"].sum() != 1:
+            continue
+        published = main[~main["suppressed"] & main["n"].notna()]
+        if not published.empty:
+            index = total.index[0]
+            yield _problem(pkg, "results", index, "value", "suppressed-derivable",
+                           f'"{indicator}" {edition}: one main group is suppressed, but it can be worked out from '
+                           "this total and the other group; suppress this total too")
+
+
+@rule("erratum-mismatch")
+def erratum_mismatch(pkg: DataPackage) -> Iterator[Problem]:
+    """An erratum's corrected value must be the value the package now publishes."""
+    res = pkg["results"].set_index(["indicator_id", "edition", "group_id"])["value"]
+    for index, row in pkg["errata"].iterrows():
+        key = (row["indicator_id"], row["edition"], row["group_id"])
+        if key not in res.index:
+            yield _problem(pkg, "errata", index, "indicator_id", "erratum-mismatch",
+                           f"results.csv has no figure for {key[0]}, {key[1]}, {key[2]}")
+        elif pd.notna(row["new_value"]) and res[key] != row["new_value"]:
+            yield _problem(pkg, "errata", index, "new_value", "erratum-mismatch",
+                           f"the corrected value {row['new_value']:g} differs from the value in results.csv "
+                           f"({res[key]:g})")
+
+
+def check(pkg: DataPackage) -> list[Problem]:
+    """Run every rule; problems come back sorted by file and row."""
+    return sorted((p for func in RULES.values() for p in func(pkg)), key=Problem.sort_key)

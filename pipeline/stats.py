@@ -1,0 +1,29 @@
+"""Uncertainty of a percentage: the Wilson score interval, with a finite-population correction."""
+
+from __future__ import annotations
+
+import math
+
+Z95 = 1.959963984540054
+
+
+def wilson(percent: float, n: int, population: int | None = None, z: float = Z95) -> tuple[float, float]:
+    """95% interval, in percent, for a share observed among ``n`` respondents.
+
+    Wilson behaves well near 0% and 100% and for small n, where the normal approximation does not. When
+    the respondents are a large part of a known ``population``, the finite-population correction narrows
+    the interval by shrinking the effective variance (n is replaced by the effective sample size).
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    p = percent / 100
+    n_eff = float(n)
+    if population and population > 1 and n < population:
+        fpc = (population - n) / (population - 1)
+        n_eff = n / fpc
+    elif population and n >= population:
+        return percent, percent  # everyone answered: no sampling error
+    denom = 1 + z * z / n_eff
+    centre = (p + z * z / (2 * n_eff)) / denom
+    half = z * math.sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff)) / denom
+    return max(0.0, centre - half) * 100, min(1.0, centre + half) * 100
