@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .package import DataPackage
-from .stats import wilson
+from .stats import wilson_arrays
 
 COLUMNS = [
     "indicator_id", "goal_id", "edition", "group_id", "value", "n", "ci_low", "ci_high", "status",
@@ -53,9 +53,9 @@ def _intervals(grid: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     low = pd.Series(np.nan, index=grid.index)
     high = pd.Series(np.nan, index=grid.index)
     known = grid["value"].notna() & grid["n"].notna() & (grid["unit"] == "percent") & (grid["n"] > 0)
-    for index, row in grid[known].iterrows():
-        population = None if pd.isna(row["population"]) else int(row["population"])
-        low[index], high[index] = wilson(row["value"], int(row["n"]), population)
+    rows = grid[known]
+    low[known], high[known] = wilson_arrays(rows["value"].to_numpy(float), rows["n"].to_numpy(float),
+                                            rows["population"].astype("float64").to_numpy())
     return low.round(1), high.round(1)
 
 
@@ -71,17 +71,16 @@ def _gaps(grid: pd.DataFrame) -> pd.Series:
 
 def _changes(grid: pd.DataFrame, editions: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Change since the previous edition that has a value, and whether a method change lies between."""
-    changed = editions.set_index("edition")["method_changed"].astype(bool)
-    with_value = grid[grid["value"].notna()].sort_values("edition")
+    # Number of method changes up to and including each edition: a change lies between two editions
+    # exactly when this count differs between them.
+    changes_so_far = editions.sort_values("edition").set_index("edition")["method_changed"].astype(int).cumsum()
+    with_value = grid[grid["value"].notna()].sort_values("edition", kind="stable")
     previous = with_value.groupby(["indicator_id", "group_id"])[["edition", "value"]].shift(1)
     change = (with_value["value"] - previous["value"]).round(1)
     change_from = previous["edition"].astype("Int64")
-    caveat = pd.Series(False, index=with_value.index)
-    for index in change_from.dropna().index:
-        start, end = int(change_from[index]), int(with_value.at[index, "edition"])
-        caveat[index] = bool(changed[(changed.index > start) & (changed.index <= end)].any())
-    return (change.reindex(grid.index), change_from.reindex(grid.index),
-            caveat.reindex(grid.index).astype("boolean").where(change_from.reindex(grid.index).notna()))
+    caveat = (with_value["edition"].map(changes_so_far) != change_from.map(changes_so_far)).astype("boolean")
+    caveat = caveat.where(change_from.notna())
+    return change.reindex(grid.index), change_from.reindex(grid.index), caveat.reindex(grid.index)
 
 
 def build_table(pkg: DataPackage) -> pd.DataFrame:

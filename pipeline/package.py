@@ -62,7 +62,8 @@ def read_descriptor(path: Path) -> dict:
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DescriptorError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", exc.lineno) from None
+        message = f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        raise DescriptorError(message, exc.lineno) from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DescriptorError("not a data package descriptor: it needs a list of resources")
     return descriptor

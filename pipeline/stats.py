@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 Z95 = 1.959963984540054
 
 
@@ -27,3 +29,19 @@ def wilson(percent: float, n: int, population: int | None = None, z: float = Z95
     centre = (p + z * z / (2 * n_eff)) / denom
     half = z * math.sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff)) / denom
     return max(0.0, centre - half) * 100, min(1.0, centre + half) * 100
+
+
+def wilson_arrays(percent: np.ndarray, n: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``wilson`` over whole columns at once (NaN population: no correction)."""
+    p, n = np.asarray(percent, float) / 100, np.asarray(n, float)
+    population = np.asarray(population, float)
+    correct = ~np.isnan(population) & (population > 1) & (n < population)
+    fpc = np.where(correct, (population - n) / np.where(correct, population - 1, 1), 1.0)
+    n_eff = n / fpc
+    z2 = Z95 * Z95
+    denom = 1 + z2 / n_eff
+    centre = (p + z2 / (2 * n_eff)) / denom
+    half = Z95 * np.sqrt(p * (1 - p) / n_eff + z2 / (4 * n_eff * n_eff)) / denom
+    low, high = np.maximum(0.0, centre - half) * 100, np.minimum(1.0, centre + half) * 100
+    census = ~np.isnan(population) & (n >= population)
+    return np.where(census, p * 100, low), np.where(census, p * 100, high)

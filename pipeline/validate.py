@@ -41,16 +41,17 @@ def plain_words(error, schema: dict | None) -> str:
     cell = getattr(error, "cell", None)
     field = getattr(error, "field_name", None)
     types = {f["name"]: f.get("type", "string") for f in (schema or {}).get("fields", [])}
-    article = {"integer": "a whole number", "number": "a number", "boolean": "true or false", "date": "a date (YYYY-MM-DD)"}
+    article = {"integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "date": "a date (YYYY-MM-DD)"}
     if kind == "type-error":
         return f'"{cell}" is not {article.get(types.get(field, ""), "of type " + types.get(field, "?"))}'
     if kind == "constraint-error":
-        return f'"{cell}" is not allowed here: {_constraint_words(error.note)}' if cell else _constraint_words(error.note)
+        words = _constraint_words(error.note)
+        return f'"{cell}" is not allowed here: {words}' if cell else words
     if kind == "foreign-key":
-        match = re.search(r'values "(.*?)" not found in the lookup table "(\w+)" as "(.*?)"', error.note)
-        if match:
-            value, table, column = match.groups()
-            return f'"{value}" is not a known {column} in the {table} table'
+        values = ", ".join(f'"{v}"' for v in error.field_cells)
+        columns = ", ".join(error.reference_field_names)
+        return f"{values} is not a known {columns} in the {error.reference_name} table"
     if kind in {"primary-key", "unique-error"}:
         return "this row repeats a key that an earlier row already has; each combination may appear only once"
     if kind == "missing-label":
@@ -74,28 +75,30 @@ def plain_words(error, schema: dict | None) -> str:
     return error.message
 
 
-def _frictionless_problems(path: Path) -> list[Problem]:
+def _field_of(error) -> str | None:
+    names = getattr(error, "field_names", None)
+    if names and len(names) == 1:
+        return names[0]
+    return getattr(error, "field_name", None) or None
+
+
+def _frictionless_problems(path: Path, descriptor: dict) -> list[Problem]:
     from frictionless import validate as fl_validate  # heavy import, only when validating for real
 
     report = fl_validate(str(path))
     problems: list[Problem] = [Problem(path.name, None, None, e.type, e.message) for e in report.errors]
-    broken: set[str] = set()
-    per_task = []
+    schemas = {r.get("name"): r.get("schema", {}) for r in descriptor["resources"]}
+    broken = {task.name: {e.note for e in task.errors} for task in report.tasks
+              if any(e.type in FILE_LEVEL for e in task.errors)}
     for task in report.tasks:
-        schema = task.resource.schema.to_dict() if getattr(task, "resource", None) else None
-        file = str(task.place)
-        per_task.append((task.name, file, schema, task.errors))
-        if any(e.type in FILE_LEVEL for e in task.errors):
-            broken.add(task.name)
-    for name, file, schema, errors in per_task:
-        for error in errors:
-            # A file that cannot be read also breaks the lookups that other files make into it.
-            consequence = any(f'lookup table "{b}"' in error.note or f"{b}.csv" in error.note
-                              for b in broken if b != name)
-            if consequence:
+        schema = schemas.get(task.name) or {}
+        lookups = {fk["reference"]["resource"] for fk in schema.get("foreignKeys", [])} & (broken.keys() - {task.name})
+        for error in task.errors:
+            # A file that cannot be read also breaks the lookups other files make into it: report the cause once.
+            if any(error.type == "foreign-key" or error.note in broken[b] for b in lookups):
                 continue
-            problems.append(Problem(file, getattr(error, "row_number", None), getattr(error, "field_name", None)
-                                    or None, error.type, plain_words(error, schema)))
+            problems.append(Problem(str(task.place), getattr(error, "row_number", None), _field_of(error),
+                                    error.type, plain_words(error, schema)))
     return problems
 
 
@@ -104,11 +107,11 @@ def validate(path: Path | str) -> Report:
     path = Path(path)
     report = Report(package=str(path))
     try:
-        read_descriptor(path)  # a missing descriptor raises PackageError: a usage problem, not a data problem
+        descriptor = read_descriptor(path)  # missing: PackageError, a usage problem rather than a data problem
     except DescriptorError as exc:
         report.problems = [Problem(path.name, exc.line, None, "descriptor-invalid", str(exc))]
         return report
-    report.problems = _frictionless_problems(path)
+    report.problems = _frictionless_problems(path, descriptor)
     if report.problems:
         report.notes.append("The monitor's own rules run once the files match their schemas.")
         return report

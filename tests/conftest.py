@@ -1,0 +1,70 @@
+"""Shared fixtures: a private copy of the real data package that a test may break, and a CLI runner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A copy of the repository's data package in a temporary folder; returns its descriptor path."""
+    target = tmp_path / "pkg"
+    (target / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
+    for csv_file in (ROOT / "data").glob("*.csv"):
+        shutil.copy(csv_file, target / "data" / csv_file.name)
+    return target / "datapackage.json"
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], fieldnames: list[str] | None = None) -> None:
+    fieldnames = fieldnames or list(rows[0].keys())
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def edit_csv(package: Path, name: str, change: Callable[[list[dict[str, str]]], list[dict[str, str]] | None]):
+    """Apply ``change`` to the rows of ``data/<name>.csv`` in the copied package."""
+    path = package.parent / "data" / f"{name}.csv"
+    rows = read_rows(path)
+    fieldnames = list(rows[0].keys()) if rows else next(csv.reader(path.open(encoding="utf-8")))
+    result = change(rows)
+    write_rows(path, rows if result is None else result, fieldnames)
+
+
+def edit_descriptor(package: Path, change: Callable[[dict], None]) -> None:
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    change(descriptor)
+    package.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``monitor`` in-process; returns (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

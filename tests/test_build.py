@@ -1,0 +1,206 @@
+"""`monitor build`: the indicator table, the downloads, and output that is replaced only on success."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import REFERENCE, edit_csv
+from openpyxl import load_workbook
+
+from pipeline import build as build_module
+from pipeline.exports import column_docs
+from pipeline.indicators import COLUMNS
+
+# The reference file names topics in words; the catalogue gives them ids. This mapping is the only
+# knowledge the test adds: every value, group, edition and source is read from the reference file.
+TOPICS = {
+    "taalles volgen": "taalles",
+    "nut taallessen (contact en/of zelf dingen doen)": "taalles-contact-of-zelfstandig",
+    "nut taallessen (zelf dingen doen)": "taalles-zelfstandig",
+    "betaald werk": "betaald-werk",
+    "tevredenheid niveau Nederlands spreken": "tevreden-niveau-nederlands",
+    "spanning bij Nederlands spreken": "spanning-nederlands-spreken",
+    "problemen dagelijks leven door moeite met Nederlands spreken": "problemen-door-taal",
+    "ervaren gezondheid": "ervaren-gezondheid",
+    "problemen dagelijks leven door lichamelijke gezondheid": "problemen-lichamelijke-gezondheid",
+    "zenuwachtig (mentaal welzijn)": "zenuwachtig",
+}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "out"
+    assert build_module.build(Path("datapackage.json"), out, force=True, log=lambda _: None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def table(built) -> pd.DataFrame:
+    return pd.read_parquet(built / "data" / "indicators.parquet")
+
+
+def test_every_reference_figure_is_in_the_table_with_its_source(table):
+    reference = list(csv.DictReader((REFERENCE / "published-figures.csv").open(encoding="utf-8")))
+    assert len(reference) == 21
+    for ref in reference:
+        rows = table[(table["indicator_id"] == TOPICS[ref["topic"]]) & (table["edition"] == int(ref["edition"]))
+                     & (table["group_id"] == ref["group"])]
+        assert len(rows) == 1, ref
+        row = rows.iloc[0]
+        assert row["value"] == float(ref["value_pct"])
+        assert row["source_url"] == ref["url"]
+        assert row["source_figure"] == ref["figure"].split(":")[0]
+        assert row["status"] == "ok"
+        expected_year = int(ref["reference_year"]) if ref["reference_year"] else None
+        assert (None if pd.isna(row["reference_year"]) else row["reference_year"]) == expected_year
+
+
+def test_table_has_the_promised_columns_and_one_row_per_key(table):
+    assert list(table.columns) == COLUMNS
+    assert not table.duplicated(["indicator_id", "edition", "group_id"]).any()
+    assert set(column_docs()) == set(COLUMNS)
+
+
+def test_not_yet_measured_indicators_have_rows_without_values(table):
+    rows = table[table["indicator_id"] == "thuis-in-utrecht"]
+    assert len(rows) == 4  # two editions × two main groups
+    assert set(rows["status"]) == {"not_measured"} and rows["value"].isna().all()
+
+
+def test_gap_is_the_difference_to_the_other_main_group(table):
+    rows = table[(table["indicator_id"] == "ervaren-gezondheid") & (table["edition"] == 2025)].set_index("group_id")
+    assert rows.at["asielstatushouders", "gap_pp"] == rows.at["asielstatushouders", "value"] - rows.at[
+        "gezinsmigranten", "value"]
+    assert rows.at["gezinsmigranten", "gap_pp"] == -rows.at["asielstatushouders", "gap_pp"]
+    assert pd.isna(rows.at["utrechters_18plus", "gap_pp"])
+
+
+def test_downloads_exist_and_agree(built, table):
+    data = built / "data"
+    csv_table = pd.read_csv(data / "indicators.csv")
+    assert list(csv_table.columns) == COLUMNS and len(csv_table) == len(table)
+    for indicator_id in table["indicator_id"].unique():
+        per = pd.read_csv(data / "indicators" / f"{indicator_id}.csv")
+        assert set(per["indicator_id"]) == {indicator_id}
+    for edition in (2024, 2025):
+        assert set(pd.read_parquet(data / str(edition) / "indicators.parquet")["edition"]) == {edition}
+    assert set(pd.read_parquet(data / "latest" / "indicators.parquet")["edition"]) == {2025}
+
+
+def test_xlsx_keeps_numbers_numeric(built):
+    sheet = load_workbook(built / "data" / "indicators.xlsx")["data"]
+    header = [c.value for c in sheet[1]]
+    value_column = header.index("value")
+    values = [row[value_column] for row in sheet.iter_rows(min_row=2) if row[value_column].value is not None]
+    assert values and all(c.data_type == "n" for c in values)
+    assert {"data", "columns", "about"} <= set(load_workbook(built / "data" / "indicators.xlsx").sheetnames)
+
+
+def test_zip_descriptor_lists_bytes_and_hash(built):
+    with zipfile.ZipFile(built / "data" / "monitor-inburgering-utrecht.zip") as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        for resource in descriptor["resources"]:
+            content = archive.read(resource["path"])
+            assert resource["bytes"] == len(content)
+            assert resource["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
+
+
+def test_suppressed_values_appear_in_no_output(package, tmp_path):
+    edit_csv(package, "results", lambda rows: rows[1].update(value="", n="12", suppressed="true"))
+    out = tmp_path / "out"
+    build_module.build(package, out, log=lambda _: None)
+    table = pd.read_parquet(out / "data" / "indicators.parquet")
+    row = table[(table["indicator_id"] == "taalles") & (table["group_id"] == "asielstatushouders")
+                & (table["edition"] == 2024)].iloc[0]
+    assert row["status"] == "suppressed" and pd.isna(row["value"]) and pd.isna(row["gap_pp"])
+    for path in (out / "data").rglob("*.csv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("taalles,taal,2024,asielstatushouders,"):
+                assert line.split(",")[4] == ""
+
+
+def test_low_n_is_flagged_and_gets_an_interval(package, tmp_path):
+    edit_csv(package, "results", lambda rows: rows[1].update(n="40"))
+    out = tmp_path / "out"
+    build_module.build(package, out, log=lambda _: None)
+    table = pd.read_parquet(out / "data" / "indicators.parquet")
+    row = table[(table["indicator_id"] == "taalles") & (table["group_id"] == "asielstatushouders")].iloc[0]
+    assert row["status"] == "low_n"
+    assert row["ci_low"] < row["value"] < row["ci_high"]
+
+
+@pytest.mark.parametrize("method_changed", [False, True])
+def test_change_since_previous_edition_with_method_caveat(package, tmp_path, method_changed):
+    def add(rows):
+        base = next(r for r in rows if r["indicator_id"] == "betaald-werk" and r["edition"] == "2025"
+                    and r["group_id"] == "asielstatushouders")
+        return [*rows, {**base, "edition": "2026", "value": "20.5"}]
+
+    def add_edition(rows):
+        flag = str(method_changed).lower()
+        return [*rows, {**rows[-1], "edition": "2026", "published": "2026", "method_changed": flag}]
+
+    edit_csv(package, "editions", add_edition)
+    edit_csv(package, "results", add)
+    out = tmp_path / "out"
+    build_module.build(package, out, log=lambda _: None)
+    table = pd.read_parquet(out / "data" / "indicators.parquet").set_index(["indicator_id", "edition", "group_id"])
+    row = table.loc[("betaald-werk", 2026, "asielstatushouders")]
+    assert (row["change_pp"], row["change_from"], row["change_caveat"]) == (6.5, 2025, method_changed)
+    earlier = table.loc[("betaald-werk", 2025, "asielstatushouders")]
+    assert pd.isna(earlier["change_pp"])  # 2024 had no figure for this group
+
+
+def test_a_failed_build_leaves_the_previous_output_unchanged(package, tmp_path, run_cli):
+    out = tmp_path / "out"
+    assert run_cli("build", "--package", package, "--out", out)[0] == 0
+    before = snapshot(out)
+    edit_csv(package, "results", lambda rows: rows[0].update(value="veel"))
+    code, _, err = run_cli("build", "--package", package, "--out", out)
+    assert code == 1
+    assert 'data/results.csv, row 2, field "value": "veel" is not a number [type-error]' in err
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "pkg"]  # no half-written folders left
+
+
+def test_a_crash_in_a_later_stage_leaves_the_previous_output_unchanged(package, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build_module.build(package, out, log=lambda _: None)
+    before = snapshot(out)
+
+    def explode(_):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build_module, "STAGES", [*build_module.STAGES[:2], ("exports", explode)])
+    with pytest.raises(RuntimeError):
+        build_module.build(package, out, force=True, log=lambda _: None)
+    assert snapshot(out) == before
+
+
+def test_build_prints_its_stages_and_skips_when_nothing_changed(package, tmp_path, run_cli):
+    out = tmp_path / "out"
+    code, printed, _ = run_cli("build", "--package", package, "--out", out)
+    assert code == 0
+    stages = [line.split()[0] for line in printed.splitlines() if line.startswith("  ")]
+    assert stages[:3] == ["validate", "indicators", "exports"] and stages[-1] == "total"
+    code, printed, _ = run_cli("build", "--package", package, "--out", out)
+    assert code == 0 and printed.startswith("Nothing changed")
+    edit_csv(package, "results", lambda rows: rows[0].update(value="63"))
+    code, printed, _ = run_cli("build", "--package", package, "--out", out)
+    assert code == 0 and "validate" in printed
+
+
+def test_build_with_missing_package_is_a_usage_error(tmp_path, run_cli):
+    code, _, err = run_cli("build", "--package", tmp_path / "missing.json", "--out", tmp_path / "out")
+    assert code == 2 and "no such file" in err
+    assert not (tmp_path / "out").exists()
