@@ -9,6 +9,7 @@ successful build is skipped: its output would be identical.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sys
 import time
@@ -62,10 +63,34 @@ def _exports(b: Build) -> None:
     exports.run(b.pkg, b.table, b.work)
 
 
+def _charts(b: Build) -> None:
+    from . import charts
+    from .render import Renderer
+
+    renderer = Renderer(cache=b.cache / "charts")
+    charts.run(b.pkg, b.table, b.work, renderer)
+    b.log(f"  {'':<12} charts rendered: {renderer.misses}, taken from the cache: {renderer.hits}")
+
+
+def _story(b: Build) -> None:
+    from . import story
+
+    b.story = story.run(b.pkg, b.table, b.work)
+
+
+def _embeds(b: Build) -> None:
+    from . import embed
+
+    embed.run(b.pkg, b.table, b.story, b.work)
+
+
 STAGES: list[tuple[str, Callable[[Build], None]]] = [
     ("validate", _validate),
     ("indicators", _indicators),
     ("exports", _exports),
+    ("charts", _charts),
+    ("story", _story),
+    ("embeds", _embeds),
 ]
 
 
@@ -101,7 +126,9 @@ def build(package: Path, out: Path, force: bool = False, log: Callable[[str], No
     work = out.parent / f".{out.name}.partial"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
-    b = Build(package=package, work=work, cache=out.parent / ".monitor-cache", log=log)
+    # Rendered charts are kept between builds; MONITOR_CACHE lets several builds share one cache.
+    cache = Path(os.environ.get("MONITOR_CACHE") or out.parent / ".monitor-cache")
+    b = Build(package=package, work=work, cache=cache, log=log)
     total = time.perf_counter()
     try:
         for name, stage in STAGES:

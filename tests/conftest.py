@@ -17,6 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT.parent / "shared" / "reference"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_chart_cache(tmp_path_factory):
+    """All builds in one test session share rendered charts, as consecutive real builds do."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MONITOR_CACHE", str(tmp_path_factory.mktemp("chart-cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
     """A copy of the repository's data package in a temporary folder; returns its descriptor path."""
@@ -68,3 +77,21 @@ def run_cli(capsys):
         return code, captured.out, captured.err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from browser import chromium
+
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory) -> Path:
+    """One full build of the repository's package, shared by the tests that only read its output."""
+    from pipeline.build import build
+
+    out = tmp_path_factory.mktemp("site") / "build"
+    build(ROOT / "datapackage.json", out, force=True, log=lambda _: None)
+    return out

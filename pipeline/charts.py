@@ -1,0 +1,279 @@
+"""Stage 4a, charts: one function per kind of chart, each returning an Altair chart for one language.
+
+Every label a chart shows is formatted here with ``i18n`` (the same formatter the sentences use), so the
+decimal comma on Dutch charts does not depend on the renderer. Suppressed values are marked in words and
+never drawn as zero; a not-yet-measured indicator gets no chart (its page says so instead).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from . import i18n, theme
+from .package import DataPackage
+
+PERCENT_AXIS = alt.Axis(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
+WRAPPED = "split(datum.label, '|')"  # category labels carry '|' where they may break onto a new line
+
+
+def wrap(text: str, width: int = 22) -> str:
+    return "|".join(textwrap.wrap(text, width)) or text
+
+
+def group_styles(pkg: DataPackage) -> pd.DataFrame:
+    """Colour, shape and order per group, derived from the group catalogue (roles), not from ids."""
+    groups = pkg["groups"].sort_values("order").copy()
+    groups["position"] = groups.groupby("role").cumcount()
+    styles = [theme.style_for(r, p) for r, p in zip(groups["role"], groups["position"], strict=True)]
+    groups["colour"] = [s[0] for s in styles]
+    groups["shape"] = [s[1] for s in styles]
+    return groups.set_index("group_id")
+
+
+def _source_line(lang: str, source: str, template: str) -> alt.Chart:
+    text = i18n.t(lang, template, source=source)
+    return (alt.Chart(pd.DataFrame({"text": [text]}))
+            .mark_text(align="left", baseline="top", fontSize=11, color=theme.MUTED, limit=theme.WIDTH + 150)
+            .encode(text="text:N", x=alt.value(0), y=alt.value(0))
+            .properties(width=theme.WIDTH, height=14))
+
+
+def _finish(chart: alt.Chart, lang: str, title: str, subtitle: list[str], description: str,
+            source: str, template: str = "chart_source") -> alt.VConcatChart:
+    return alt.vconcat(chart, _source_line(lang, source, template), spacing=14).properties(
+        title=alt.Title(title, subtitle=[s for s in subtitle if s]), description=description)
+
+
+def _label(row: pd.Series, unit: str, lang: str) -> str:
+    if row["status"] == "suppressed":
+        return i18n.t(lang, "suppressed")
+    text = i18n.value(row["value"], unit, lang)
+    return text + " *" if row["status"] == "low_n" else text
+
+
+def _group_name(row: pd.Series, styles: pd.DataFrame, lang: str) -> str:
+    name = styles.at[row["group_id"], f"label_{lang}"]
+    if pd.notna(row["reference_year"]) and row["reference_year"] != row["edition"]:
+        name += f" ({i18n.t(lang, 'reference_year', year=int(row['reference_year']))})"
+    return name
+
+
+def _x_scale(unit: str, values: pd.Series) -> tuple[alt.Scale, alt.Axis]:
+    if unit == "percent":
+        return alt.Scale(domain=[0, 100]), PERCENT_AXIS
+    return alt.Scale(domain=[0, float(values.max() or 1) * 1.15], zero=True), alt.Axis(title=None, format=",d")
+
+
+def _colours(frame: pd.DataFrame, key: str = "name") -> alt.Scale:
+    pairs = frame.drop_duplicates(key)
+    return alt.Scale(domain=list(pairs[key]), range=list(pairs["colour"]))
+
+
+def _shapes(frame: pd.DataFrame, key: str = "name") -> alt.Scale:
+    pairs = frame.drop_duplicates(key)
+    return alt.Scale(domain=list(pairs[key]), range=list(pairs["shape"]))
+
+
+def _notes(frame: pd.DataFrame, lang: str) -> list[str]:
+    return [f"* {i18n.t(lang, 'indicative')}"] if (frame["status"] == "low_n").any() else []
+
+
+def indicator_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str,
+                    source: str) -> alt.VConcatChart | None:
+    """Groups side by side for one edition; development per group once two or more editions have values."""
+    shown = rows[rows["status"].isin(["ok", "low_n", "suppressed"])]
+    if shown.empty:
+        return None
+    editions = sorted(shown.loc[shown["value"].notna(), "edition"].unique())
+    chart = _trend(shown, indicator, styles, lang) if len(editions) >= 2 else _bars(shown, indicator, styles, lang)
+    return chart if chart is None else _finish(
+        chart[0], lang, indicator[f"title_{lang}"],
+        [indicator[f"question_{lang}"] or indicator[f"definition_{lang}"], chart[1], *_notes(shown, lang)],
+        chart[2], source)
+
+
+def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str):
+    edition = int(shown["edition"].max())
+    frame = shown[shown["edition"] == edition].copy()
+    unit = indicator["unit"]
+    frame["name"] = [_group_name(r, styles, lang) for _, r in frame.iterrows()]
+    frame["label"] = [_label(r, unit, lang) for _, r in frame.iterrows()]
+    frame["colour"] = frame["group_id"].map(styles["colour"])
+    frame["order"] = frame["group_id"].map(styles["order"])
+    frame["x"] = frame["value"].fillna(0)  # a suppressed bar is not drawn; its label starts at the axis
+    frame = frame[["name", "label", "colour", "order", "value", "x"]]
+    x_scale, x_axis = _x_scale(unit, frame["value"])
+    frame["name"] = frame["name"].map(wrap)
+    frame = frame.sort_values("order")
+    lines = int(frame["name"].str.count("\\|").max()) + 1
+    y = alt.Y("name:N", sort=list(frame["name"]), title=None, axis=alt.Axis(labelExpr=WRAPPED))
+    base = alt.Chart(frame).encode(y=y)
+    bars = base.transform_filter("isValid(datum.value)").mark_bar(height={"band": 0.62}).encode(
+        x=alt.X("value:Q", scale=x_scale, axis=x_axis),
+        color=alt.Color("name:N", scale=_colours(frame), legend=None))
+    labels = base.mark_text(align="left", dx=5, fontWeight=600).encode(x="x:Q", text="label:N")
+    chart = (bars + labels).properties(width=theme.WIDTH - 150, height=alt.Step(20 + 14 * lines))
+    items = "; ".join(f"{r['name'].replace('|', ' ')}: {r['label']}" for _, r in frame.sort_values("order").iterrows())
+    title = indicator[f"title_{lang}"]
+    return chart, f"{i18n.t(lang, 'edition')} {edition}", i18n.t(lang, "chart_desc_bars", title=title,
+                                                                  edition=edition, items=items)
+
+
+def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str):
+    frame = shown[shown["value"].notna()].copy()
+    unit = indicator["unit"]
+    frame["name"] = [styles.at[g, f"label_{lang}"] for g in frame["group_id"]]
+    frame["label"] = [_label(r, unit, lang) for _, r in frame.iterrows()]
+    frame["colour"] = frame["group_id"].map(styles["colour"])
+    frame["shape"] = frame["group_id"].map(styles["shape"])
+    frame["last"] = frame["edition"] == frame.groupby("group_id")["edition"].transform("max")
+    frame["edition"] = frame["edition"].astype(int)
+    frame = frame[["name", "label", "colour", "shape", "edition", "value", "last"]]
+    y_scale, y_axis = _x_scale(unit, frame["value"])
+    base = alt.Chart(frame).encode(
+        x=alt.X("edition:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", scale=y_scale, axis=y_axis),
+        color=alt.Color("name:N", scale=_colours(frame), legend=None))
+    lines = base.mark_line()
+    dots = base.mark_point().encode(shape=alt.Shape("name:N", scale=_shapes(frame), legend=None))
+    values = base.mark_text(dy=-12, fontWeight=600).encode(text="label:N")
+    names = base.transform_filter("datum.last").mark_text(align="left", dx=10, dy=6).encode(text="name:N")
+    chart = (lines + dots + values + names).properties(width=theme.WIDTH - 120, height=220)
+    items = "; ".join(f"{r['name']} {r['edition']}: {r['label']}" for _, r in frame.iterrows())
+    first, last = int(frame["edition"].min()), int(frame["edition"].max())
+    return chart, f"{first}–{last}", i18n.t(lang, "chart_desc_trend", title=indicator[f"title_{lang}"], items=items)
+
+
+def _latest_main(table: pd.DataFrame, indicators: pd.DataFrame, styles: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per percent indicator, the main groups' values in the latest edition that has any."""
+    main = table[(table["group_role"] == "main") & table["value"].notna() & (table["unit"] == "percent")]
+    if main.empty:
+        return main.assign(name=[], title=[], colour=[], shape=[], label=[])
+    latest = main.groupby("indicator_id")["edition"].transform("max")
+    frame = main[main["edition"] == latest].copy()
+    frame["name"] = [styles.at[g, f"label_{lang}"] for g in frame["group_id"]]
+    frame["colour"] = frame["group_id"].map(styles["colour"])
+    frame["shape"] = frame["group_id"].map(styles["shape"])
+    titles = indicators.set_index("indicator_id")[f"title_{lang}"]
+    frame["title"] = (frame["indicator_id"].map(titles) + " (" + frame["edition"].astype(int).astype(str) + ")").map(
+        lambda text: wrap(text, 26))
+    frame["label"] = [_label(r, "percent", lang) for _, r in frame.iterrows()]
+    frame["high"] = frame["value"] >= frame.groupby("indicator_id")["value"].transform("max")
+    frame["edition"] = frame["edition"].astype(int)
+    return frame
+
+
+def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, subtitle: str, source: str):
+    frame = frame[["title", "name", "value", "label", "colour", "shape", "high"]]
+    y = alt.Y("title:N", sort=sort, title=None, axis=alt.Axis(labelExpr=WRAPPED, labelPadding=6))
+    base = alt.Chart(frame).encode(y=y)
+    rules = base.mark_rule(color="#9a9a9a", strokeWidth=2).encode(x="min(value):Q", x2="max(value):Q")
+    dots = base.mark_point(size=110, opacity=1).encode(
+        x=alt.X("value:Q", scale=alt.Scale(domain=[0, 100]), axis=PERCENT_AXIS),
+        color=alt.Color("name:N", scale=_colours(frame), legend=alt.Legend(orient="top")),
+        shape=alt.Shape("name:N", scale=_shapes(frame), legend=alt.Legend(orient="top")))
+    high = base.transform_filter("datum.high").mark_text(align="left", dx=9, fontSize=11).encode(
+        x="value:Q", text="label:N")
+    low = base.transform_filter("!datum.high").mark_text(align="right", dx=-9, fontSize=11).encode(
+        x="value:Q", text="label:N")
+    chart = (rules + dots + high + low).properties(width=theme.WIDTH - 170, height=alt.Step(40))
+    items = "; ".join(f"{t.replace('|', ' ')}: " + ", ".join(f"{r['name']} {r['label']}" for _, r in rows.iterrows())
+                      for t, rows in frame.groupby("title", sort=False))
+    return _finish(chart, lang, title, [subtitle], i18n.t(lang, "chart_desc_dumbbell", title=title, items=items),
+                   source)
+
+
+def goal_chart(table: pd.DataFrame, goal: pd.Series, pkg: DataPackage, styles: pd.DataFrame, lang: str,
+               source: str) -> alt.VConcatChart | None:
+    indicators = pkg["indicators"]
+    frame = _latest_main(table[table["goal_id"] == goal["goal_id"]], indicators, styles, lang)
+    if frame.empty:
+        return None
+    order = indicators.set_index("indicator_id")["order"]
+    sort = list(frame.assign(o=frame["indicator_id"].map(order)).sort_values("o")["title"].drop_duplicates())
+    title = i18n.t(lang, "goal_chart_title", goal=goal[f"title_{lang}"])
+    return _dumbbell(frame, sort, lang, title, i18n.t(lang, "goal_chart_subtitle"), source)
+
+
+def comparison_chart(table: pd.DataFrame, pkg: DataPackage, styles: pd.DataFrame, lang: str,
+                     source: str) -> alt.VConcatChart | None:
+    frame = _latest_main(table, pkg["indicators"], styles, lang)
+    both = frame.groupby("indicator_id")["value"].transform("count") == 2
+    frame = frame[both]
+    if frame.empty:
+        return None
+    sort = list(frame.assign(g=frame["gap_pp"].abs()).sort_values("g", ascending=False)["title"].drop_duplicates())
+    return _dumbbell(frame, sort, lang, i18n.t(lang, "comparison_chart_title"),
+                     i18n.t(lang, "comparison_chart_subtitle"), source)
+
+
+def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VConcatChart:
+    frame = values.sort_values("year").copy()
+    frame["year"] = frame["year"].astype(int)
+    frame["label"] = [i18n.number(v, lang) + (" *" if p else "") for v, p in zip(frame["value"],
+                                                                                 frame["provisional"], strict=True)]
+    frame = frame[["year", "value", "label"]]
+    base = alt.Chart(frame).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(color=theme.MAIN_COLOURS[0], width={"band": 0.7}).encode(
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",d", tickCount=4)))
+    labels = base.mark_text(dy=-7, fontSize=11).encode(y="value:Q", text="label:N")
+    chart = (bars + labels).properties(width=theme.WIDTH, height=200)
+    notes = [f"* {i18n.t(lang, 'provisional')}"] if values["provisional"].any() else []
+    items = "; ".join(f"{r['year']}: {r['label']}" for _, r in frame.iterrows())
+    title = series[f"title_{lang}"]
+    return _finish(chart, lang, title, [series[f"definition_{lang}"], *notes],
+                   i18n.t(lang, "chart_desc_context", title=title, items=items), series[f"source_{lang}"],
+                   "chart_source_other")
+
+
+def all_charts(pkg: DataPackage, table: pd.DataFrame, lang: str) -> dict[str, alt.TopLevelMixin]:
+    """Every chart of the site for one language, by file name (``<indicator_id>``, ``goal-<id>``, ...)."""
+    styles = group_styles(pkg)
+    editions = pkg["editions"].set_index("edition")
+
+    def source(rows: pd.DataFrame) -> str:
+        """The reports the drawn figures come from."""
+        used = sorted(rows.loc[rows["value"].notna(), "edition"].unique())
+        return ", ".join(editions.at[int(e), f"title_{lang}"] for e in used)
+
+    found: dict[str, alt.TopLevelMixin | None] = {}
+    for _, indicator in pkg["indicators"].iterrows():
+        rows = table[table["indicator_id"] == indicator["indicator_id"]]
+        found[indicator["indicator_id"]] = indicator_chart(rows, indicator, styles, lang, source(rows))
+    for _, goal in pkg["goals"].iterrows():
+        rows = table[table["goal_id"] == goal["goal_id"]]
+        found[f"goal-{goal['goal_id']}"] = goal_chart(table, goal, pkg, styles, lang, source(rows))
+    found["comparison"] = comparison_chart(table, pkg, styles, lang, source(table))
+    for _, series in pkg["context_series"].iterrows():
+        values = pkg["context"][pkg["context"]["series_id"] == series["series_id"]]
+        if not values.empty:
+            found[f"context-{series['series_id']}"] = context_chart(series, values, lang)
+    return {name: chart for name, chart in found.items() if chart is not None}
+
+
+def run(pkg: DataPackage, table: pd.DataFrame, out: Path, renderer) -> dict[str, dict]:
+    """Write ``charts/<lang>/<name>.vl.json|.svg|.png``; returns a manifest the site and embeds read."""
+    from .render import accessible_svg
+
+    manifest: dict[str, dict] = {}
+    for lang in i18n.LANGUAGES:
+        folder = out / "charts" / lang
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, chart in all_charts(pkg, table, lang).items():
+            spec = chart.to_dict(validate=False)  # the tests validate every spec against the schema
+            svg, png = renderer.render(spec, lang)
+            title = spec["title"]["text"]
+            description = spec["description"]
+            (folder / f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
+            (folder / f"{name}.svg").write_text(accessible_svg(svg, f"chart-{name}", title, description),
+                                                encoding="utf-8")
+            (folder / f"{name}.png").write_bytes(png)
+            manifest[f"{lang}/{name}"] = {"title": title, "description": description}
+    (out / "charts" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                                  encoding="utf-8")
+    return manifest

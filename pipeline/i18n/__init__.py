@@ -1,0 +1,58 @@
+"""Words and number formats per language: Dutch first, English second.
+
+Numbers are formatted here and nowhere else, so a chart label, a sentence and a table cell always show
+the same figure the same way: Dutch "45,5%" and "1.234", English "45.5%" and "1,234".
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+LANGUAGES = ("nl", "en")
+FOLDER = Path(__file__).parent
+
+
+@cache
+def words(lang: str) -> dict[str, str]:
+    return yaml.safe_load((FOLDER / f"{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    return words(lang)[key].format(**values)
+
+
+def number(value: float, lang: str, decimals: int | None = None) -> str:
+    """A number with the language's separators; whole numbers without decimals unless asked."""
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{value:,.{decimals}f}"
+    if lang == "nl":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def percent(value: float, lang: str) -> str:
+    return f"{number(value, lang)}%"
+
+
+def points(value: float, lang: str) -> str:
+    """A difference in percentage points, always positive: the sentence says the direction in words."""
+    size = number(abs(value), lang)
+    if lang == "nl":
+        return f"{size} procentpunt"
+    return f"{size} percentage point" + ("" if math.isclose(abs(value), 1) else "s")
+
+
+def value(value: float, unit: str, lang: str) -> str:
+    if unit == "percent":
+        return percent(value, lang)
+    return f"{number(value, lang)} {words(lang)[unit]}"
+
+
+def field(row, name: str, lang: str) -> str:
+    """The ``<name>_<lang>`` column of a catalogue row."""
+    return row[f"{name}_{lang}"]

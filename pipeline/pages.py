@@ -1,0 +1,45 @@
+"""Where each page lives, per language: the site's address book, read from ``metadata/pages.yaml``."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .package import DataPackage
+
+METADATA = Path(__file__).parent / "metadata" / "pages.yaml"
+
+
+@cache
+def _book() -> dict:
+    return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+
+
+def path(lang: str, key: str, ident: str | None = None) -> str:
+    """Path of a page from the site root, with ``.html``: ``indicatoren/taalles.html``."""
+    book = _book()
+    if ident is None:
+        return f"{book['static'][key][lang]}.html"
+    return f"{book['sections'][key][lang]}/{ident}.html"
+
+
+def all_pages(pkg: DataPackage) -> list[tuple[str, str | None]]:
+    """Every (key, id) pair that has a page, in site order."""
+    pages: list[tuple[str, str | None]] = [("home", None)]
+    pages += [("goal", g) for g in pkg["goals"].sort_values("order")["goal_id"]]
+    indicators = pkg["indicators"].merge(pkg["goals"][["goal_id", "order"]].rename(columns={"order": "g"}))
+    pages += [("indicator", i) for i in indicators.sort_values(["g", "order"])["indicator_id"]]
+    pages += [(key, None) for key in _book()["static"] if key != "home"]
+    return pages
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from one page to another that works wherever the site is served, sub-path included."""
+    depth = from_path.count("/")
+    return "../" * depth + to_path
+
+
+def base_url(pkg: DataPackage) -> str:
+    return pkg.descriptor.get("homepage", "").rstrip("/") + "/"

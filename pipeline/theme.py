@@ -1,0 +1,63 @@
+"""The one chart theme of the monitor, registered once with Altair.
+
+Calm and readable at phone width. Group colours are a colour-blind-safe pair (dark blue and dark orange,
+both at least 4.5:1 against white) that stays the same on every chart, and every group also has its own
+point shape, so colour never carries meaning alone.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+NAME = "monitor-utrecht"
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+TEXT = "#1a1a1a"
+MUTED = "#4d4d4d"
+GRID = "#e0e0e0"
+WIDTH = 340
+
+# Keyed by group role and position, not by id, so that a new group gets a colour without a code change.
+MAIN_COLOURS = ["#1f5a96", "#b34700"]
+TOTAL_COLOUR = "#4d4d4d"
+REFERENCE_COLOUR = "#767676"
+MAIN_SHAPES = ["circle", "square"]
+TOTAL_SHAPE = "diamond"
+REFERENCE_SHAPE = "triangle-up"
+
+
+def style_for(role: str, position: int) -> tuple[str, str]:
+    """Colour and shape of a group, from its role and its position among groups of that role."""
+    if role == "main":
+        return MAIN_COLOURS[position % 2], MAIN_SHAPES[position % 2]
+    if role == "total":
+        return TOTAL_COLOUR, TOTAL_SHAPE
+    return REFERENCE_COLOUR, REFERENCE_SHAPE
+
+
+def config() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "background": "#ffffff",
+            "padding": {"left": 4, "right": 12, "top": 8, "bottom": 4},
+            "view": {"stroke": None},
+            "title": {"anchor": "start", "fontSize": 15, "fontWeight": 700, "color": TEXT,
+                      "subtitleFontSize": 12, "subtitleColor": MUTED, "subtitlePadding": 4, "offset": 12,
+                      "limit": WIDTH + 160},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": TEXT, "titleColor": MUTED,
+                     "titleFontWeight": 400, "gridColor": GRID, "domainColor": "#8c8c8c", "tickColor": "#8c8c8c",
+                     "labelLimit": 180},
+            "axisY": {"titleAngle": 0, "titleAlign": "left", "titleY": -8, "titleX": 0},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "title": None,
+                       "labelColor": TEXT, "symbolSize": 90},
+            "text": {"fontSize": 12, "color": TEXT},
+            "bar": {"cornerRadiusEnd": 2},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 80, "filled": True},
+        }
+    }
+
+
+@alt.theme.register(NAME, enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return config()

@@ -1,0 +1,33 @@
+"""Small changes to a copied data package that tests build on (a third edition, decimals, respondent counts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import edit_csv
+
+
+def add_edition(package: Path, year: int, method_changed: bool = False) -> None:
+    def change(rows):
+        return [*rows, {**rows[-1], "edition": str(year), "published": str(year), "method_changed":
+                        str(method_changed).lower(), "title_nl": f"Rapportage Inburgering {year}",
+                        "title_en": f"Civic Integration Report {year}"}]
+
+    edit_csv(package, "editions", change)
+
+
+def set_results(package: Path, updates: dict[tuple[str, int, str], dict[str, str]]) -> None:
+    """Set fields of result rows by (indicator, edition, group); rows that do not exist are added."""
+
+    def change(rows):
+        for (indicator, edition, group), values in updates.items():
+            row = next((r for r in rows if (r["indicator_id"], r["edition"], r["group_id"])
+                        == (indicator, str(edition), group)), None)
+            if row is None:
+                template = next(r for r in rows if r["indicator_id"] == indicator)
+                row = {**template, "edition": str(edition), "group_id": group, "n": "", "reference_year": ""}
+                rows.append(row)
+            row.update(values)
+        return rows
+
+    edit_csv(package, "results", change)

@@ -1,0 +1,178 @@
+"""Charts: valid Vega-Lite, one theme, locale-aware labels, honest handling of gaps, and their exports."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+from pathlib import Path
+
+import jsonschema
+import pytest
+from altair.vegalite.v6.schema import core
+from fixtures import add_edition, set_results
+
+from pipeline.build import build
+from pipeline.render import Renderer, accessible_svg
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    return struct.unpack(">II", path.read_bytes()[16:24])
+
+
+def svg_texts(path: Path) -> str:
+    return " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text(encoding="utf-8")))
+
+
+def spec_values(spec: dict) -> list[dict]:
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+@pytest.fixture(scope="module")
+def schema_validator():
+    return jsonschema.Draft7Validator(core.load_schema())
+
+
+def test_every_spec_is_valid_vega_lite(site_build, schema_validator):
+    specs = sorted((site_build / "charts").rglob("*.vl.json"))
+    assert len(specs) >= 2 * (10 + 3 + 1 + 2)  # measured indicators, goals, comparison, context series
+    for path in specs:
+        errors = list(schema_validator.iter_errors(json.loads(path.read_text(encoding="utf-8"))))
+        assert not errors, f"{path.name}: {errors[0].message}"
+
+
+def test_every_chart_has_svg_png_and_spec_in_both_languages(site_build):
+    nl = {p.name for p in (site_build / "charts" / "nl").iterdir()}
+    en = {p.name for p in (site_build / "charts" / "en").iterdir()}
+    assert nl == en
+    for name in {n.split(".")[0] for n in nl}:
+        assert {f"{name}.vl.json", f"{name}.svg", f"{name}.png"} <= nl
+
+
+def test_png_is_rendered_at_twice_the_svg_size(site_build):
+    svg = (site_build / "charts" / "nl" / "taalles.svg").read_text(encoding="utf-8")
+    width, height = (float(x) for x in re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups())
+    assert png_size(site_build / "charts" / "nl" / "taalles.png") == (round(2 * width), round(2 * height))
+
+
+def test_svg_carries_title_and_description_for_screen_readers(site_build):
+    svg = (site_build / "charts" / "en" / "ervaren-gezondheid.svg").read_text(encoding="utf-8")
+    assert re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="chart-ervaren-gezondheid-title '
+                     r'chart-ervaren-gezondheid-desc"', svg)
+    assert "<title id=\"chart-ervaren-gezondheid-title\">Good health</title>" in svg
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
+    assert "52%" in desc and "76%" in desc and "74%" in desc
+    assert svg.count('role="') == 1  # Vega's interactive roles are gone
+
+
+def test_not_measured_indicators_get_no_chart(site_build):
+    assert not (site_build / "charts" / "nl" / "thuis-in-utrecht.svg").exists()
+
+
+def test_group_colours_are_the_same_on_every_chart(site_build):
+    colours: dict[str, set[str]] = {}
+    for path in (site_build / "charts" / "nl").glob("*.vl.json"):
+        text = path.read_text(encoding="utf-8")
+        for spec in re.finditer(r'"domain": \[([^\]]*)\],\s*"range": \[([^\]]*)\]', text):
+            names, values = json.loads(f"[{spec.group(1)}]"), json.loads(f"[{spec.group(2)}]")
+            for name, colour in zip(names, values, strict=True):
+                if not colour.startswith("#"):
+                    continue  # a shape scale
+                colours.setdefault(name.split("|")[0], set()).add(colour)
+    assert colours["asielstatushouders"] == {"#1f5a96"}
+    assert colours["gezinsmigranten"] == {"#b34700"}
+
+
+def scales(node):
+    """Every (field, scale) pair of a spec's encodings."""
+    if isinstance(node, dict):
+        if "field" in node and "scale" in node:
+            yield node["field"], node["scale"]
+        for child in node.values():
+            yield from scales(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from scales(child)
+
+
+@pytest.mark.parametrize("name", ["taalles", "betaald-werk", "goal-taal", "comparison"])
+def test_percentage_axes_run_from_0_to_100(site_build, name):
+    spec = json.loads((site_build / "charts" / "en" / f"{name}.vl.json").read_text(encoding="utf-8"))
+    value_scales = [scale for field, scale in scales(spec) if field == "value"]
+    assert value_scales and all(scale["domain"] == [0, 100] for scale in value_scales)
+
+
+def test_reference_group_shows_its_own_year(site_build):
+    spec = json.loads((site_build / "charts" / "en" / "ervaren-gezondheid.vl.json").read_text(encoding="utf-8"))
+    names = [row["name"].replace("|", " ") for row in spec_values(spec) if "name" in row]
+    assert "adults in Utrecht (measured in 2022)" in names
+
+
+def test_single_group_chart(site_build):
+    spec = json.loads((site_build / "charts" / "en" / "zenuwachtig.vl.json").read_text(encoding="utf-8"))
+    assert [row["label"] for row in spec_values(spec) if "label" in row and "name" in row] == ["41%"]
+
+
+def test_two_editions_make_a_development_chart_without_inventing_missing_points(site_build):
+    spec = json.loads((site_build / "charts" / "nl" / "betaald-werk.vl.json").read_text(encoding="utf-8"))
+    marks = {layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+             for layer in spec["vconcat"][0]["layer"]}
+    assert {"line", "point", "text"} <= marks
+    points = {(row["name"], row["edition"]) for row in spec_values(spec) if "edition" in row}
+    assert points == {("alle inburgeraars", 2024), ("asielstatushouders", 2025), ("gezinsmigranten", 2025)}
+
+
+@pytest.fixture(scope="module")
+def decimal_build(tmp_path_factory):
+    """A package with a decimal value, a suppressed group and respondent counts."""
+    import shutil
+
+    from conftest import ROOT
+
+    root = tmp_path_factory.mktemp("decimal")
+    (root / "pkg" / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "datapackage.json", root / "pkg")
+    for f in (ROOT / "data").glob("*.csv"):
+        shutil.copy(f, root / "pkg" / "data")
+    package = root / "pkg" / "datapackage.json"
+    set_results(package, {("spanning-nederlands-spreken", 2025, "asielstatushouders"): {"value": "45.5"},
+                          ("problemen-door-taal", 2025, "gezinsmigranten"): {"value": "", "n": "12",
+                                                                             "suppressed": "true"}})
+    add_edition(package, 2026)
+    build(package, root / "out", log=lambda _: None)
+    return root / "out"
+
+
+def test_dutch_chart_uses_the_decimal_comma_and_english_the_point(decimal_build):
+    nl = svg_texts(decimal_build / "charts" / "nl" / "spanning-nederlands-spreken.svg")
+    en = svg_texts(decimal_build / "charts" / "en" / "spanning-nederlands-spreken.svg")
+    assert "45,5%" in nl and "45.5%" not in nl
+    assert "45.5%" in en and "45,5%" not in en
+
+
+def test_suppressed_value_is_marked_not_drawn_as_zero(decimal_build):
+    spec = json.loads((decimal_build / "charts" / "nl" / "problemen-door-taal.vl.json").read_text(encoding="utf-8"))
+    row = next(r for r in spec_values(spec) if r.get("name") == "gezinsmigranten")
+    assert row["value"] is None and row["label"] == "afgeschermd (te weinig respondenten)"
+    assert "afgeschermd (te weinig respondenten)" in svg_texts(decimal_build / "charts" / "nl" /
+                                                               "problemen-door-taal.svg")
+    assert '"filter": "isValid(datum.value)"' in json.dumps(spec)
+
+
+def test_renderer_cache_is_content_addressed(tmp_path):
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "data": {"values": [{"a": 1.5}]},
+            "mark": "text", "encoding": {"text": {"field": "a", "format": ".1f"}}}
+    renderer = Renderer(cache=tmp_path)
+    first = renderer.render(spec, "nl")
+    assert renderer.render(spec, "nl") == first
+    assert (renderer.hits, renderer.misses) == (1, 1)
+    renderer.render(spec, "en")  # another locale is another chart
+    renderer.render({**spec, "data": {"values": [{"a": 2.5}]}}, "nl")
+    assert (renderer.hits, renderer.misses) == (1, 3)
+    assert "1,5" in first[0]
+
+
+def test_accessible_svg_escapes_its_texts():
+    svg = accessible_svg('<svg width="1" height="1"><g role="graphics-object"></g></svg>', "c", "A & B", "<x>")
+    assert "<title id=\"c-title\">A &amp; B</title>" in svg and "<desc id=\"c-desc\">&lt;x&gt;</desc>" in svg
+    assert "graphics-object" not in svg

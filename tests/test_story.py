@@ -1,0 +1,200 @@
+"""The generated story: the same findings in both languages, numbers that match the table, honest wording."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import ROOT
+from fixtures import add_edition, set_results
+
+from pipeline.build import build
+from pipeline.story import TEMPLATES
+
+NUMBER = {"nl": re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"),
+          "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")}
+
+
+def numbers(text: str, lang: str) -> list[float]:
+    found = NUMBER[lang].findall(text)
+    if lang == "nl":
+        return [float(n.replace(".", "").replace(",", ".")) for n in found]
+    return [float(n.replace(",", "")) for n in found]
+
+
+def allowed_numbers(table: pd.DataFrame, refs: list[dict]) -> set[float]:
+    keyed = table.set_index(["indicator_id", "edition", "group_id"])
+    allowed: set[float] = set()
+    for ref in refs:
+        row = keyed.loc[(ref["indicator_id"], ref["edition"], ref["group_id"])]
+        allowed.add(float(ref["edition"]))
+        for column in ("value", "gap_pp", "change_pp", "change_from", "reference_year", "ci_low",
+                       "ci_high"):
+            if pd.notna(row[column]):
+                allowed.add(round(abs(float(row[column])), 1))
+    return allowed
+
+
+def load_story(out):
+    return {lang: json.loads((out / "story" / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("nl", "en")}
+
+
+@pytest.fixture(scope="module")
+def story(site_build):
+    return load_story(site_build)
+
+
+@pytest.fixture(scope="module")
+def table(site_build):
+    return pd.read_parquet(site_build / "data" / "indicators.parquet")
+
+
+def test_templates_have_the_same_keys_in_both_languages():
+    nl, en = (yaml.safe_load((TEMPLATES / f"{lang}.yaml").read_text(encoding="utf-8")) for lang in ("nl", "en"))
+    assert set(nl) == set(en) and set(nl["words"]) == set(en["words"])
+
+
+def test_both_languages_hold_the_same_findings(story):
+    def skeleton(findings):
+        return [(f["scope"], f["id"], f["kind"], f["refs"]) for f in findings]
+
+    assert skeleton(story["nl"]) == skeleton(story["en"])
+    assert [f["text"] for f in story["nl"]] != [f["text"] for f in story["en"]]
+
+
+def test_every_measured_indicator_has_findings(story, table):
+    measured = set(table.loc[table["value"].notna(), "indicator_id"])
+    for lang in ("nl", "en"):
+        with_findings = {f["id"] for f in story[lang] if f["scope"] == "indicator" and f["kind"] != "not_measured"}
+        assert with_findings == measured
+    assert {f["scope"] for f in story["nl"]} == {"home", "goal", "indicator", "comparison"}
+
+
+def check_numbers(story, table):
+    for lang in ("nl", "en"):
+        for finding in story[lang]:
+            allowed = allowed_numbers(table, finding["refs"])
+            for number in numbers(finding["text"], lang):
+                assert round(number, 1) in allowed, (lang, finding["text"])
+
+
+def test_every_number_in_a_sentence_is_in_the_referenced_rows(story, table):
+    check_numbers(story, table)
+
+
+def test_no_ids_or_missing_markers_in_sentences(story, table):
+    ids = set(table["indicator_id"]) | {"utrechters_18plus", "dagelijks-leven"}
+    for lang in ("nl", "en"):
+        for finding in story[lang]:
+            text = finding["text"]
+            assert not re.search(r"\b(None|nan|NaN|N/A|<NA>)\b", text), text
+            assert not any(i in text for i in ids if "-" in i or "_" in i), text
+            assert text[0].isupper() and text.endswith("."), text
+
+
+def test_unknown_group_sizes_are_said_and_no_difference_is_called_higher(story):
+    indicator = [f for f in story["en"] if f["scope"] == "indicator" and f["kind"] == "gap"]
+    assert indicator and all("Group sizes have not been published" in f["text"] for f in indicator)
+    for lang, words in (("en", r"\b(higher|lower|better|worse)\b"), ("nl", r"\b(hoger|lager|beter|slechter)\b")):
+        assert not any(re.search(words, f["text"]) for f in story[lang]), lang
+
+
+def test_goal_findings_are_ordered_by_the_size_of_the_gap(story, table):
+    keyed = table.set_index(["indicator_id", "edition", "group_id"])
+    gaps = [abs(keyed.loc[tuple(f["refs"][0].values()), "gap_pp"]) for f in story["nl"]
+            if f["scope"] == "goal" and f["id"] == "taal" and f["kind"] == "gap"]
+    assert len(gaps) >= 3 and gaps == sorted(gaps, reverse=True)
+
+
+def test_dutch_numbers_use_the_decimal_comma(tmp_path):
+    package = copy_package(tmp_path)
+    set_results(package, {("spanning-nederlands-spreken", 2025, "asielstatushouders"): {"value": "45.5"}})
+    build(package, tmp_path / "out", log=lambda _: None)
+    story = load_story(tmp_path / "out")
+    nl = next(f["text"] for f in story["nl"] if f["id"] == "spanning-nederlands-spreken")
+    en = next(f["text"] for f in story["en"] if f["id"] == "spanning-nederlands-spreken")
+    assert "45,5%" in nl and "24,5 procentpunt" in nl
+    assert "45.5%" in en and "24.5 percentage points" in en
+
+
+def copy_package(tmp_path):
+    (tmp_path / "pkg" / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "datapackage.json", tmp_path / "pkg")
+    for f in (ROOT / "data").glob("*.csv"):
+        shutil.copy(f, tmp_path / "pkg" / "data")
+    return tmp_path / "pkg" / "datapackage.json"
+
+
+@pytest.fixture(scope="module")
+def trend(tmp_path_factory):
+    """A third edition in which problems rise and health improves, with respondent counts."""
+    tmp_path = tmp_path_factory.mktemp("trend")
+    package = copy_package(tmp_path)
+    add_edition(package, 2026, method_changed=False)
+    set_results(package, {
+        ("problemen-door-taal", 2025, "asielstatushouders"): {"n": "200"},
+        ("problemen-door-taal", 2026, "asielstatushouders"): {"value": "80", "n": "200"},
+        ("ervaren-gezondheid", 2025, "asielstatushouders"): {"n": "200"},
+        ("ervaren-gezondheid", 2026, "asielstatushouders"): {"value": "70", "n": "210"},
+        ("ervaren-gezondheid", 2026, "gezinsmigranten"): {"value": "72", "n": "190"},
+        ("spanning-nederlands-spreken", 2026, "asielstatushouders"): {"value": "79"},
+        ("spanning-nederlands-spreken", 2026, "gezinsmigranten"): {"value": "70"},
+    })
+    build(package, tmp_path / "out", log=lambda _: None)
+    return load_story(tmp_path / "out"), pd.read_parquet(tmp_path / "out" / "data" / "indicators.parquet")
+
+
+def trend_text(story, lang, indicator, group):
+    return next(f["text"] for f in story[lang] if f["id"] == indicator and f["kind"] == "trend"
+                and f["refs"][0]["group_id"] == group)
+
+
+def test_rising_problems_read_as_a_worsening(trend):
+    story, table = trend
+    nl = trend_text(story, "nl", "problemen-door-taal", "asielstatushouders")
+    en = trend_text(story, "en", "problemen-door-taal", "asielstatushouders")
+    assert nl == ("Bij de asielstatushouders ging het aandeel van 63% in 2025 naar 80% in 2026: 17 procentpunt meer. "
+                  "Dat is een duidelijke verslechtering.")
+    assert en.endswith("That is a clear worsening.")
+    check_numbers(story, table)
+
+
+def test_rising_health_reads_as_an_improvement(trend):
+    story, _ = trend
+    assert trend_text(story, "en", "ervaren-gezondheid", "asielstatushouders").endswith("a clear improvement.")
+
+
+def test_trend_without_group_sizes_gives_direction_but_no_verdict(trend):
+    story, _ = trend
+    nl = trend_text(story, "nl", "spanning-nederlands-spreken", "asielstatushouders")
+    assert "3 procentpunt meer" in nl and "ongunstige kant op" in nl and "niet gepubliceerd" in nl
+    same = trend_text(story, "en", "spanning-nederlands-spreken", "gezinsmigranten")
+    assert same == "Among family migrants, the share stayed the same: 70% in 2025 and in 2026."
+
+
+def test_known_group_sizes_allow_calling_a_gap_clear(trend):
+    story, _ = trend
+    health = next(f["text"] for f in story["en"] if f["id"] == "ervaren-gezondheid" and f["kind"] == "gap")
+    assert "within the margin of error" in health  # 70% (n=210) against 72% (n=190) is no clear difference
+
+
+def test_home_reports_the_changes_of_the_latest_edition(trend):
+    story, _ = trend
+    home = [f for f in story["en"] if f["scope"] == "home"]
+    assert home[0]["text"].startswith("These are the main results of the 2026 measurement")
+    assert any(f["kind"] == "trend" and "Problems caused by difficulty speaking Dutch" in f["text"] for f in home)
+
+
+def test_method_change_adds_a_caveat(tmp_path):
+    package = copy_package(tmp_path)
+    add_edition(package, 2026, method_changed=True)
+    set_results(package, {("zenuwachtig", 2026, "asielstatushouders"): {"value": "35"}})
+    build(package, tmp_path / "out", log=lambda _: None)
+    story = load_story(tmp_path / "out")
+    text = trend_text(story, "nl", "zenuwachtig", "asielstatushouders")
+    assert text.endswith("Let op: de manier van meten is na 2025 veranderd, dus vergelijk voorzichtig.")
+    assert "6 procentpunt minder" in text and "gunstige kant op" in text
