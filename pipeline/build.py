@@ -33,7 +33,8 @@ class InvalidPackage(Exception):
 @dataclass
 class Build:
     package: Path
-    work: Path
+    work: Path  # where this build writes; moved to ``out`` when every stage succeeded
+    out: Path
     cache: Path
     pkg: DataPackage | None = None
     table: object = None  # pandas.DataFrame, once the indicators stage ran
@@ -84,6 +85,18 @@ def _embeds(b: Build) -> None:
     embed.run(b.pkg, b.table, b.story, b.work)
 
 
+def _site(b: Build) -> None:
+    from . import site
+
+    site.run(b.pkg, b.table, b.story, b.work)
+
+
+def _render(b: Build) -> None:
+    from . import quarto
+
+    quarto.run(b.work, b.out, b.log)
+
+
 STAGES: list[tuple[str, Callable[[Build], None]]] = [
     ("validate", _validate),
     ("indicators", _indicators),
@@ -91,6 +104,8 @@ STAGES: list[tuple[str, Callable[[Build], None]]] = [
     ("charts", _charts),
     ("story", _story),
     ("embeds", _embeds),
+    ("site", _site),
+    ("render", _render),
 ]
 
 
@@ -128,7 +143,7 @@ def build(package: Path, out: Path, force: bool = False, log: Callable[[str], No
     work.mkdir()
     # Rendered charts are kept between builds; MONITOR_CACHE lets several builds share one cache.
     cache = Path(os.environ.get("MONITOR_CACHE") or out.parent / ".monitor-cache")
-    b = Build(package=package, work=work, cache=cache, log=log)
+    b = Build(package=package, work=work, out=out, cache=cache, log=log)
     total = time.perf_counter()
     try:
         for name, stage in STAGES:

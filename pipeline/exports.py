@@ -85,7 +85,8 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
     for indicator_id, rows in table.groupby("indicator_id", sort=False, observed=True):
         path = per_indicator / f"{indicator_id}.csv"
         rows.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        written.append(path)
+        _write_xlsx(rows, per_indicator / f"{indicator_id}.xlsx", pkg)
+        written += [path, per_indicator / f"{indicator_id}.xlsx"]
     editions = sorted(int(e) for e in pkg["editions"]["edition"])
     for edition in editions:
         written += write_table(table[table["edition"] == edition], data / str(edition), pkg)

@@ -1,0 +1,450 @@
+"""Stage 5, site sources: one Quarto project per language, generated from the tables, charts and story.
+
+Pages compute nothing: every figure, sentence and chart arrives here made, and this module only lays
+them out. Each page is written twice: as a ``.qmd`` for Quarto (``quarto/<lang>/``), and as a plain HTML
+preview (``preview/``) with the same body, which the tests load in a browser and which serves as the
+site where Quarto is not installed. All links are relative, so the site works from a sub-path.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from markupsafe import Markup
+
+from . import i18n, pages
+from .embed import environment, snippet
+from .exports import column_docs, zip_name
+from .package import DataPackage
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+       "script-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'")
+PREFIX = {"nl": "", "en": "en/"}
+OTHER = {"nl": "en", "en": "nl"}
+
+
+@dataclass
+class Page:
+    lang: str
+    key: str
+    ident: str | None
+    path: str  # from the site root, e.g. "en/indicators/taalles.html"
+    title: str
+    description: str
+    body: str = ""
+    image: str | None = None
+    counterpart: str = ""
+    links: list[str] = field(default_factory=list)
+
+
+def link(from_path: str, to_path: str) -> str:
+    """Relative link between two site paths; works wherever the site is served."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+class SiteBuilder:
+    def __init__(self, pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path):
+        self.pkg, self.table, self.story, self.out = pkg, table, story, out
+        self.env = environment()
+        self.base = pages.base_url(pkg)
+        self.indicators = pkg["indicators"].set_index("indicator_id")
+        self.goals = pkg["goals"].sort_values("order").set_index("goal_id")
+        self.groups = pkg["groups"].sort_values("order").set_index("group_id")
+        self.editions = pkg["editions"].sort_values("edition").set_index("edition")
+        self.main_groups = list(self.groups[self.groups["role"] == "main"].index)
+
+    # ---- small helpers -------------------------------------------------------------------------------
+    def t(self, lang: str):
+        return lambda key, **values: i18n.t(lang, key, **values)
+
+    def findings(self, lang: str, scope: str, ident: str | None = None) -> list[str]:
+        return [f["text"] for f in self.story[lang] if f["scope"] == scope and f["id"] == ident]
+
+    def chart(self, lang: str, name: str) -> dict | None:
+        path = self.out / "charts" / lang / f"{name}.svg"
+        if not path.exists():
+            return None
+        manifest = json.loads((self.out / "charts" / "manifest.json").read_text(encoding="utf-8"))
+        return {"svg": path.read_text(encoding="utf-8"), "description": manifest[f"{lang}/{name}"]["description"]}
+
+    def title(self, lang: str, key: str, ident: str | None) -> str:
+        if key == "indicator":
+            return self.indicators.at[ident, f"title_{lang}"]
+        if key == "goal":
+            return self.goals.at[ident, f"title_{lang}"]
+        return i18n.t(lang, f"page_{key}")
+
+    def description(self, lang: str, key: str, ident: str | None) -> str:
+        if key == "indicator":
+            return self.indicators.at[ident, f"definition_{lang}"]
+        if key == "goal":
+            return self.goals.at[ident, f"description_{lang}"]
+        return i18n.t(lang, "page_home_description")
+
+    def edition_title(self, edition: int, lang: str) -> str:
+        title = self.editions.at[edition, f"title_{lang}"]
+        return title if str(edition) in title else f"{title} ({edition})"
+
+    def value(self, row: pd.Series, lang: str) -> str:
+        return i18n.value(row["value"], row["unit"], lang) if pd.notna(row["value"]) else ""
+
+    # ---- shared view models --------------------------------------------------------------------------
+    def change(self, row: pd.Series, previous: pd.Series | None, lang: str) -> dict | None:
+        """The dashboard's change cell: an arrow, and the same in words; colour only for a clear change."""
+        t = self.t(lang)
+        if previous is None or pd.isna(row["change_pp"]):
+            return {"arrow": "–", "tone": "none", "text": t("change_none")}
+        change = float(row["change_pp"])
+        if change == 0:
+            return {"arrow": "=", "tone": "neutral", "text": t("change_same")}
+        size = i18n.points(change, lang) if row["unit"] == "percent" else i18n.value(abs(change), row["unit"], lang)
+        words = [t("change_up" if change > 0 else "change_down", pp=size)]
+        clear = (pd.notna(row["ci_low"]) and pd.notna(previous["ci_low"])
+                 and (row["ci_low"] > previous["ci_high"] or row["ci_high"] < previous["ci_low"]))
+        tone = "neutral"
+        if row["polarity"] != "neutral":
+            better = (change > 0) == (row["polarity"] == "higher_is_better")
+            words.append(t("change_better" if better else "change_worse"))
+            if clear:
+                tone = "better" if better else "worse"
+        words.append(t("change_clear") if clear else t("change_uncertain"))
+        return {"arrow": "▲" if change > 0 else "▼", "tone": tone, "text": "; ".join(words)}
+
+    def dashboard(self, lang: str, page_path: str, indicator_ids: list[str], board_id: str) -> dict:
+        t = self.t(lang)
+        rows = []
+        for indicator_id in indicator_ids:
+            data = self.table[self.table["indicator_id"] == indicator_id]
+            main = data[data["group_id"].isin(self.main_groups) & data["value"].notna()]
+            href = link(page_path, pages.path(lang, "indicator", indicator_id))
+            title = self.indicators.at[indicator_id, f"title_{lang}"]
+            if main.empty:
+                rows.append({"title": title, "href": href, "edition": "",
+                             "cells": [{"missing": t("not_measured_yet")} for _ in self.main_groups]})
+                continue
+            edition = int(main["edition"].max())
+            cells = []
+            for group_id in self.main_groups:
+                match = data[(data["group_id"] == group_id) & (data["edition"] == edition)]
+                row = match.iloc[0] if not match.empty else None
+                if row is None or pd.isna(row["value"]):
+                    status = "not_measured" if row is None else row["status"]
+                    cells.append({"missing": t(f"status_{status}")})
+                    continue
+                previous = None
+                if pd.notna(row["change_from"]):
+                    previous = data[(data["group_id"] == group_id) & (data["edition"] == row["change_from"])].iloc[0]
+                cells.append({"value": self.value(row, lang), "change": self.change(row, previous, lang)})
+            rows.append({"title": title, "href": href, "edition": edition, "cells": cells})
+        return {"id": board_id, "caption": t("dashboard_caption"), "indicator_label": t("dashboard_indicator"),
+                "edition_label": t("dashboard_edition"), "rows": rows,
+                "groups": [self.groups.at[g, f"label_{lang}"] for g in self.main_groups]}
+
+    def cite(self, lang: str, url: str) -> str:
+        return i18n.t(lang, "cite_text", year=int(self.editions["published"].dropna().max()),
+                      title=self.pkg.settings[f"title_{lang}"], version=self.pkg.descriptor["version"], url=url)
+
+    # ---- pages ---------------------------------------------------------------------------------------
+    def context_for(self, page: Page) -> dict:
+        lang, key = page.lang, page.key
+        t = self.t(lang)
+        context = {"t": t, "page": {"counterpart": link(page.path, page.counterpart), "other_lang": OTHER[lang],
+                                    "switch_label": t("switch_language")}}
+        content = SITE / "content" / lang / f"{key}.html"
+        if content.exists():
+            context["content"] = content.read_text(encoding="utf-8")
+        builder = getattr(self, f"_{key}", None)
+        if builder:
+            context.update(builder(page))
+        return context
+
+    def _home(self, page: Page) -> dict:
+        lang = page.lang
+        latest = int(self.table.loc[self.table["value"].notna(), "edition"].max())
+        goals = [{"href": link(page.path, pages.path(lang, "goal", g)), "title": row[f"title_{lang}"],
+                  "label": i18n.t(lang, "goal_label", order=int(row["order"])),
+                  "description": row[f"description_{lang}"]} for g, row in self.goals.iterrows()]
+        ordered = self._ordered_indicators()
+        return {"goals": goals, "findings": self.findings(lang, "home"),
+                "latest": i18n.t(lang, "latest_edition", title=self.editions.at[latest, f"title_{lang}"],
+                                 edition=latest),
+                "board": self.dashboard(lang, page.path, ordered, "dashboard-home")}
+
+    def _ordered_indicators(self, goal_id: str | None = None) -> list[str]:
+        frame = self.pkg["indicators"].merge(self.pkg["goals"][["goal_id", "order"]].rename(columns={"order": "g"}))
+        if goal_id:
+            frame = frame[frame["goal_id"] == goal_id]
+        return list(frame.sort_values(["g", "order"])["indicator_id"])
+
+    def _goal(self, page: Page) -> dict:
+        lang, goal_id = page.lang, page.ident
+        return {"goal": {"description": self.goals.at[goal_id, f"description_{lang}"]},
+                "chart": self.chart(lang, f"goal-{goal_id}"), "findings": self.findings(lang, "goal", goal_id),
+                "board": self.dashboard(lang, page.path, self._ordered_indicators(goal_id), f"dashboard-{goal_id}")}
+
+    def _indicator(self, page: Page) -> dict:
+        lang, ident = page.lang, page.ident
+        t = self.t(lang)
+        meta = self.indicators.loc[ident]
+        rows = self.table[(self.table["indicator_id"] == ident) & (self.table["status"] != "not_measured")]
+        measured = rows[rows["value"].notna()]
+        status = (t("measured_since", edition=int(measured["edition"].min())) if not measured.empty
+                  else t("not_measured_status")) + f" · {t('source_kind_' + meta['source_kind'])}"
+        table = None
+        if not rows.empty:
+            table = {"id": f"table-{ident}", "caption": t("table_caption", title=meta[f"title_{lang}"]),
+                     "header": [t("col_edition"), t("col_group"), t("col_value"), t("col_n"), t("col_interval"),
+                                t("col_status")],
+                     "rows": [[int(r["edition"]), self.groups.at[r["group_id"], f"label_{lang}"]
+                               + (f" ({i18n.t(lang, 'reference_year', year=int(r['reference_year']))})"
+                                  if pd.notna(r["reference_year"]) else ""),
+                               self.value(r, lang) or "–",
+                               i18n.number(r["n"], lang) if pd.notna(r["n"]) else t("unknown"),
+                               f"{i18n.number(r['ci_low'], lang)}–{i18n.number(r['ci_high'], lang)}"
+                               if pd.notna(r["ci_low"]) else "–",
+                               t(f"status_{r['status']}")] for _, r in rows.iterrows()]}
+        editions = [{"title": self.edition_title(e, lang),
+                     "notes": self.editions.at[e, f"method_notes_{lang}"],
+                     "changed": bool(self.editions.at[e, "method_changed"]) and e != self.editions.index.min()}
+                    for e in sorted(int(x) for x in measured["edition"].unique())]
+        sources = [{"href": url, "text": f"{self.editions.at[int(e), f'title_{lang}']}"
+                    + (f", {fig}" if fig else "")}
+                   for (e, url, fig) in measured[["edition", "source_url", "source_figure"]]
+                   .fillna("").drop_duplicates(["edition", "source_url"]).itertuples(index=False)]
+        downloads = []
+        if not measured.empty:
+            here = page.path
+            downloads = [
+                {"href": link(here, f"data/indicators/{ident}.csv"), "text": t("download_csv"), "download": True},
+                {"href": link(here, f"data/indicators/{ident}.xlsx"), "text": t("download_xlsx"), "download": True},
+                {"href": link(here, f"charts/{lang}/{ident}.png"), "text": t("download_png"), "download": True},
+                {"href": link(here, f"charts/{lang}/{ident}.svg"), "text": t("download_svg"), "download": True},
+                {"href": link(here, f"charts/{lang}/{ident}.vl.json"), "text": t("download_vl"), "download": True},
+            ]
+        goal_id = meta["goal_id"]
+        return {"goal": {"href": link(page.path, pages.path(lang, "goal", goal_id)),
+                         "title": self.goals.at[goal_id, f"title_{lang}"]},
+                "status": status, "question": meta[f"question_{lang}"], "definition": meta[f"definition_{lang}"],
+                "note": meta[f"note_{lang}"], "chart": self.chart(lang, ident),
+                "findings": self.findings(lang, "indicator", ident), "table": table, "editions": editions,
+                "sources": sources, "downloads": downloads,
+                "embed": snippet(self.pkg, lang, ident, meta[f"title_{lang}"]),
+                "cite": self.cite(lang, self.base + page.path), "permalink": self.base + page.path}
+
+    def _comparison(self, page: Page) -> dict:
+        lang = page.lang
+        t = self.t(lang)
+        main = self.table[self.table["group_id"].isin(self.main_groups) & self.table["value"].notna()]
+        rows = []
+        for indicator_id, data in main.groupby("indicator_id", sort=False):
+            latest = data[data["edition"] == data["edition"].max()].set_index("group_id")
+            if len(latest) != 2:
+                continue
+            a, b = (latest.loc[g] for g in self.main_groups)
+            rows.append((abs(a["gap_pp"]), [self.indicators.at[indicator_id, f"title_{lang}"], int(a["edition"]),
+                                            self.value(a, lang), self.value(b, lang),
+                                            i18n.points(a["gap_pp"], lang)]))
+        header = [t("col_indicator"), t("col_edition"), *[self.groups.at[g, f"label_{lang}"] for g in self.main_groups],
+                  t("col_gap")]
+        return {"chart": self.chart(lang, "comparison"), "findings": self.findings(lang, "comparison"),
+                "table": {"id": "table-comparison", "caption": t("comparison_table_caption"), "header": header,
+                          "rows": [r for _, r in sorted(rows, key=lambda x: -x[0])]}}
+
+    def _context(self, page: Page) -> dict:
+        lang = page.lang
+        t = self.t(lang)
+        series_list = []
+        for _, series in self.pkg["context_series"].sort_values("order").iterrows():
+            values = self.pkg["context"][self.pkg["context"]["series_id"] == series["series_id"]].sort_values("year")
+            series_list.append({
+                "id": series["series_id"], "title": series[f"title_{lang}"],
+                "definition": series[f"definition_{lang}"], "chart": self.chart(lang, f"context-{series['series_id']}"),
+                "table": {"id": f"table-{series['series_id']}",
+                          "caption": t("context_table_caption", title=series[f"title_{lang}"]),
+                          "header": [t("col_year"), t("col_value")],
+                          "rows": [[int(r["year"]), i18n.number(r["value"], lang)
+                                    + (f" ({t('provisional')})" if r["provisional"] else "")]
+                                   for _, r in values.iterrows()]},
+                "sources": [{"href": u, "text": f"{t('source')}: {series[f'source_{lang}']}"}
+                            for u in values["source_url"].drop_duplicates()]})
+        return {"series_list": series_list}
+
+    def _method(self, page: Page) -> dict:
+        lang = page.lang
+        t = self.t(lang)
+        editions = [{"title": self.edition_title(e, lang), "notes": row[f"method_notes_{lang}"],
+                     "changed": bool(row["method_changed"]) and e != self.editions.index.min(),
+                     "source": {"href": row["source_url"], "text": row[f"title_{lang}"]}}
+                    for e, row in self.editions.iterrows()]
+        groups = [{"label": row[f"label_{lang}"], "definition": row[f"definition_{lang}"]}
+                  for _, row in self.groups.iterrows()]
+        rows = [[self.indicators.at[i, f"title_{lang}"],
+                 self.goals.at[self.indicators.at[i, "goal_id"], f"title_{lang}"],
+                 t("measured_since", edition=int(self.table.loc[(self.table["indicator_id"] == i)
+                                                                & self.table["value"].notna(), "edition"].min()))
+                 if self.indicators.at[i, "status"] == "measured" else t("not_measured_status"),
+                 t(f"source_kind_{self.indicators.at[i, 'source_kind']}")] for i in self._ordered_indicators()]
+        words = {"nl": ("Groepen", "Indicatoren", "Doel", "Status", "Bron",
+                        "Een cijfer op basis van minder dan {min} respondenten publiceren we niet; "
+                        "een cijfer op basis van {min} tot {ind} respondenten heet indicatief."),
+                 "en": ("Groups", "Indicators", "Goal", "Status", "Source",
+                        "We do not publish a figure based on fewer than {min} respondents; "
+                        "a figure based on {min} to {ind} respondents is marked as indicative.")}[lang]
+        return {"editions": editions, "groups": groups, "groups_heading": words[0], "indicators_heading": words[1],
+                "indicator_table": {"id": "table-indicators", "caption": words[1],
+                                    "header": [t("col_indicator"), words[2], words[3], words[4]], "rows": rows},
+                "threshold": words[5].format(min=self.pkg.settings.get("min_n", 30),
+                                             ind=int(self.pkg.settings.get("indicative_n", 50)) - 1)}
+
+    def _open_data(self, page: Page) -> dict:
+        lang = page.lang
+        t = self.t(lang)
+        data = self.out / "data"
+
+        def row(rel: str, text: str) -> list[str]:
+            path = data / rel
+            size = i18n.number(path.stat().st_size / 1024, lang, 0 if path.stat().st_size > 10240 else 1) + " kB"
+            return [Markup('<a href="{}" download>{}</a>').format(link(page.path, "data/" + rel), rel), text,
+                    path.suffix.lstrip(".").upper(), size]
+
+        files = [row(zip_name(self.pkg), t("download_package"))]
+        files += [row(f"indicators.{ext}", t("download_table")) for ext in ("csv", "xlsx", "parquet")]
+        for edition in self.editions.index:
+            files += [row(f"{edition}/indicators.{ext}", t("download_edition", edition=edition))
+                      for ext in ("csv", "xlsx", "parquet")]
+        files += [row(f"latest/indicators.{ext}", t("download_latest")) for ext in ("csv", "xlsx", "parquet")]
+        downloads = {"id": "table-downloads", "caption": t("downloads_all"),
+                     "header": [t("download_file"), t("col_description"), t("download_format"), t("download_size")],
+                     "rows": files}
+        changes = {"id": "table-changes", "caption": t("changes"),
+                   "header": [t("col_edition"), t("col_description")],
+                   "rows": [[e, r[f"method_notes_{lang}"]] for e, r in self.editions.iterrows()]}
+        errata = None
+        if not self.pkg["errata"].empty:
+            errata = {"id": "table-errata", "caption": t("errata"),
+                      "header": [t("col_date"), t("col_edition"), t("col_indicator"), t("col_group"),
+                                 t("col_correction")],
+                      "rows": [[r["date"], int(r["edition"]), self.indicators.at[r["indicator_id"], f"title_{lang}"],
+                                self.groups.at[r["group_id"], f"label_{lang}"],
+                                f"{i18n.number(r['old_value'], lang)} → {i18n.number(r['new_value'], lang)}. "
+                                + r[f"description_{lang}"]] for _, r in self.pkg["errata"].iterrows()]}
+        header = [t("col_field"), t("col_type"), t("col_required"), t("col_description")]
+        docs = column_docs()
+        table_dictionary = {"id": "dictionary-indicators", "caption": t("indicator_table_title"), "header": header,
+                            "rows": [[c, d["type"], "", d[lang]] for c, d in docs.items()]}
+        dictionary = []
+        for resource in self.pkg.descriptor["resources"]:
+            described = "description_nl" if lang == "nl" else "description"
+            dictionary.append({
+                "title": resource.get("title_nl" if lang == "nl" else "title", resource["name"]),
+                "path": resource["path"], "description": resource.get(described, ""),
+                "table": {"id": f"dictionary-{resource['name']}", "caption": resource["path"], "header": header,
+                          "rows": [[f["name"], f.get("type", "string"),
+                                    t("yes") if f.get("constraints", {}).get("required") else t("no"),
+                                    f.get(described, "")] for f in resource["schema"]["fields"]]}})
+        return {"downloads": downloads, "changes": changes, "errata": errata, "dictionary": dictionary,
+                "table_dictionary": table_dictionary, "cite": self.cite(lang, self.base + page.path)}
+
+    # ---- writing -------------------------------------------------------------------------------------
+    def pages(self) -> list[Page]:
+        found = []
+        for lang in i18n.LANGUAGES:
+            for key, ident in pages.all_pages(self.pkg):
+                path = pages.path(lang, key, ident)
+                page = Page(lang, key, ident, path, self.title(lang, key, ident), self.description(lang, key, ident),
+                            counterpart=pages.path(OTHER[lang], key, ident))
+                if key == "indicator" and (self.out / "charts" / lang / f"{ident}.png").exists():
+                    page.image = f"{self.base}charts/{lang}/{ident}.png"
+                template = key if key in {"home", "goal", "indicator", "comparison", "context", "method",
+                                          "open_data"} else "text"
+                page.body = self.env.get_template(f"site/{template}.html").render(**self.context_for(page))
+                found.append(page)
+        return found
+
+
+def nav_items(lang: str, current: str) -> list[dict]:
+    items = []
+    for key in ("home", "comparison", "context", "method", "open_data"):
+        target = pages.path(lang, key)
+        items.append({"href": link(current, target), "text": i18n.t(lang, f"nav_{key}"), "current": target == current,
+                      "qmd": target.removeprefix(PREFIX[lang]).replace(".html", ".qmd")})
+    return items
+
+
+def quarto_config(lang: str, pkg: DataPackage, goals: pd.DataFrame) -> dict:
+    """The language's ``_quarto.yml``: the shared settings of the root ``_quarto.yml`` plus its own."""
+    base = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    goal_menu = [{"href": pages.path(lang, "goal", g).removeprefix(PREFIX[lang]).replace(".html", ".qmd"),
+                  "text": row[f"title_{lang}"]} for g, row in goals.iterrows()]
+    left = [{"href": i["qmd"], "text": i["text"]} for i in nav_items(lang, pages.path(lang, "home"))]
+    left.insert(1, {"text": i18n.t(lang, "nav_goals"), "menu": goal_menu})
+    footer_right = [{"href": pages.path(lang, k).removeprefix(PREFIX[lang]).replace(".html", ".qmd"),
+                     "text": i18n.t(lang, f"nav_{k}")} for k in ("accessibility", "colophon")]
+    config = json.loads(json.dumps(base))
+    config["lang"] = lang
+    website = config.setdefault("website", {})
+    website.update({"title": i18n.t(lang, "site_title"), "site-url": pages.base_url(pkg) + PREFIX[lang],
+                    "navbar": {**website.get("navbar", {}), "left": left},
+                    "page-footer": {"left": i18n.t(lang, "footer_text"), "right": footer_right}})
+    return config
+
+
+def write(builder: SiteBuilder, site_pages: list[Page]) -> None:
+    out = builder.out
+    env = builder.env
+    qmd = env.get_template("site/page.qmd")
+    preview = env.get_template("site/preview.html")
+    for lang in i18n.LANGUAGES:
+        project = out / "quarto" / lang
+        project.mkdir(parents=True, exist_ok=True)
+        config = quarto_config(lang, builder.pkg, builder.goals)
+        (project / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                             encoding="utf-8")
+        shutil.copytree(SITE / "assets", project / "assets", dirs_exist_ok=True)
+    shutil.copytree(SITE / "assets", out / "preview" / "assets", dirs_exist_ok=True)
+    for page in site_pages:
+        alternates = [f'<link rel="alternate" hreflang="{page.lang}" href="{builder.base}{page.path}">',
+                      f'<link rel="alternate" hreflang="{OTHER[page.lang]}" href="{builder.base}{page.counterpart}">']
+        front = {"title": page.title, "lang": page.lang, "description": page.description,
+                 "include-in-header": {"text": "\n".join(alternates)}}
+        if page.image:
+            front["image"] = page.image
+        project_path = (out / "quarto" / page.lang / page.path.removeprefix(PREFIX[page.lang])).with_suffix(".qmd")
+        project_path.parent.mkdir(parents=True, exist_ok=True)
+        project_path.write_text(qmd.render(front_matter=yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+                                           .strip(), body=page.body.strip()), encoding="utf-8")
+        target = out / "preview" / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        og = (f'<meta property="og:title" content="{page.title}">'
+              + (f'<meta property="og:image" content="{page.image}">' if page.image else ""))
+        footer_links = [{"href": link(page.path, pages.path(page.lang, k)), "text": i18n.t(page.lang, f"nav_{k}")}
+                        for k in ("accessibility", "colophon")]
+        target.write_text(preview.render(
+            lang=page.lang, title=page.title, description=page.description, csp=CSP,
+            head="\n".join(alternates) + og, root=link(page.path, "x")[:-1],
+            site_title=i18n.t(page.lang, "site_title"), skip=i18n.t(page.lang, "skip_to_content"),
+            home=link(page.path, pages.path(page.lang, "home")), nav=nav_items(page.lang, page.path),
+            nav_label=i18n.t(page.lang, "nav_home"), body=page.body, footer=i18n.t(page.lang, "footer_text"),
+            footer_links=footer_links), encoding="utf-8")
+    for folder in ("data", "charts", "embed"):
+        if (out / folder).exists():
+            shutil.copytree(out / folder, out / "preview" / folder, dirs_exist_ok=True)
+    manifest = [{"lang": p.lang, "key": p.key, "id": p.ident, "path": p.path, "counterpart": p.counterpart,
+                 "title": p.title} for p in site_pages]
+    (out / "site-pages.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path) -> list[Page]:
+    builder = SiteBuilder(pkg, table, story, out)
+    site_pages = builder.pages()
+    write(builder, site_pages)
+    return site_pages
