@@ -59,7 +59,7 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
     """
     body = _INNER_ARIA.sub("", svg)
     match = _SVG_OPEN.search(body)
-    attributes = match.group(1)
+    attributes = re.sub(r'\sclass="[^"]*"', "", match.group(1))
     opening = (f'<svg{attributes} role="img" aria-labelledby="{ident}-title {ident}-desc" class="chart" '
                f'focusable="false"><title id="{ident}-title">{html.escape(title)}</title>'
                f'<desc id="{ident}-desc">{html.escape(description)}</desc>')

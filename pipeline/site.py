@@ -339,7 +339,7 @@ class SiteBuilder:
                                 + r[f"description_{lang}"]] for _, r in self.pkg["errata"].iterrows()]}
         header = [t("col_field"), t("col_type"), t("col_required"), t("col_description")]
         docs = column_docs()
-        table_dictionary = {"id": "dictionary-indicators", "caption": t("indicator_table_title"), "header": header,
+        table_dictionary = {"id": "dictionary-indicator-table", "caption": t("indicator_table_title"), "header": header,
                             "rows": [[c, d["type"], "", d[lang]] for c, d in docs.items()]}
         dictionary = []
         for resource in self.pkg.descriptor["resources"]:

@@ -1,0 +1,62 @@
+"""Helpers to read a generated site: its pages, their links, and whether each link lands on a file."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.lang: str | None = None
+        self.alternates: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html":
+            self.lang = attributes.get("lang")
+        if tag == "link" and attributes.get("rel") == "alternate":
+            self.alternates[attributes.get("hreflang", "")] = attributes.get("href", "")
+        for name in ("href", "src"):
+            if attributes.get(name) is not None and not (tag == "link" and attributes.get("rel") == "alternate"):
+                self.links.append((tag, name, attributes[name]))
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def broken_links(root: Path, page: Path) -> list[str]:
+    """Relative links of ``page`` that do not resolve to a file under ``root``."""
+    bad = []
+    rel_page = page.relative_to(root).as_posix()
+    for tag, _, value in parse(page).links:
+        url = urlparse(value)
+        if url.scheme or value.startswith(("#", "mailto:")):
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel_page), url.path))
+        if target.startswith("..") or not (root / target).is_file():
+            bad.append(f"{tag} {value}")
+    return bad
+
+
+def external_resources(page: Path) -> list[str]:
+    """Resources (not links to follow) that would be fetched from another site."""
+    return [value for tag, attr, value in parse(page).links
+            if urlparse(value).scheme in {"http", "https"} and (attr == "src" or tag == "link")]
+
+
+def manifest(build: Path) -> list[dict]:
+    return json.loads((build / "site-pages.json").read_text(encoding="utf-8"))
+
+
+def front_matter(qmd: Path) -> str:
+    return re.match(r"---\n(.*?)\n---\n", qmd.read_text(encoding="utf-8"), re.S).group(1)

@@ -1,0 +1,103 @@
+"""The rendered site, served from a sub-path as on GitHub Pages. Needs Quarto: runs in the GitHub workflow.
+
+Here, without Quarto, these tests skip and say why; everything up to Quarto's input is tested elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+
+import pytest
+from browser import axe_violations
+from sitecheck import manifest
+
+SUB_PATH = "/monitor-inburgering/"
+pytestmark = [
+    pytest.mark.quarto,
+    pytest.mark.skipif(shutil.which("quarto") is None,
+                       reason="Quarto is not installed on this machine; the rendered site is tested in the "
+                              "GitHub workflow, which installs it with quarto-dev/quarto-actions"),
+]
+
+
+class SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under SUB_PATH only, like a GitHub Pages project site."""
+
+    def translate_path(self, path):
+        if not path.startswith(SUB_PATH):
+            return "/nonexistent"
+        return super().translate_path("/" + path[len(SUB_PATH):])
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(site_build):
+    site = site_build / "site"
+    assert site.is_dir(), "monitor build did not render the site although Quarto is installed"
+    handler = functools.partial(SubPathHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site_pages(site_build):
+    return manifest(site_build)
+
+
+def test_every_page_is_reachable(served, site_pages):
+    import urllib.request
+
+    for page in site_pages:
+        with urllib.request.urlopen(served + page["path"]) as response:
+            assert response.status == 200, page["path"]
+
+
+def test_switcher_leads_to_the_counterpart(served, site_pages, browser):
+    for page in site_pages[:: max(1, len(site_pages) // 12)]:
+        tab = browser.new_page()
+        tab.goto(served + page["path"])
+        tab.click(".language-switch a")
+        assert tab.url == served + page["counterpart"]
+        tab.close()
+
+
+def test_search_index_exists_per_language(served, site_build, site_pages):
+    for lang, prefix in (("nl", ""), ("en", "en/")):
+        index = json.loads((site_build / "site" / prefix / "search.json").read_text(encoding="utf-8"))
+        titles = {entry.get("title") for entry in index}
+        own = {p["title"] for p in site_pages if p["lang"] == lang and p["key"] == "indicator"}
+        other = {p["title"] for p in site_pages if p["lang"] != lang and p["key"] == "indicator"} - own
+        assert own <= titles and not (other & titles)
+
+
+@pytest.mark.browser
+def test_whole_pages_are_accessible_make_no_outside_request_and_carry_a_csp(served, site_pages, browser):
+    for page in site_pages:
+        tab = browser.new_page()
+        requested = []
+        tab.on("request", lambda request: requested.append(request.url))
+        tab.goto(served + page["path"])
+        tab.wait_for_load_state("networkidle")
+        assert [u for u in requested if not u.startswith(served)] == [], page["path"]
+        assert tab.evaluate("document.documentElement.lang") == page["lang"]
+        assert tab.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
+        assert tab.evaluate("document.cookie") == ""
+        assert axe_violations(tab) == [], page["path"]
+        tab.close()
+
+
+def test_links_work_from_a_sub_path(served, site_build, site_pages):
+    from sitecheck import broken_links
+
+    root = site_build / "site"
+    bad = {p["path"]: broken_links(root, root / p["path"]) for p in site_pages}
+    assert {k: v for k, v in bad.items() if v} == {}

@@ -1,0 +1,210 @@
+"""The generated site sources: every page in both languages, working links, counterparts, accessibility."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+
+import pytest
+import yaml
+from browser import axe_violations, open_page
+from conftest import ROOT
+from fixtures import add_edition, set_results
+from sitecheck import broken_links, external_resources, front_matter, manifest, parse
+
+from pipeline import pages
+from pipeline.build import build
+from pipeline.package import load
+
+PKG = load(ROOT / "datapackage.json")
+INDICATORS = list(PKG["indicators"]["indicator_id"])
+PREFIX = {"nl": "", "en": "en/"}
+
+
+def qmd_for(build_dir, page):
+    return (build_dir / "quarto" / page["lang"] / page["path"].removeprefix(PREFIX[page["lang"]])).with_suffix(".qmd")
+
+
+def test_every_indicator_and_page_exists_in_both_languages(site_build):
+    listed = manifest(site_build)
+    for lang in ("nl", "en"):
+        ids = {p["id"] for p in listed if p["lang"] == lang and p["key"] == "indicator"}
+        assert ids == set(INDICATORS)
+        keys = {p["key"] for p in listed if p["lang"] == lang}
+        assert keys == {"home", "goal", "indicator", "comparison", "context", "method", "open_data",
+                        "accessibility", "colophon"}
+    for page in listed:
+        assert (site_build / "preview" / page["path"]).is_file()
+        assert qmd_for(site_build, page).is_file()
+
+
+def test_english_lives_under_en_and_dutch_at_the_root(site_build):
+    for page in manifest(site_build):
+        assert page["path"].startswith("en/") == (page["lang"] == "en")
+
+
+def test_counterparts_map_both_ways(site_build):
+    listed = manifest(site_build)
+    by_path = {p["path"]: p for p in listed}
+    for page in listed:
+        other = by_path[page["counterpart"]]
+        assert other["lang"] != page["lang"] and other["counterpart"] == page["path"]
+        assert (other["key"], other["id"]) == (page["key"], page["id"])
+
+
+def test_language_switcher_leads_to_the_counterpart(site_build):
+    for page in manifest(site_build):
+        for source in (site_build / "preview" / page["path"], qmd_for(site_build, page)):
+            text = source.read_text(encoding="utf-8")
+            anchor = text.split('class="language-switch"><a href="', 1)[1].split('"', 1)[0]
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page["path"]), anchor))
+            assert target == page["counterpart"], source
+
+
+def test_lang_and_hreflang(site_build):
+    base = pages.base_url(PKG)
+    for page in manifest(site_build):
+        parsed = parse(site_build / "preview" / page["path"])
+        assert parsed.lang == page["lang"]
+        other = "en" if page["lang"] == "nl" else "nl"
+        assert parsed.alternates == {page["lang"]: base + page["path"], other: base + page["counterpart"]}
+        meta = yaml.safe_load(front_matter(qmd_for(site_build, page)))
+        assert meta["lang"] == page["lang"]
+        assert f'hreflang="{other}" href="{base}{page["counterpart"]}"' in meta["include-in-header"]["text"]
+
+
+def test_every_link_in_the_generated_pages_resolves(site_build):
+    root = site_build / "preview"
+    problems = {page["path"]: broken_links(root, root / page["path"]) for page in manifest(site_build)}
+    assert {path: bad for path, bad in problems.items() if bad} == {}
+
+
+def test_no_resource_comes_from_another_site(site_build):
+    for page in manifest(site_build):
+        assert external_resources(site_build / "preview" / page["path"]) == []
+
+
+def test_indicator_page_has_everything_a_journalist_needs(site_build):
+    text = (site_build / "preview" / "en" / "indicators" / "betaald-werk.html").read_text(encoding="utf-8")
+    for expected in ['<svg', 'role="img"', "In 2025, 14% of refugees with a residence permit have paid work",
+                     "<caption", 'scope="col"', "Do you have paid work?", "What is measured",
+                     "About the measurement", "Downloads", "betaald-werk.csv", "betaald-werk.xlsx",
+                     "betaald-werk.png", "betaald-werk.svg", "betaald-werk.vl.json", "&lt;iframe",
+                     "How to cite these figures", "Permanent link", "CC BY 4.0",
+                     'property="og:image"']:
+        assert expected in text, expected
+    meta = yaml.safe_load(front_matter(site_build / "quarto" / "en" / "indicators" / "betaald-werk.qmd"))
+    assert meta["image"].endswith("/charts/en/betaald-werk.png")
+
+
+def test_not_measured_indicator_page_says_so_and_why(site_build):
+    text = (site_build / "preview" / "indicatoren" / "tijd-tot-diploma.html").read_text(encoding="utf-8")
+    assert "Nog niet gemeten" in text and "nieuw registratiesysteem" in text
+    assert "<svg" not in text and "Downloaden" not in text
+
+
+def test_dashboards_on_home_and_goal_pages(site_build):
+    home = (site_build / "preview" / "index.html").read_text(encoding="utf-8")
+    assert 'class="dashboard"' in home and "In één oogopslag" in home
+    for goal in PKG["goals"]["goal_id"]:
+        text = (site_build / "preview" / pages.path("en", "goal", goal)).read_text(encoding="utf-8")
+        assert 'class="dashboard"' in text and "At a glance" in text
+
+
+def test_open_data_page_lists_downloads_dictionary_and_citation(site_build):
+    text = (site_build / "preview" / "en" / "open-data.html").read_text(encoding="utf-8")
+    for expected in ("monitor-inburgering-utrecht.zip", "indicators.parquet", "2024/indicators.csv",
+                     "latest/indicators.xlsx", "Data dictionary", "data/results.csv", "reference_year",
+                     "How to cite", "Corrections", "CC BY 4.0", " kB"):
+        assert expected in text, expected
+    for resource in PKG.descriptor["resources"]:
+        for f in resource["schema"]["fields"]:
+            assert f"<th scope=\"row\">{f['name']}</th>" in text
+
+
+def test_quarto_configuration_parses_and_names_only_files_that_exist(site_build):
+    root = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    for name in [*root["format"]["html"]["css"], root["format"]["html"]["include-in-header"]]:
+        assert (ROOT / "site" / name).is_file(), name
+    for lang in ("nl", "en"):
+        project = site_build / "quarto" / lang
+        config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+        assert config["lang"] == lang and config["project"]["type"] == "website"
+        hrefs = [item["href"] for item in config["website"]["navbar"]["left"] if "href" in item]
+        hrefs += [m["href"] for item in config["website"]["navbar"]["left"] for m in item.get("menu", [])]
+        hrefs += [item["href"] for item in config["website"]["page-footer"]["right"]]
+        for name in [*hrefs, *config["format"]["html"]["css"], config["format"]["html"]["include-in-header"]]:
+            assert (project / name).is_file(), (lang, name)
+        assert config["website"]["site-url"].endswith("/en/") == (lang == "en")
+
+
+def test_content_security_policy_allows_only_own_sources(site_build):
+    csp = (ROOT / "site" / "assets" / "csp.html").read_text(encoding="utf-8")
+    assert "default-src 'self'" in csp and "http" not in csp.replace("http-equiv", "")
+    assert "Content-Security-Policy" in (site_build / "preview" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def changed_build(tmp_path_factory):
+    """A third edition with decimals and respondent counts: the site must follow with no code change."""
+    root = tmp_path_factory.mktemp("changed")
+    (root / "pkg" / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "datapackage.json", root / "pkg")
+    for f in (ROOT / "data").glob("*.csv"):
+        shutil.copy(f, root / "pkg" / "data")
+    package = root / "pkg" / "datapackage.json"
+    add_edition(package, 2026)
+    set_results(package, {("problemen-door-taal", 2025, "asielstatushouders"): {"n": "300"},
+                          ("problemen-door-taal", 2026, "asielstatushouders"): {"value": "75.5", "n": "300"},
+                          ("problemen-door-taal", 2026, "gezinsmigranten"): {"value": "49"}})
+    build(package, root / "out", log=lambda _: None)
+    return root / "out"
+
+
+def test_dutch_tables_use_the_decimal_comma(changed_build):
+    nl = (changed_build / "preview" / "indicatoren" / "problemen-door-taal.html").read_text(encoding="utf-8")
+    en = (changed_build / "preview" / "en" / "indicators" / "problemen-door-taal.html").read_text(encoding="utf-8")
+    assert "<td class=\"num\">75,5%</td>" in nl and "<td class=\"num\">75.5%</td>" in en
+
+
+def test_dashboard_says_the_direction_in_words_and_colours_only_clear_changes(changed_build):
+    home = (changed_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
+    row = home.split('problemen-door-taal.html">')[1].split("</tr>")[0]
+    assert ('<span class="change change-worse"><span aria-hidden="true" class="arrow">▲</span> '
+            "12.5 percentage points higher; unfavourable direction; clear change</span>") in row
+    assert ('<span class="change change-neutral"><span aria-hidden="true" class="arrow">=</span> unchanged</span>'
+            in row)
+
+
+def preview_pages() -> list[str]:
+    return [pages.path(lang, key, ident) for lang in ("nl", "en") for key, ident in pages.all_pages(PKG)]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", preview_pages())
+def test_page_body_is_accessible_in_a_real_browser(site_build, browser, path):
+    target = site_build / "preview" / path
+    page, requested = open_page(browser, target.as_uri())
+    assert axe_violations(page) == []
+    outside = [u for u in requested if not u.startswith((site_build / "preview").as_uri())]
+    assert outside == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_pages_are_comfortable_at_320_pixels(site_build, browser):
+    for path in ("index.html", "en/indicators/ervaren-gezondheid.html", "vergelijking.html"):
+        page, _ = open_page(browser, (site_build / "preview" / path).as_uri(), width=320)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, path
+        page.close()
+
+
+@pytest.mark.browser
+def test_charts_are_visible_without_javascript(site_build, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site_build / "preview" / "indicatoren" / "taalles.html").as_uri())
+    box = page.locator("svg.chart").first.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 100
+    context.close()
