@@ -12,7 +12,7 @@ import shutil
 import threading
 
 import pytest
-from browser import axe_violations
+from browser import axe_violations, open_page
 from sitecheck import manifest
 
 SUB_PATH = "/monitor-inburgering/"
@@ -82,10 +82,7 @@ def test_search_index_exists_per_language(served, site_build, site_pages):
 @pytest.mark.browser
 def test_whole_pages_are_accessible_make_no_outside_request_and_carry_a_csp(served, site_pages, browser):
     for page in site_pages:
-        tab = browser.new_page()
-        requested = []
-        tab.on("request", lambda request: requested.append(request.url))
-        tab.goto(served + page["path"])
+        tab, requested = open_page(browser, served + page["path"], width=1024)
         tab.wait_for_load_state("networkidle")
         assert [u for u in requested if not u.startswith(served)] == [], page["path"]
         assert tab.evaluate("document.documentElement.lang") == page["lang"]
