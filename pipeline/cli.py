@@ -20,7 +20,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .validate import validate
 
     report = validate(args.path)
-    print(report.to_json() if args.json else report.to_text())
+    print(report.to_json() if args.json else report.to_markdown() if args.markdown else report.to_text())
     return OK if report.valid else INVALID
 
 
@@ -36,13 +36,39 @@ def _build(args: argparse.Namespace) -> int:
     return OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import compare
+
+    result = compare(args.old, args.new)
+    print(result.to_json() if args.json else result.to_markdown(), end="" if not args.json else "\n")
+    return OK
+
+
+def _new_edition(args: argparse.Namespace) -> int:
+    from .new_edition import scaffold
+
+    added = scaffold(args.package, args.year)
+    print(f"Edition {args.year} added: {added['editions']} row in editions, {added['results']} empty rows in "
+          f"results, version set to {args.year}.1.0.\nFill in the figures and sources, then run "
+          "'monitor validate' until it reports no problems.")
+    return OK
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 2020 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a year between 2020 and 2100")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="monitor", description="Build the Monitor Inburgering Utrecht.")
     commands = main.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check the data package and report what is wrong")
     validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
-    validate.add_argument("--json", action="store_true", help="print the report as JSON")
+    style = validate.add_mutually_exclusive_group()
+    style.add_argument("--json", action="store_true", help="print the report as JSON")
+    style.add_argument("--markdown", action="store_true", help="print the report as Markdown (job summaries)")
     validate.set_defaults(func=_validate)
 
     build = commands.add_parser("build", help="validate, then build tables, downloads, charts, story and site")
@@ -50,6 +76,17 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     build.set_defaults(func=_build)
+
+    diff = commands.add_parser("diff", help="what changed between two data packages or git revisions")
+    diff.add_argument("old", help="datapackage.json or git revision (e.g. main, HEAD~1)")
+    diff.add_argument("new", help="datapackage.json or git revision")
+    diff.add_argument("--json", action="store_true", help="print the differences as JSON")
+    diff.set_defaults(func=_diff)
+
+    edition = commands.add_parser("new-edition", help="scaffold next year's edition: rows to fill in")
+    edition.add_argument("year", type=_year, help="the edition's year, e.g. 2026")
+    edition.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
+    edition.set_defaults(func=_new_edition)
     return main
 
 

@@ -77,6 +77,19 @@ def write_package_zip(pkg: DataPackage, target: Path) -> Path:
     return target
 
 
+def as_first_published(pkg: DataPackage) -> DataPackage | None:
+    """The package with every corrected value put back as first published (errata.csv), or None."""
+    errata = pkg["errata"]
+    if errata.empty:
+        return None
+    results = pkg["results"].copy()
+    keyed = results.set_index(["indicator_id", "edition", "group_id"]).index
+    for _, erratum in errata.sort_values("date", ascending=False).iterrows():
+        position = keyed.get_loc((erratum["indicator_id"], erratum["edition"], erratum["group_id"]))
+        results.loc[results.index[position], "value"] = erratum["old_value"]
+    return DataPackage(pkg.path, pkg.descriptor, {**pkg.tables, "results": results})
+
+
 def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
     data = out / "data"
     written = write_table(table, data, pkg)
@@ -92,5 +105,12 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
         written += write_table(table[table["edition"] == edition], data / str(edition), pkg)
     if editions:
         written += write_table(table[table["edition"] == editions[-1]], data / "latest", pkg)
+    original = as_first_published(pkg)
+    if original is not None:
+        from .indicators import build_table
+
+        first = build_table(original)
+        for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
+            written += write_table(first[first["edition"] == edition], data / str(edition) / "first-published", pkg)
     written.append(write_package_zip(pkg, data / zip_name(pkg)))
     return written

@@ -184,7 +184,10 @@ def suppressed_derivable(pkg: DataPackage) -> Iterator[Problem]:
 def erratum_mismatch(pkg: DataPackage) -> Iterator[Problem]:
     """An erratum's corrected value must be the value the package now publishes."""
     res = pkg["results"].set_index(["indicator_id", "edition", "group_id"])["value"]
-    for index, row in pkg["errata"].iterrows():
+    errata = pkg["errata"].sort_values("date", kind="stable")
+    # Only the latest correction of a figure has to match it: earlier ones were corrected again.
+    latest = errata.drop_duplicates(["indicator_id", "edition", "group_id"], keep="last")
+    for index, row in latest.sort_index().iterrows():
         key = (row["indicator_id"], row["edition"], row["group_id"])
         if key not in res.index:
             yield _problem(pkg, "errata", index, "indicator_id", "erratum-mismatch",

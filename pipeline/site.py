@@ -231,7 +231,12 @@ class SiteBuilder:
                 {"href": link(here, f"charts/{lang}/{ident}.vl.json"), "text": t("download_vl"), "download": True},
             ]
         goal_id = meta["goal_id"]
-        return {"goal": {"href": link(page.path, pages.path(lang, "goal", goal_id)),
+        errata = self.pkg["errata"][self.pkg["errata"]["indicator_id"] == ident].sort_values("date")
+        corrections = [i18n.t(lang, "erratum_line", date=r["date"], edition=int(r["edition"]),
+                              group=self.groups.at[r["group_id"], f"label_{lang}"],
+                              old=i18n.number(r["old_value"], lang), new=i18n.number(r["new_value"], lang),
+                              description=r[f"description_{lang}"]) for _, r in errata.iterrows()]
+        return {"corrections": corrections, "goal": {"href": link(page.path, pages.path(lang, "goal", goal_id)),
                          "title": self.goals.at[goal_id, f"title_{lang}"]},
                 "status": status, "question": meta[f"question_{lang}"], "definition": meta[f"definition_{lang}"],
                 "note": meta[f"note_{lang}"], "chart": self.chart(lang, ident),
@@ -330,13 +335,17 @@ class SiteBuilder:
                    "rows": [[e, r[f"method_notes_{lang}"]] for e, r in self.editions.iterrows()]}
         errata = None
         if not self.pkg["errata"].empty:
+            first = {int(e): Markup('<a href="{}" download>{}</a>').format(
+                link(page.path, f"data/{int(e)}/first-published/indicators.csv"), t("download_first_published"))
+                for e in self.pkg["errata"]["edition"].unique()}
             errata = {"id": "table-errata", "caption": t("errata"),
                       "header": [t("col_date"), t("col_edition"), t("col_indicator"), t("col_group"),
-                                 t("col_correction")],
+                                 t("col_correction"), t("downloads")],
                       "rows": [[r["date"], int(r["edition"]), self.indicators.at[r["indicator_id"], f"title_{lang}"],
                                 self.groups.at[r["group_id"], f"label_{lang}"],
                                 f"{i18n.number(r['old_value'], lang)} → {i18n.number(r['new_value'], lang)}. "
-                                + r[f"description_{lang}"]] for _, r in self.pkg["errata"].iterrows()]}
+                                + r[f"description_{lang}"], first[int(r["edition"])]]
+                               for _, r in self.pkg["errata"].sort_values("date").iterrows()]}
         header = [t("col_field"), t("col_type"), t("col_required"), t("col_description")]
         docs = column_docs()
         table_dictionary = {"id": "dictionary-indicator-table", "caption": t("indicator_table_title"), "header": header,

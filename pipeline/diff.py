@@ -1,0 +1,169 @@
+"""``monitor diff OLD NEW``: what a change to the data package changes, for reviewers of a pull request.
+
+OLD and NEW are each a ``datapackage.json`` path or a git revision of this repository (``main``,
+``HEAD~1``, a commit). The result lists values added, removed and changed, catalogue rows (indicators,
+groups, editions) added, removed or edited, and schema changes, as Markdown or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .package import DataPackage, PackageError, load
+
+KEY = ["indicator_id", "edition", "group_id"]
+CATALOGUE = {"indicators": "indicator_id", "groups": "group_id", "editions": "edition", "goals": "goal_id"}
+COMPARED = ["value", "n", "population", "reference_year", "suppressed"]
+
+
+class DiffError(PackageError):
+    """An argument is neither a readable package nor a git revision."""
+
+
+@dataclass
+class Diff:
+    old: str
+    new: str
+    added: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    changed: list[dict] = field(default_factory=list)
+    catalogue: dict[str, dict[str, list]] = field(default_factory=dict)
+    schema: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.schema
+                    or any(v for parts in self.catalogue.values() for v in parts.values()))
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self) | {"empty": self.empty}, ensure_ascii=False, indent=2, default=str)
+
+    def to_markdown(self) -> str:
+        lines = [f"### Data changes: `{self.old}` → `{self.new}`", ""]
+        if self.empty:
+            return "\n".join([*lines, "No differences in the data package.", ""])
+        for title, rows in (("Values added", self.added), ("Values removed", self.removed)):
+            if rows:
+                lines += [f"**{title}** ({len(rows)})", "", "| indicator | edition | group | value |",
+                          "| --- | --- | --- | --- |"]
+                lines += [f"| {r['indicator_id']} | {r['edition']} | {r['group_id']} | {_show(r['value'])} |"
+                          for r in rows]
+                lines.append("")
+        if self.changed:
+            lines += [f"**Values changed** ({len(self.changed)})", "",
+                      "| indicator | edition | group | field | old | new |", "| --- | --- | --- | --- | --- | --- |"]
+            lines += [f"| {r['indicator_id']} | {r['edition']} | {r['group_id']} | {r['field']} | {_show(r['old'])} "
+                      f"| {_show(r['new'])} |" for r in self.changed]
+            lines.append("")
+        for table, parts in self.catalogue.items():
+            for kind, items in parts.items():
+                if items:
+                    lines.append(f"**{table.capitalize()} {kind}:** " + ", ".join(f"`{i}`" for i in items))
+        if self.schema:
+            lines += ["", "**Schema changes**", "", *[f"- {s}" for s in self.schema]]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def _show(value) -> str:
+    return "–" if value is None or (isinstance(value, float) and pd.isna(value)) else f"{value}"
+
+
+def _plain(value):
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _open(spec: str, workdir: Path, repo: Path) -> DataPackage:
+    path = Path(spec)
+    if path.is_dir():
+        path = path / "datapackage.json"
+    if path.is_file():
+        return _load(path, spec)
+    revision = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
+                              capture_output=True, text=True, check=False)
+    if revision.returncode != 0:
+        raise DiffError(f"{spec}: neither a data package nor a git revision of {repo}")
+    target = workdir / spec.replace("/", "_").replace("~", "-").replace("^", "-")
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", revision.stdout.strip(),
+                              "datapackage.json", "data"], capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise DiffError(f"{spec}: that revision has no data package ({archive.stderr.decode().strip()})")
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return _load(target / "datapackage.json", spec)
+
+
+def _load(path: Path, spec: str) -> DataPackage:
+    try:
+        return load(path)
+    except PackageError:
+        raise
+    except (ValueError, KeyError, OSError) as exc:
+        raise DiffError(f"{spec}: cannot be read as a data package ({exc}); run 'monitor validate' on it") from None
+
+
+def _catalogue(old: DataPackage, new: DataPackage) -> dict[str, dict[str, list]]:
+    found = {}
+    for table, key in CATALOGUE.items():
+        before = old[table].set_index(key)
+        after = new[table].set_index(key)
+        common = before.index.intersection(after.index)
+        shared = [c for c in before.columns if c in after.columns]
+        edited = [k for k in common if not before.loc[k, shared].equals(after.loc[k, shared])]
+        found[table] = {"added": [_plain(k) for k in after.index.difference(before.index)],
+                        "removed": [_plain(k) for k in before.index.difference(after.index)],
+                        "edited": [_plain(k) for k in edited]}
+    return found
+
+
+def _schema(old: DataPackage, new: DataPackage) -> list[str]:
+    notes = []
+    before = {r["name"]: r for r in old.descriptor["resources"]}
+    after = {r["name"]: r for r in new.descriptor["resources"]}
+    notes += [f"resource `{n}` added" for n in after.keys() - before.keys()]
+    notes += [f"resource `{n}` removed" for n in before.keys() - after.keys()]
+    for name in sorted(before.keys() & after.keys()):
+        fields_before = {f["name"]: f for f in before[name]["schema"]["fields"]}
+        fields_after = {f["name"]: f for f in after[name]["schema"]["fields"]}
+        notes += [f"`{name}`: field `{f}` added" for f in fields_after.keys() - fields_before.keys()]
+        notes += [f"`{name}`: field `{f}` removed" for f in fields_before.keys() - fields_after.keys()]
+        for f in sorted(fields_before.keys() & fields_after.keys()):
+            for prop in ("type", "constraints"):
+                if fields_before[f].get(prop) != fields_after[f].get(prop):
+                    notes.append(f"`{name}`: field `{f}` {prop} changed")
+        for prop in ("primaryKey", "foreignKeys"):
+            if before[name]["schema"].get(prop) != after[name]["schema"].get(prop):
+                notes.append(f"`{name}`: {prop} changed")
+    return sorted(notes)
+
+
+def compare(old_spec: str, new_spec: str, repo: Path | None = None) -> Diff:
+    repo = repo or Path.cwd()
+    with tempfile.TemporaryDirectory() as tmp:
+        old, new = _open(old_spec, Path(tmp) / "old", repo), _open(new_spec, Path(tmp) / "new", repo)
+    diff = Diff(old_spec, new_spec)
+    before = old["results"].set_index(KEY)
+    after = new["results"].set_index(KEY)
+    for key in after.index.difference(before.index):
+        diff.added.append(dict(zip(KEY, map(_plain, key), strict=True)) | {"value": _plain(after.loc[key, "value"])})
+    for key in before.index.difference(after.index):
+        diff.removed.append(dict(zip(KEY, map(_plain, key), strict=True)) | {"value": _plain(before.loc[key, "value"])})
+    for key in before.index.intersection(after.index):
+        for column in COMPARED:
+            a, b = _plain(before.loc[key, column]), _plain(after.loc[key, column])
+            if a != b:
+                diff.changed.append(dict(zip(KEY, map(_plain, key), strict=True))
+                                    | {"field": column, "old": a, "new": b})
+    diff.catalogue = _catalogue(old, new)
+    diff.schema = _schema(old, new)
+    return diff
+
+
+__all__ = ["Diff", "DiffError", "compare"]
