@@ -35,11 +35,5 @@ def all_pages(pkg: DataPackage) -> list[tuple[str, str | None]]:
     return pages
 
 
-def relative(from_path: str, to_path: str) -> str:
-    """A link from one page to another that works wherever the site is served, sub-path included."""
-    depth = from_path.count("/")
-    return "../" * depth + to_path
-
-
 def base_url(pkg: DataPackage) -> str:
     return pkg.descriptor.get("homepage", "").rstrip("/") + "/"

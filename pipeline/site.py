@@ -175,8 +175,7 @@ class SiteBuilder:
                   "description": row[f"description_{lang}"]} for g, row in self.goals.iterrows()]
         ordered = self._ordered_indicators()
         return {"goals": goals, "findings": self.findings(lang, "home"),
-                "latest": i18n.t(lang, "latest_edition", title=self.editions.at[latest, f"title_{lang}"],
-                                 edition=latest),
+                "latest": i18n.t(lang, "latest_edition", title=self.edition_title(latest, lang)),
                 "board": self.dashboard(lang, page.path, ordered, "dashboard-home")}
 
     def _ordered_indicators(self, goal_id: str | None = None) -> list[str]:

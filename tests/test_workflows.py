@@ -1,0 +1,78 @@
+"""The GitHub workflow and Dependabot: valid against their schemas, least privilege, pinned, same tests."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
+
+
+def readme_commands() -> dict[str, str]:
+    block = re.search(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert len(commands) == 2, "the README opens with exactly two commands"
+    return {"build": commands[0], "test": commands[1]}
+
+
+@pytest.mark.parametrize(("schema", "path"), [("vendor.github-workflows", WORKFLOW),
+                                              ("vendor.dependabot", ROOT / ".github" / "dependabot.yml")])
+def test_files_validate_against_their_schema(schema, path):
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflow_runs_the_readme_test_command_like_ci():
+    test = readme_commands()["test"]
+    steps = [s for job in yaml.safe_load(WORKFLOW.read_text())["jobs"].values() for s in job.get("steps", [])]
+    assert any(s.get("run", "").strip() == test for s in steps)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ci[-1].strip() == test
+
+
+def test_workflow_builds_with_the_readme_build_command():
+    steps = [s for job in yaml.safe_load(WORKFLOW.read_text())["jobs"].values() for s in job.get("steps", [])]
+    assert any(s.get("run", "").strip() == readme_commands()["build"] for s in steps)
+
+
+def test_third_party_actions_are_pinned_to_full_commits():
+    uses = re.findall(r"uses:\s*(\S+)", WORKFLOW.read_text(encoding="utf-8"))
+    assert uses
+    for action in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), action
+
+
+def test_least_privilege_and_only_main_deploys():
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert jobs["check"]["permissions"] == {"contents": "read"}
+    deploy = jobs["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "check"
+    assert deploy["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert deploy["concurrency"]["group"] == "pages"
+    assert "secrets." not in WORKFLOW.read_text(encoding="utf-8")
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML reads `on` as true
+    assert "pull_request_target" not in triggers
+
+
+def test_workflow_writes_validation_and_diff_to_the_job_summary():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "monitor validate --markdown >> \"$GITHUB_STEP_SUMMARY\"" in text
+    assert "monitor diff \"$base\" HEAD >> \"$GITHUB_STEP_SUMMARY\"" in text
+
+
+def test_actionlint_when_available():
+    import shutil
+
+    if not shutil.which("actionlint"):
+        pytest.skip("actionlint is not installed here (no registry carries it); the schema check above runs")
+    result = subprocess.run(["actionlint", str(WORKFLOW)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
