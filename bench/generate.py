@@ -17,9 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _write(path: Path, rows: list[dict]) -> None:
+def _write(path: Path, rows: list[dict], descriptor: dict) -> None:
+    """Columns in the order the real schema declares, so the generator follows schema changes."""
+    resource = next(r for r in descriptor["resources"] if r["path"] == f"data/{path.name}")
+    fields = [f["name"] for f in resource["schema"]["fields"]]
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n", restval="")
         writer.writeheader()
         writer.writerows(rows)
 
@@ -33,7 +36,8 @@ def generate(target: Path, indicators: int, editions: int, groups: int, seed: in
         shutil.copy(ROOT / "data" / f"{name}.csv", data / f"{name}.csv")
     roles = ["main", "main", "total"] + ["reference"] * max(0, groups - 3)
     group_rows = [{"group_id": f"groep-{g}", "order": g + 1, "role": roles[g], "label_nl": f"groep {g}",
-                   "label_en": f"group {g}", "definition_nl": f"Groep {g}.", "definition_en": f"Group {g}."}
+                   "label_en": f"group {g}", "phrase_nl": f"groep {g}", "phrase_en": f"group {g}",
+                   "definition_nl": f"Groep {g}.", "definition_en": f"Group {g}."}
                   for g in range(groups)]
     edition_rows = [{"edition": 2024 + e, "title_nl": f"Monitor {2024 + e}", "title_en": f"Monitor {2024 + e}",
                      "published": 2024 + e, "fieldwork_nl": "oktober", "fieldwork_en": "October", "invited": 900,
@@ -49,7 +53,7 @@ def generate(target: Path, indicators: int, editions: int, groups: int, seed: in
             "polarity": ["higher_is_better", "lower_is_better", "neutral"][i % 3],
             "title_nl": f"Indicator {i}", "title_en": f"Indicator {i}", "question_nl": f"Vraag {i}?",
             "question_en": f"Question {i}?", "definition_nl": f"Aandeel {i}.", "definition_en": f"Share {i}.",
-            "note_nl": "", "note_en": ""})
+            "statement_nl": "doet iets", "statement_en": "do something"})
         for edition in edition_rows:
             for group in group_rows:
                 result_rows.append({
@@ -58,11 +62,10 @@ def generate(target: Path, indicators: int, editions: int, groups: int, seed: in
                     "reference_year": edition["edition"] - 1 if group["role"] == "reference" else "",
                     "suppressed": "false", "source_chapter": "1", "source_figure": "",
                     "source_url": "https://example.org/monitor"})
-    _write(data / "groups.csv", group_rows)
-    _write(data / "editions.csv", edition_rows)
-    _write(data / "indicators.csv", indicator_rows)
-    _write(data / "results.csv", result_rows)
     descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    for name, rows in (("groups", group_rows), ("editions", edition_rows), ("indicators", indicator_rows),
+                       ("results", result_rows)):
+        _write(data / f"{name}.csv", rows, descriptor)
     descriptor["name"] = "synthetic-monitor"
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     return target / "datapackage.json"

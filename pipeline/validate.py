@@ -58,8 +58,12 @@ def plain_words(error, schema: dict | None) -> str:
         return f'the required column "{field}" is missing from the header'
     if kind == "extra-label":
         return f'the header has a column "{error.label}" that the schema does not describe'
-    if kind in {"incorrect-label", "duplicate-label", "blank-label"}:
-        return f"the header does not match the schema: {error.note or kind}"
+    if kind == "incorrect-label":
+        return f'the header has "{error.label}" where the schema expects the column "{field}"'
+    if kind == "duplicate-label":
+        return f'the header has the column "{error.label}" twice'
+    if kind == "blank-label":
+        return "the header has a column without a name"
     if kind == "missing-cell":
         return "this row has fewer cells than the header"
     if kind == "extra-cell":

@@ -26,15 +26,20 @@ def shared_chart_cache(tmp_path_factory):
     mp.undo()
 
 
-@pytest.fixture
-def package(tmp_path: Path) -> Path:
-    """A copy of the repository's data package in a temporary folder; returns its descriptor path."""
-    target = tmp_path / "pkg"
+def copy_package(target: Path) -> Path:
+    """Copy the repository's data package into ``target`` (replacing it); returns the descriptor path."""
+    shutil.rmtree(target, ignore_errors=True)
     (target / "data").mkdir(parents=True)
     shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
     for csv_file in (ROOT / "data").glob("*.csv"):
         shutil.copy(csv_file, target / "data" / csv_file.name)
     return target / "datapackage.json"
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A private copy of the data package that a test may break."""
+    return copy_package(tmp_path / "pkg")
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -125,16 +125,10 @@ def test_two_editions_make_a_development_chart_without_inventing_missing_points(
 @pytest.fixture(scope="module")
 def decimal_build(tmp_path_factory):
     """A package with a decimal value, a suppressed group and respondent counts."""
-    import shutil
-
-    from conftest import ROOT
+    from conftest import copy_package
 
     root = tmp_path_factory.mktemp("decimal")
-    (root / "pkg" / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "datapackage.json", root / "pkg")
-    for f in (ROOT / "data").glob("*.csv"):
-        shutil.copy(f, root / "pkg" / "data")
-    package = root / "pkg" / "datapackage.json"
+    package = copy_package(root / "pkg")
     set_results(package, {("spanning-nederlands-spreken", 2025, "asielstatushouders"): {"value": "45.5"},
                           ("problemen-door-taal", 2025, "gezinsmigranten"): {"value": "", "n": "12",
                                                                              "suppressed": "true"}})

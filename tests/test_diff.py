@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ROOT, edit_csv, edit_descriptor
+from conftest import ROOT, copy_package, edit_csv, edit_descriptor
 
 
 @pytest.fixture
@@ -69,11 +69,7 @@ def test_catalogue_and_schema_changes(old_and_new, run_cli):
 
 
 def test_git_revisions(tmp_path, run_cli, monkeypatch):
-    repo = tmp_path / "repo"
-    (repo / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "datapackage.json", repo)
-    for f in (ROOT / "data").glob("*.csv"):
-        shutil.copy(f, repo / "data")
+    repo = copy_package(tmp_path / "repo").parent
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from conftest import ROOT, read_rows, write_rows
+from conftest import copy_package, read_rows, write_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,16 +13,6 @@ from pipeline.cli import main
 
 FILES = ["results", "indicators", "groups", "editions", "goals", "context", "errata"]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def fresh_copy(tmp: Path) -> Path:
-    target = tmp / "pkg"
-    shutil.rmtree(target, ignore_errors=True)
-    (target / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "datapackage.json", target)
-    for f in (ROOT / "data").glob("*.csv"):
-        shutil.copy(f, target / "data")
-    return target / "datapackage.json"
 
 
 def run(package: Path, capsys) -> tuple[int, dict]:
@@ -35,7 +24,7 @@ def run(package: Path, capsys) -> tuple[int, dict]:
 @given(name=st.sampled_from(FILES), content=st.one_of(st.binary(min_size=1, max_size=300),
                                                       st.text(min_size=1, max_size=300)))
 def test_garbage_file_is_a_clean_failure(tmp_path, capsys, name, content):
-    package = fresh_copy(tmp_path)
+    package = copy_package(tmp_path / "pkg")
     path = package.parent / "data" / f"{name}.csv"
     if isinstance(content, str):
         path.write_text(content, encoding="utf-8")
@@ -50,7 +39,7 @@ def test_garbage_file_is_a_clean_failure(tmp_path, capsys, name, content):
 @given(name=st.sampled_from(FILES[:5]), row=st.integers(min_value=0, max_value=20), data=st.data(),
        cell=st.text(max_size=20))
 def test_any_single_cell_is_reported_or_accepted(tmp_path, capsys, name, row, data, cell):
-    package = fresh_copy(tmp_path)
+    package = copy_package(tmp_path / "pkg")
     path = package.parent / "data" / f"{name}.csv"
     rows = read_rows(path)
     row %= len(rows)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-import shutil
 
 import pytest
 import yaml
 from browser import axe_violations, open_page
-from conftest import ROOT
+from conftest import ROOT, copy_package
 from fixtures import add_edition, set_results
 from sitecheck import broken_links, external_resources, front_matter, manifest, parse
 
@@ -148,11 +147,7 @@ def test_content_security_policy_allows_only_own_sources(site_build):
 def changed_build(tmp_path_factory):
     """A third edition with decimals and respondent counts: the site must follow with no code change."""
     root = tmp_path_factory.mktemp("changed")
-    (root / "pkg" / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "datapackage.json", root / "pkg")
-    for f in (ROOT / "data").glob("*.csv"):
-        shutil.copy(f, root / "pkg" / "data")
-    package = root / "pkg" / "datapackage.json"
+    package = copy_package(root / "pkg")
     add_edition(package, 2026)
     set_results(package, {("problemen-door-taal", 2025, "asielstatushouders"): {"n": "300"},
                           ("problemen-door-taal", 2026, "asielstatushouders"): {"value": "75.5", "n": "300"},

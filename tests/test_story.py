@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import copy_package
 from fixtures import add_edition, set_results
 
 from pipeline.build import build
@@ -111,7 +110,7 @@ def test_goal_findings_are_ordered_by_the_size_of_the_gap(story, table):
 
 
 def test_dutch_numbers_use_the_decimal_comma(tmp_path):
-    package = copy_package(tmp_path)
+    package = copy_package(tmp_path / "pkg")
     set_results(package, {("spanning-nederlands-spreken", 2025, "asielstatushouders"): {"value": "45.5"}})
     build(package, tmp_path / "out", log=lambda _: None)
     story = load_story(tmp_path / "out")
@@ -121,19 +120,11 @@ def test_dutch_numbers_use_the_decimal_comma(tmp_path):
     assert "45.5%" in en and "24.5 percentage points" in en
 
 
-def copy_package(tmp_path):
-    (tmp_path / "pkg" / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "datapackage.json", tmp_path / "pkg")
-    for f in (ROOT / "data").glob("*.csv"):
-        shutil.copy(f, tmp_path / "pkg" / "data")
-    return tmp_path / "pkg" / "datapackage.json"
-
-
 @pytest.fixture(scope="module")
 def trend(tmp_path_factory):
     """A third edition in which problems rise and health improves, with respondent counts."""
     tmp_path = tmp_path_factory.mktemp("trend")
-    package = copy_package(tmp_path)
+    package = copy_package(tmp_path / "pkg")
     add_edition(package, 2026, method_changed=False)
     set_results(package, {
         ("problemen-door-taal", 2025, "asielstatushouders"): {"n": "200"},
@@ -190,7 +181,7 @@ def test_home_reports_the_changes_of_the_latest_edition(trend):
 
 
 def test_method_change_adds_a_caveat(tmp_path):
-    package = copy_package(tmp_path)
+    package = copy_package(tmp_path / "pkg")
     add_edition(package, 2026, method_changed=True)
     set_results(package, {("zenuwachtig", 2026, "asielstatushouders"): {"value": "35"}})
     build(package, tmp_path / "out", log=lambda _: None)
