@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +22,7 @@ from . import i18n, pages
 from .embed import environment, snippet
 from .exports import column_docs, zip_name
 from .package import DataPackage
+from .stats import clearly_different
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
@@ -43,7 +44,6 @@ class Page:
     body: str = ""
     image: str | None = None
     counterpart: str = ""
-    links: list[str] = field(default_factory=list)
 
 
 def link(from_path: str, to_path: str) -> str:
@@ -61,6 +61,8 @@ class SiteBuilder:
         self.groups = pkg["groups"].sort_values("order").set_index("group_id")
         self.editions = pkg["editions"].sort_values("edition").set_index("edition")
         self.main_groups = list(self.groups[self.groups["role"] == "main"].index)
+        manifest = out / "charts" / "manifest.json"
+        self.charts = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
 
     # ---- small helpers -------------------------------------------------------------------------------
     def t(self, lang: str):
@@ -70,11 +72,10 @@ class SiteBuilder:
         return [f["text"] for f in self.story[lang] if f["scope"] == scope and f["id"] == ident]
 
     def chart(self, lang: str, name: str) -> dict | None:
-        path = self.out / "charts" / lang / f"{name}.svg"
-        if not path.exists():
+        if f"{lang}/{name}" not in self.charts:
             return None
-        manifest = json.loads((self.out / "charts" / "manifest.json").read_text(encoding="utf-8"))
-        return {"svg": path.read_text(encoding="utf-8"), "description": manifest[f"{lang}/{name}"]["description"]}
+        svg = (self.out / "charts" / lang / f"{name}.svg").read_text(encoding="utf-8")
+        return {"svg": svg, "description": self.charts[f"{lang}/{name}"]["description"]}
 
     def title(self, lang: str, key: str, ident: str | None) -> str:
         if key == "indicator":
@@ -108,8 +109,7 @@ class SiteBuilder:
             return {"arrow": "=", "tone": "neutral", "text": t("change_same")}
         size = i18n.points(change, lang) if row["unit"] == "percent" else i18n.value(abs(change), row["unit"], lang)
         words = [t("change_up" if change > 0 else "change_down", pp=size)]
-        clear = (pd.notna(row["ci_low"]) and pd.notna(previous["ci_low"])
-                 and (row["ci_low"] > previous["ci_high"] or row["ci_high"] < previous["ci_low"]))
+        clear = clearly_different(row, previous)
         tone = "neutral"
         if row["polarity"] != "neutral":
             better = (change > 0) == (row["polarity"] == "higher_is_better")
@@ -297,17 +297,13 @@ class SiteBuilder:
                                                                 & self.table["value"].notna(), "edition"].min()))
                  if self.indicators.at[i, "status"] == "measured" else t("not_measured_status"),
                  t(f"source_kind_{self.indicators.at[i, 'source_kind']}")] for i in self._ordered_indicators()]
-        words = {"nl": ("Groepen", "Indicatoren", "Doel", "Status", "Bron",
-                        "Een cijfer op basis van minder dan {min} respondenten publiceren we niet; "
-                        "een cijfer op basis van {min} tot {ind} respondenten heet indicatief."),
-                 "en": ("Groups", "Indicators", "Goal", "Status", "Source",
-                        "We do not publish a figure based on fewer than {min} respondents; "
-                        "a figure based on {min} to {ind} respondents is marked as indicative.")}[lang]
-        return {"editions": editions, "groups": groups, "groups_heading": words[0], "indicators_heading": words[1],
-                "indicator_table": {"id": "table-indicators", "caption": words[1],
-                                    "header": [t("col_indicator"), words[2], words[3], words[4]], "rows": rows},
-                "threshold": words[5].format(min=self.pkg.settings.get("min_n", 30),
-                                             ind=int(self.pkg.settings.get("indicative_n", 50)) - 1)}
+        return {"editions": editions, "groups": groups, "groups_heading": t("method_groups"),
+                "indicators_heading": t("method_indicators"),
+                "indicator_table": {"id": "table-indicators", "caption": t("method_indicators"),
+                                    "header": [t("col_indicator"), t("col_goal"), t("status"), t("col_source")],
+                                    "rows": rows},
+                "threshold": t("method_threshold", min=self.pkg.settings.get("min_n", 30),
+                               ind=int(self.pkg.settings.get("indicative_n", 50)) - 1)}
 
     def _open_data(self, page: Page) -> dict:
         lang = page.lang
@@ -422,8 +418,10 @@ def write(builder: SiteBuilder, site_pages: list[Page]) -> None:
     for page in site_pages:
         alternates = [f'<link rel="alternate" hreflang="{page.lang}" href="{builder.base}{page.path}">',
                       f'<link rel="alternate" hreflang="{OTHER[page.lang]}" href="{builder.base}{page.counterpart}">']
+        csp = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         front = {"title": page.title, "lang": page.lang, "description": page.description,
-                 "include-in-header": {"text": "\n".join(alternates)}}
+                 "include-in-header": {"text": "\n".join([csp, '<meta name="referrer" content="no-referrer">',
+                                                           *alternates])}}
         if page.image:
             front["image"] = page.image
         project_path = (out / "quarto" / page.lang / page.path.removeprefix(PREFIX[page.lang])).with_suffix(".qmd")

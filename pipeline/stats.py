@@ -45,3 +45,16 @@ def wilson_arrays(percent: np.ndarray, n: np.ndarray, population: np.ndarray) ->
     low, high = np.maximum(0.0, centre - half) * 100, np.minimum(1.0, centre + half) * 100
     census = ~np.isnan(population) & (n >= population)
     return np.where(census, p * 100, low), np.where(census, p * 100, high)
+
+
+def clearly_different(a, b) -> bool:
+    """True when both rows have an interval and the two intervals do not overlap.
+
+    This is the monitor's rule for calling a difference (between groups or editions) clear; without
+    respondent counts there is no interval, and a difference is never called clear.
+    """
+    import pandas as pd
+
+    if any(pd.isna(r[c]) for r in (a, b) for c in ("ci_low", "ci_high")):
+        return False
+    return bool(a["ci_high"] < b["ci_low"] or b["ci_high"] < a["ci_low"])

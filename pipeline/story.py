@@ -21,6 +21,7 @@ import yaml
 
 from . import i18n
 from .package import DataPackage
+from .stats import clearly_different
 
 TEMPLATES = Path(__file__).parent / "story"
 HOME_FINDINGS = 5
@@ -105,10 +106,6 @@ def _known_n(*rows: pd.Series) -> bool:
     return all(pd.notna(r["ci_low"]) and pd.notna(r["ci_high"]) for r in rows)
 
 
-def _separate(a_low, a_high, b_low, b_high) -> bool:
-    return a_high < b_low or b_high < a_low
-
-
 def _favourable(polarity: str, a: pd.Series, b: pd.Series) -> pd.Series:
     """The row whose value is better by the indicator's polarity (for neutral: the higher)."""
     if polarity == "lower_is_better":
@@ -120,7 +117,7 @@ def _gap_parts(a: pd.Series, b: pd.Series) -> list[Part]:
     gap = ("diff", (float(a["value"] - b["value"]), a["unit"]))
     if not _known_n(a, b):
         return [Part("gap_unknown_n", {"pp": gap})]
-    if not _separate(a["ci_low"], a["ci_high"], b["ci_low"], b["ci_high"]):
+    if not clearly_different(a, b):
         return [Part("gap_unclear", {"pp": gap})]
     better = _favourable(a["polarity"], a, b)
     direction = "higher" if a["polarity"] == "neutral" else "favourable"
@@ -139,7 +136,7 @@ def _trend_fact(row: pd.Series, previous: pd.Series) -> Fact:
         polarity = row["polarity"]
         improved = (change > 0) == (polarity == "higher_is_better")
         if _known_n(row, previous):
-            if _separate(previous["ci_low"], previous["ci_high"], row["ci_low"], row["ci_high"]):
+            if clearly_different(row, previous):
                 verdict = ("rise" if change > 0 else "fall") if polarity == "neutral" else (
                     "improvement" if improved else "worsening")
                 parts.append(Part("trend_clear", {"verdict": ("word", verdict)}))

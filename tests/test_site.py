@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 
 import pytest
@@ -123,7 +124,7 @@ def test_open_data_page_lists_downloads_dictionary_and_citation(site_build):
 
 def test_quarto_configuration_parses_and_names_only_files_that_exist(site_build):
     root = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
-    for name in [*root["format"]["html"]["css"], root["format"]["html"]["include-in-header"]]:
+    for name in root["format"]["html"]["css"]:
         assert (ROOT / "site" / name).is_file(), name
     for lang in ("nl", "en"):
         project = site_build / "quarto" / lang
@@ -132,15 +133,20 @@ def test_quarto_configuration_parses_and_names_only_files_that_exist(site_build)
         hrefs = [item["href"] for item in config["website"]["navbar"]["left"] if "href" in item]
         hrefs += [m["href"] for item in config["website"]["navbar"]["left"] for m in item.get("menu", [])]
         hrefs += [item["href"] for item in config["website"]["page-footer"]["right"]]
-        for name in [*hrefs, *config["format"]["html"]["css"], config["format"]["html"]["include-in-header"]]:
+        for name in [*hrefs, *config["format"]["html"]["css"]]:
             assert (project / name).is_file(), (lang, name)
         assert config["website"]["site-url"].endswith("/en/") == (lang == "en")
 
 
 def test_content_security_policy_allows_only_own_sources(site_build):
-    csp = (ROOT / "site" / "assets" / "csp.html").read_text(encoding="utf-8")
-    assert "default-src 'self'" in csp and "http" not in csp.replace("http-equiv", "")
-    assert "Content-Security-Policy" in (site_build / "preview" / "index.html").read_text(encoding="utf-8")
+    from pipeline.site import CSP
+
+    assert "default-src 'self'" in CSP and "http" not in CSP
+    for page in manifest(site_build):
+        head = yaml.safe_load(front_matter(qmd_for(site_build, page)))["include-in-header"]["text"]
+        assert f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' in head
+        preview = html.unescape((site_build / "preview" / page["path"]).read_text(encoding="utf-8"))
+        assert f'content="{CSP}"' in preview
 
 
 @pytest.fixture(scope="module")
