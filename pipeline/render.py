@@ -19,6 +19,7 @@ LOCALES = {"nl": "nl-NL", "en": "en-US"}
 PNG_SCALE = 2
 _INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
+_CLIP_ID = re.compile(r'(id="|url\(#)(clip\d+)')
 
 
 @dataclass
@@ -58,6 +59,8 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
     add noise for screen readers, so they are removed and the image is named by its own title and desc.
     """
     body = _INNER_ARIA.sub("", svg)
+    # Vega numbers clip paths per process; prefix them so several charts can share one page.
+    body = _CLIP_ID.sub(lambda m: f'{m.group(1)}{ident}-{m.group(2)}', body)
     match = _SVG_OPEN.search(body)
     attributes = re.sub(r'\sclass="[^"]*"', "", match.group(1))
     opening = (f'<svg{attributes} role="img" aria-labelledby="{ident}-title {ident}-desc" class="chart" '

@@ -71,11 +71,11 @@ class SiteBuilder:
     def findings(self, lang: str, scope: str, ident: str | None = None) -> list[str]:
         return [f["text"] for f in self.story[lang] if f["scope"] == scope and f["id"] == ident]
 
-    def chart(self, lang: str, name: str) -> dict | None:
+    def chart(self, lang: str, name: str) -> Markup | None:
+        """The chart's accessible SVG, to be placed inline (it needs no JavaScript), or None."""
         if f"{lang}/{name}" not in self.charts:
             return None
-        svg = (self.out / "charts" / lang / f"{name}.svg").read_text(encoding="utf-8")
-        return {"svg": svg, "description": self.charts[f"{lang}/{name}"]["description"]}
+        return Markup((self.out / "charts" / lang / f"{name}.svg").read_text(encoding="utf-8"))
 
     def title(self, lang: str, key: str, ident: str | None) -> str:
         if key == "indicator":

@@ -167,6 +167,8 @@ def test_renderer_cache_is_content_addressed(tmp_path):
 
 
 def test_accessible_svg_escapes_its_texts():
-    svg = accessible_svg('<svg width="1" height="1"><g role="graphics-object"></g></svg>', "c", "A & B", "<x>")
+    svg = accessible_svg('<svg width="1" height="1"><g role="graphics-object" clip-path="url(#clip7)"></g>'
+                         '<clipPath id="clip7"></clipPath></svg>', "c", "A & B", "<x>")
+    assert 'clip-path="url(#c-clip7)"' in svg and 'id="c-clip7"' in svg
     assert "<title id=\"c-title\">A &amp; B</title>" in svg and "<desc id=\"c-desc\">&lt;x&gt;</desc>" in svg
     assert "graphics-object" not in svg
