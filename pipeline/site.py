@@ -89,7 +89,7 @@ class SiteBuilder:
             return self.indicators.at[ident, f"definition_{lang}"]
         if key == "goal":
             return self.goals.at[ident, f"description_{lang}"]
-        return i18n.t(lang, "page_home_description")
+        return i18n.t(lang, f"page_{key}_description")
 
     def edition_title(self, edition: int, lang: str) -> str:
         title = self.editions.at[edition, f"title_{lang}"]

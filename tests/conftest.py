@@ -14,7 +14,7 @@ import pytest
 from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "tests" / "reference"  # the published figures, kept with the tests (see its README)
 
 
 @pytest.fixture(scope="session", autouse=True)
