@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -172,6 +171,3 @@ def _swap(work: Path, out: Path) -> None:
         raise
     shutil.rmtree(old, ignore_errors=True)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("Use the 'monitor build' command.")

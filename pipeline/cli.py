@@ -40,7 +40,7 @@ def _diff(args: argparse.Namespace) -> int:
     from .diff import compare
 
     result = compare(args.old, args.new)
-    print(result.to_json() if args.json else result.to_markdown(), end="" if not args.json else "\n")
+    sys.stdout.write(result.to_json() + "\n" if args.json else result.to_markdown())
     return OK
 
 

@@ -25,12 +25,19 @@ def path(lang: str, key: str, ident: str | None = None) -> str:
     return f"{book['sections'][key][lang]}/{ident}.html"
 
 
+def ordered_indicators(pkg: DataPackage, goal_id: str | None = None) -> list[str]:
+    """Indicator ids in site order: by goal, then by their order within the goal."""
+    frame = pkg["indicators"].merge(pkg["goals"][["goal_id", "order"]].rename(columns={"order": "goal_order"}))
+    if goal_id:
+        frame = frame[frame["goal_id"] == goal_id]
+    return list(frame.sort_values(["goal_order", "order"])["indicator_id"])
+
+
 def all_pages(pkg: DataPackage) -> list[tuple[str, str | None]]:
     """Every (key, id) pair that has a page, in site order."""
     pages: list[tuple[str, str | None]] = [("home", None)]
     pages += [("goal", g) for g in pkg["goals"].sort_values("order")["goal_id"]]
-    indicators = pkg["indicators"].merge(pkg["goals"][["goal_id", "order"]].rename(columns={"order": "g"}))
-    pages += [("indicator", i) for i in indicators.sort_values(["g", "order"])["indicator_id"]]
+    pages += [("indicator", i) for i in ordered_indicators(pkg)]
     pages += [(key, None) for key in _book()["static"] if key != "home"]
     return pages
 

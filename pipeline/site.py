@@ -173,22 +173,17 @@ class SiteBuilder:
         goals = [{"href": link(page.path, pages.path(lang, "goal", g)), "title": row[f"title_{lang}"],
                   "label": i18n.t(lang, "goal_label", order=int(row["order"])),
                   "description": row[f"description_{lang}"]} for g, row in self.goals.iterrows()]
-        ordered = self._ordered_indicators()
+        ordered = pages.ordered_indicators(self.pkg)
         return {"goals": goals, "findings": self.findings(lang, "home"),
                 "latest": i18n.t(lang, "latest_edition", title=self.edition_title(latest, lang)),
                 "board": self.dashboard(lang, page.path, ordered, "dashboard-home")}
-
-    def _ordered_indicators(self, goal_id: str | None = None) -> list[str]:
-        frame = self.pkg["indicators"].merge(self.pkg["goals"][["goal_id", "order"]].rename(columns={"order": "g"}))
-        if goal_id:
-            frame = frame[frame["goal_id"] == goal_id]
-        return list(frame.sort_values(["g", "order"])["indicator_id"])
 
     def _goal(self, page: Page) -> dict:
         lang, goal_id = page.lang, page.ident
         return {"goal": {"description": self.goals.at[goal_id, f"description_{lang}"]},
                 "chart": self.chart(lang, f"goal-{goal_id}"), "findings": self.findings(lang, "goal", goal_id),
-                "board": self.dashboard(lang, page.path, self._ordered_indicators(goal_id), f"dashboard-{goal_id}")}
+                "board": self.dashboard(lang, page.path, pages.ordered_indicators(self.pkg, goal_id),
+                                        f"dashboard-{goal_id}")}
 
     def _indicator(self, page: Page) -> dict:
         lang, ident = page.lang, page.ident
@@ -296,7 +291,8 @@ class SiteBuilder:
                  t("measured_since", edition=int(self.table.loc[(self.table["indicator_id"] == i)
                                                                 & self.table["value"].notna(), "edition"].min()))
                  if self.indicators.at[i, "status"] == "measured" else t("not_measured_status"),
-                 t(f"source_kind_{self.indicators.at[i, 'source_kind']}")] for i in self._ordered_indicators()]
+                 t(f"source_kind_{self.indicators.at[i, 'source_kind']}")]
+                for i in pages.ordered_indicators(self.pkg)]
         return {"editions": editions, "groups": groups, "groups_heading": t("method_groups"),
                 "indicators_heading": t("method_indicators"),
                 "indicator_table": {"id": "table-indicators", "caption": t("method_indicators"),
