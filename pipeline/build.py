@@ -120,6 +120,8 @@ def fingerprint(package: Path) -> str:
     for path in inputs:
         digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name).encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    # Installing Quarto changes the output (a rendered site), so it must not count as "nothing changed".
+    digest.update((shutil.which("quarto") or "no quarto").encode())
     return digest.hexdigest()
 
 

@@ -200,6 +200,12 @@ def test_build_prints_its_stages_and_skips_when_nothing_changed(package, tmp_pat
     assert code == 0 and "validate" in printed
 
 
+def test_installing_quarto_is_not_nothing_changed(package, monkeypatch):
+    before = build_module.fingerprint(package)
+    monkeypatch.setattr(build_module.shutil, "which", lambda name: "/opt/quarto/bin/quarto")
+    assert build_module.fingerprint(package) != before
+
+
 def test_build_with_missing_package_is_a_usage_error(tmp_path, run_cli):
     code, _, err = run_cli("build", "--package", tmp_path / "missing.json", "--out", tmp_path / "out")
     assert code == 2 and "no such file" in err
