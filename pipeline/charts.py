@@ -18,6 +18,7 @@ from . import i18n, theme
 from .package import DataPackage
 
 PERCENT_AXIS = alt.Axis(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
+LEGEND = alt.Legend(orient="top", direction="vertical", labelLimit=320)
 WRAPPED = "split(datum.label, '|')"  # category labels carry '|' where they may break onto a new line
 
 
@@ -35,18 +36,24 @@ def group_styles(pkg: DataPackage) -> pd.DataFrame:
     return groups.set_index("group_id")
 
 
+def _lines(text: str, width: int) -> list[str]:
+    """Chart texts are wrapped here, so a long question or source never widens the chart past a phone."""
+    return textwrap.wrap(text, width) or [text]
+
+
 def _source_line(lang: str, source: str, template: str) -> alt.Chart:
-    text = i18n.t(lang, template, source=source)
-    return (alt.Chart(pd.DataFrame({"text": [text]}))
-            .mark_text(align="left", baseline="top", fontSize=11, color=theme.MUTED, limit=theme.WIDTH + 150)
+    lines = _lines(i18n.t(lang, template, source=source), 64)
+    return (alt.Chart(pd.DataFrame({"text": ["\n".join(lines)]}))
+            .mark_text(align="left", baseline="top", fontSize=11, color=theme.MUTED, lineBreak="\n", lineHeight=14)
             .encode(text="text:N", x=alt.value(0), y=alt.value(0))
-            .properties(width=theme.WIDTH, height=14))
+            .properties(width=theme.WIDTH, height=14 * len(lines)))
 
 
 def _finish(chart: alt.Chart, lang: str, title: str, subtitle: list[str], description: str,
             source: str, template: str = "chart_source") -> alt.VConcatChart:
+    subtitle_lines = [line for text in subtitle if text for line in _lines(text, 60)]
     return alt.vconcat(chart, _source_line(lang, source, template), spacing=14).properties(
-        title=alt.Title(title, subtitle=[s for s in subtitle if s]), description=description)
+        title=alt.Title(_lines(title, 44), subtitle=subtitle_lines), description=description)
 
 
 def _label(row: pd.Series, unit: str, lang: str) -> str:
@@ -175,13 +182,14 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, subti
     rules = base.mark_rule(color="#9a9a9a", strokeWidth=2).encode(x="min(value):Q", x2="max(value):Q")
     dots = base.mark_point(size=110, opacity=1).encode(
         x=alt.X("value:Q", scale=alt.Scale(domain=[0, 100]), axis=PERCENT_AXIS),
-        color=alt.Color("name:N", scale=_colours(frame), legend=alt.Legend(orient="top")),
-        shape=alt.Shape("name:N", scale=_shapes(frame), legend=alt.Legend(orient="top")))
+        color=alt.Color("name:N", scale=_colours(frame), legend=LEGEND),
+        shape=alt.Shape("name:N", scale=_shapes(frame), legend=LEGEND))
     high = base.transform_filter("datum.high").mark_text(align="left", dx=9, fontSize=11).encode(
         x="value:Q", text="label:N")
     low = base.transform_filter("!datum.high").mark_text(align="right", dx=-9, fontSize=11).encode(
         x="value:Q", text="label:N")
-    chart = (rules + dots + high + low).properties(width=theme.WIDTH - 170, height=alt.Step(40))
+    lines = int(frame["title"].str.count("\\|").max()) + 1
+    chart = (rules + dots + high + low).properties(width=theme.WIDTH - 170, height=alt.Step(16 + 12 * lines))
     items = "; ".join(f"{t.replace('|', ' ')}: " + ", ".join(f"{r['name']} {r['label']}" for _, r in rows.iterrows())
                       for t, rows in frame.groupby("title", sort=False))
     return _finish(chart, lang, title, [subtitle], i18n.t(lang, "chart_desc_dumbbell", title=title, items=items),
@@ -267,7 +275,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path, renderer) -> dict[str,
         for name, chart in all_charts(pkg, table, lang).items():
             spec = chart.to_dict(validate=False)  # the tests validate every spec against the schema
             svg, png = renderer.render(spec, lang)
-            title = spec["title"]["text"]
+            title = " ".join(spec["title"]["text"])
             description = spec["description"]
             (folder / f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
             (folder / f"{name}.svg").write_text(accessible_svg(svg, f"chart-{name}", title, description),
