@@ -10,6 +10,7 @@ import yaml
 from .package import DataPackage
 
 METADATA = Path(__file__).parent / "metadata" / "pages.yaml"
+PREFIX = {"nl": "", "en": "en/"}  # where each language lives in the assembled site
 
 
 @cache
@@ -23,6 +24,11 @@ def path(lang: str, key: str, ident: str | None = None) -> str:
     if ident is None:
         return f"{book['static'][key][lang]}.html"
     return f"{book['sections'][key][lang]}/{ident}.html"
+
+
+def source_path(lang: str, site_path: str) -> str:
+    """The ``.qmd`` file of a page inside its language's Quarto project (which has no language prefix)."""
+    return site_path.removeprefix(PREFIX[lang]).removesuffix(".html") + ".qmd"
 
 
 def ordered_indicators(pkg: DataPackage, goal_id: str | None = None) -> list[str]:

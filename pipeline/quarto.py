@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .i18n import LANGUAGES
+from .pages import PREFIX
 
 INSTALL_HINT = ("Quarto is not installed, so the site was not rendered. Its sources are in {out}/quarto/<lang>/ "
                 "and a plain preview is in {out}/preview/. Install Quarto (https://quarto.org/docs/get-started/, "
                 "version 1.5 or later) and build again to render the site into {out}/site/.")
-PREFIX = {"nl": "", "en": "en"}
 
 
 class QuartoError(RuntimeError):

@@ -29,7 +29,6 @@ SITE = ROOT / "site"
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
-PREFIX = {"nl": "", "en": "en/"}
 OTHER = {"nl": "en", "en": "nl"}
 
 
@@ -376,23 +375,23 @@ def nav_items(lang: str, current: str) -> list[dict]:
     for key in ("home", "comparison", "context", "method", "open_data"):
         target = pages.path(lang, key)
         items.append({"href": link(current, target), "text": i18n.t(lang, f"nav_{key}"), "current": target == current,
-                      "qmd": target.removeprefix(PREFIX[lang]).replace(".html", ".qmd")})
+                      "qmd": pages.source_path(lang, target)})
     return items
 
 
 def quarto_config(lang: str, pkg: DataPackage, goals: pd.DataFrame) -> dict:
     """The language's ``_quarto.yml``: the shared settings of the root ``_quarto.yml`` plus its own."""
     base = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
-    goal_menu = [{"href": pages.path(lang, "goal", g).removeprefix(PREFIX[lang]).replace(".html", ".qmd"),
+    goal_menu = [{"href": pages.source_path(lang, pages.path(lang, "goal", g)),
                   "text": row[f"title_{lang}"]} for g, row in goals.iterrows()]
     left = [{"href": i["qmd"], "text": i["text"]} for i in nav_items(lang, pages.path(lang, "home"))]
     left.insert(1, {"text": i18n.t(lang, "nav_goals"), "menu": goal_menu})
-    footer_right = [{"href": pages.path(lang, k).removeprefix(PREFIX[lang]).replace(".html", ".qmd"),
+    footer_right = [{"href": pages.source_path(lang, pages.path(lang, k)),
                      "text": i18n.t(lang, f"nav_{k}")} for k in ("accessibility", "colophon")]
     config = json.loads(json.dumps(base))
     config["lang"] = lang
     website = config.setdefault("website", {})
-    website.update({"title": i18n.t(lang, "site_title"), "site-url": pages.base_url(pkg) + PREFIX[lang],
+    website.update({"title": i18n.t(lang, "site_title"), "site-url": pages.base_url(pkg) + pages.PREFIX[lang],
                     "navbar": {**website.get("navbar", {}), "left": left},
                     "page-footer": {"left": i18n.t(lang, "footer_text"), "right": footer_right}})
     return config
@@ -420,7 +419,7 @@ def write(builder: SiteBuilder, site_pages: list[Page]) -> None:
                                                            *alternates])}}
         if page.image:
             front["image"] = page.image
-        project_path = (out / "quarto" / page.lang / page.path.removeprefix(PREFIX[page.lang])).with_suffix(".qmd")
+        project_path = out / "quarto" / page.lang / pages.source_path(page.lang, page.path)
         project_path.parent.mkdir(parents=True, exist_ok=True)
         project_path.write_text(qmd.render(front_matter=yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
                                            .strip(), body=page.body.strip()), encoding="utf-8")

@@ -18,11 +18,8 @@ from pipeline.package import load
 
 PKG = load(ROOT / "datapackage.json")
 INDICATORS = list(PKG["indicators"]["indicator_id"])
-PREFIX = {"nl": "", "en": "en/"}
-
-
 def qmd_for(build_dir, page):
-    return (build_dir / "quarto" / page["lang"] / page["path"].removeprefix(PREFIX[page["lang"]])).with_suffix(".qmd")
+    return build_dir / "quarto" / page["lang"] / pages.source_path(page["lang"], page["path"])
 
 
 def test_every_indicator_and_page_exists_in_both_languages(site_build):
