@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint bench clean
+.PHONY: build test lint bench clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,5 +29,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+## screenshots: full-page screenshots of the rendered site at 360 and 1280 px into build/screenshots/
+screenshots: $(STAMP)
+	$(BIN)/python tools/ensure_browser.py
+	$(BIN)/python tools/screenshots.py
+
 clean:
-	rm -rf build .monitor-cache .build.partial .build.old
+	rm -rf build .monitor-cache build.staging-* .build.old .build.lock

@@ -8,11 +8,14 @@ successful build is skipped: its output would be identical.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +24,11 @@ from .report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 FINGERPRINT = ".fingerprint"
+MARKER = ".monitor-output"  # in every folder the monitor made; only such folders are ever replaced
+
+
+class OutputError(Exception):
+    """The output folder cannot be used: it is not the monitor's to replace, or another build holds it."""
 
 
 class InvalidPackage(Exception):
@@ -39,6 +47,7 @@ class Build:
     table: object = None  # pandas.DataFrame, once the indicators stage ran
     story: dict = field(default_factory=dict)
     log: Callable[[str], None] = print
+    render: bool = True  # False: everything but the Quarto render (the preview and the sources still exist)
 
 
 def _validate(b: Build) -> None:
@@ -93,7 +102,10 @@ def _site(b: Build) -> None:
 def _render(b: Build) -> None:
     from . import quarto
 
-    quarto.run(b.work, b.out, b.log)
+    if b.render:
+        quarto.run(b.work, b.out, b.log)
+    else:
+        b.log(f"  {'':<12} not rendered (--no-render); the plain preview is in {b.out / 'preview'}")
 
 
 STAGES: list[tuple[str, Callable[[Build], None]]] = [
@@ -108,7 +120,7 @@ STAGES: list[tuple[str, Callable[[Build], None]]] = [
 ]
 
 
-def fingerprint(package: Path) -> str:
+def fingerprint(package: Path, render: bool = True) -> str:
     """Hash of everything a build reads; equal fingerprints mean equal output."""
     from .package import read_descriptor
 
@@ -121,30 +133,78 @@ def fingerprint(package: Path) -> str:
         digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name).encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     # Installing Quarto changes the output (a rendered site), so it must not count as "nothing changed".
-    digest.update((shutil.which("quarto") or "no quarto").encode())
+    digest.update(((shutil.which("quarto") or "no quarto") if render else "not rendered").encode())
     return digest.hexdigest()
 
 
-def build(package: Path, out: Path, force: bool = False, log: Callable[[str], None] = print) -> bool:
+def check_output(package: Path, out: Path) -> None:
+    """Refuse an output folder whose replacement would delete what the monitor did not make."""
+    package_dir = package.parent
+    for protected, what in ((package_dir, "the data package's folder"), (ROOT, "the repository")):
+        if out == protected or out in protected.parents:
+            raise OutputError(f"{out}: refusing to build into {what} or a folder above it; choose a new folder "
+                              "such as build/")
+    if out.is_relative_to(package_dir) and out.relative_to(package_dir).parts[:1] in {("data",), ("datapackage.json",)}:
+        raise OutputError(f"{out}: refusing to build inside the data package's files; choose a folder such as build/")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder; choose another output folder")
+    if out.is_dir() and any(out.iterdir()) and not ((out / MARKER).exists() or (out / FINGERPRINT).exists()):
+        raise OutputError(f"{out}: this folder exists and was not made by 'monitor build', so it will not be "
+                          "replaced; choose a new or empty folder")
+
+
+def build(package: Path, out: Path, force: bool = False, log: Callable[[str], None] = print,
+          render: bool = True) -> bool:
     """Build ``out`` from ``package``. Returns False when nothing changed and the build was skipped.
 
-    Raises ``InvalidPackage`` for bad data and ``PackageError`` when the descriptor cannot be read; in both
-    cases ``out`` is untouched.
+    Raises ``InvalidPackage`` for bad data, ``PackageError`` when the descriptor cannot be read and
+    ``OutputError`` when ``out`` may not be used; in each case ``out`` is untouched.
     """
+    from .package import DescriptorError, read_descriptor
+    from .validate import validate
+
     package, out = package.resolve(), out.resolve()
+    check_output(package, out)
+    try:
+        read_descriptor(package)  # the fingerprint reads the resources' paths: they must be safe to open
+    except DescriptorError:
+        raise InvalidPackage(validate(package)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(out):
+        return _build(package, out, force, log, render)
+
+
+@contextmanager
+def _lock(out: Path) -> Iterator[None]:
+    """One build at a time per output folder: a second one stops with a message instead of mixing files."""
+    with (out.parent / f".{out.name}.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"{out}: another 'monitor build' is writing this folder; wait until it has "
+                              "finished") from None
+        yield
+
+
+def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], render: bool) -> bool:
     print_ = log
-    stamp = fingerprint(package)
+    stamp = fingerprint(package, render)
     previous = out / FINGERPRINT
     if not force and previous.exists() and previous.read_text() == stamp:
         print_(f"Nothing changed since the last build in {out}; skipped (use --force to rebuild).")
         return False
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = out.parent / f".{out.name}.partial"
-    shutil.rmtree(work, ignore_errors=True)
+    # Staging folders left by a build that was killed are the monitor's own: safe to remove under the lock.
+    for stale in out.parent.glob(f"{out.name}.staging-*"):
+        if (stale / MARKER).exists():
+            shutil.rmtree(stale, ignore_errors=True)
+    # Unique per build, and not hidden: Quarto silently skips every input below a folder whose name starts
+    # with a dot, which once left the published site without a single page.
+    work = out.parent / f"{out.name}.staging-{uuid.uuid4().hex[:8]}"
     work.mkdir()
+    (work / MARKER).write_text("Made by 'monitor build'; replaced by the next build.\n")
     # Rendered charts are kept between builds; MONITOR_CACHE lets several builds share one cache.
     cache = Path(os.environ.get("MONITOR_CACHE") or out.parent / ".monitor-cache")
-    b = Build(package=package, work=work, out=out, cache=cache, log=log)
+    b = Build(package=package, work=work, out=out, cache=cache, log=log, render=render)
     total = time.perf_counter()
     try:
         for name, stage in STAGES:

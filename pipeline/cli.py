@@ -1,7 +1,7 @@
 """The ``monitor`` command: one sub-command per task a maintainer has.
 
-Exit codes: 0 success, 1 the data is invalid, 2 a usage or I/O problem. Bad data never causes a
-traceback; it causes a report.
+Exit codes: 0 success, 1 the data is invalid, 2 a usage or I/O problem, 3 the site could not be rendered
+or is incomplete. Bad data never causes a traceback; it causes a report.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from .package import PackageError
 
 DEFAULT_PACKAGE = Path("datapackage.json")
-OK, INVALID, USAGE = 0, 1, 2
+OK, INVALID, USAGE, FAILED = 0, 1, 2, 3
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -25,15 +25,40 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import InvalidPackage, build
+    from .build import InvalidPackage, OutputError, build
+    from .quarto import QuartoError
 
     try:
-        build(args.package, args.out, force=args.force)
+        build(args.package, args.out, force=args.force, render=not args.no_render)
     except InvalidPackage as exc:
         print(exc.report.to_text(), file=sys.stderr)
         print(f"Build stopped; {args.out} was left as it was.", file=sys.stderr)
         return INVALID
+    except OutputError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return USAGE
+    except QuartoError as exc:
+        print(f"monitor: {exc}\nBuild stopped; {args.out} was left as it was.", file=sys.stderr)
+        return FAILED
     return OK
+
+
+def _check_site(args: argparse.Namespace) -> int:
+    import json
+
+    from .quarto import missing_pages
+
+    site, manifest = args.out / "site", args.out / "site-pages.json"
+    if not manifest.is_file() or not site.is_dir():
+        print(f"monitor: {args.out} holds no rendered site; run 'monitor build' with Quarto installed",
+              file=sys.stderr)
+        return FAILED
+    pages = json.loads(manifest.read_text(encoding="utf-8"))
+    missing = missing_pages(site, pages)
+    for line in missing:
+        print(f"missing: {line}", file=sys.stderr)
+    print(f"{len(pages) - len(missing)} of {len(pages)} pages rendered with content in {site}")
+    return FAILED if missing else OK
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -75,7 +100,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     build.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    build.add_argument("--no-render", action="store_true", help="skip Quarto: build data, charts and the preview only")
     build.set_defaults(func=_build)
+
+    check = commands.add_parser("check-site", help="check that the rendered site has every page, with content")
+    check.add_argument("--out", type=Path, default=Path("build"), help="the build folder (default: build)")
+    check.set_defaults(func=_check_site)
 
     diff = commands.add_parser("diff", help="what changed between two data packages or git revisions")
     diff.add_argument("old", help="datapackage.json or git revision (e.g. main, HEAD~1)")

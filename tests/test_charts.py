@@ -133,7 +133,7 @@ def decimal_build(tmp_path_factory):
                           ("problemen-door-taal", 2025, "gezinsmigranten"): {"value": "", "n": "12",
                                                                              "suppressed": "true"}})
     add_edition(package, 2026)
-    build(package, root / "out", log=lambda _: None)
+    build(package, root / "out", log=lambda _: None, render=False)
     return root / "out"
 
 

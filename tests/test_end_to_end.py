@@ -38,7 +38,7 @@ def test_new_edition_flows_into_pages_charts_downloads_and_sentences(package, tm
     fill_edition(package, 2026)
     assert run_cli("validate", package)[0] == 0
     out = tmp_path / "out"
-    build(package, out, log=lambda _: None)
+    build(package, out, log=lambda _: None, render=False)
 
     table = pd.read_parquet(out / "data" / "2026" / "indicators.parquet")
     assert set(table["edition"]) == {2026} and table["value"].notna().sum() == 21
@@ -67,7 +67,7 @@ def test_a_correction_shows_as_erratum_and_keeps_the_first_download(package, tmp
                                                "description_nl": "Overschrijffout hersteld.",
                                                "description_en": "Transcription error fixed."}])
     out = tmp_path / "out"
-    build(package, out, log=lambda _: None)
+    build(package, out, log=lambda _: None, render=False)
     current = pd.read_csv(out / "data" / "2025" / "indicators.csv").set_index(["indicator_id", "group_id"])
     first = pd.read_csv(out / "data" / "2025" / "first-published" / "indicators.csv").set_index(
         ["indicator_id", "group_id"])

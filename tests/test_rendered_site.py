@@ -13,7 +13,7 @@ import threading
 
 import pytest
 from browser import axe_violations, open_page
-from sitecheck import manifest
+from sitecheck import manifest, parse
 
 SUB_PATH = "/monitor-inburgering/"
 pytestmark = [
@@ -98,3 +98,43 @@ def test_links_work_from_a_sub_path(served, site_build, site_pages):
     root = site_build / "site"
     bad = {p["path"]: broken_links(root, root / p["path"]) for p in site_pages}
     assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_favicon_is_served_and_declared(served, site_build, site_pages):
+    import urllib.request
+
+    with urllib.request.urlopen(served + "favicon.ico") as response:
+        assert response.status == 200 and response.read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    for page in site_pages:
+        links = parse(site_build / "site" / page["path"]).links
+        icons = [value for tag, _, value in links if tag == "link" and "favicon" in value]
+        assert icons, page["path"]
+
+
+@pytest.mark.browser
+def test_no_sideways_scroll_at_320_px_and_charts_without_javascript(served, site_pages, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 700})
+    for page in site_pages:
+        tab = context.new_page()
+        tab.goto(served + page["path"])
+        wider = tab.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+                         && !e.closest('.table-wrap, .visually-hidden, .sr-only'))
+            .map(e => e.tagName + '.' + e.className)""")
+        assert wider == [], f"{page['path']} is wider than 320 px"
+        for box in [c.bounding_box() for c in tab.locator("svg.chart").all()]:
+            assert box and box["width"] > 200 and box["height"] > 40, page["path"]  # drawn, at a readable size
+        tab.close()
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_content_security_policy_blocks_outside_requests(served, browser):
+    tab, _ = open_page(browser, served + "index.html")
+    blocked = tab.evaluate("""() => new Promise(resolve => {
+        document.addEventListener('securitypolicyviolation', e => resolve(e.blockedURI));
+        const img = new Image(); img.src = 'https://tracker.example/pixel.gif';
+        setTimeout(() => resolve(null), 2000);
+    })""")
+    assert blocked and blocked.startswith("https://tracker.example")
+    tab.close()

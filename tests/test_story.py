@@ -112,7 +112,7 @@ def test_goal_findings_are_ordered_by_the_size_of_the_gap(story, table):
 def test_dutch_numbers_use_the_decimal_comma(tmp_path):
     package = copy_package(tmp_path / "pkg")
     set_results(package, {("spanning-nederlands-spreken", 2025, "asielstatushouders"): {"value": "45.5"}})
-    build(package, tmp_path / "out", log=lambda _: None)
+    build(package, tmp_path / "out", log=lambda _: None, render=False)
     story = load_story(tmp_path / "out")
     nl = next(f["text"] for f in story["nl"] if f["id"] == "spanning-nederlands-spreken")
     en = next(f["text"] for f in story["en"] if f["id"] == "spanning-nederlands-spreken")
@@ -135,7 +135,7 @@ def trend(tmp_path_factory):
         ("spanning-nederlands-spreken", 2026, "asielstatushouders"): {"value": "79"},
         ("spanning-nederlands-spreken", 2026, "gezinsmigranten"): {"value": "70"},
     })
-    build(package, tmp_path / "out", log=lambda _: None)
+    build(package, tmp_path / "out", log=lambda _: None, render=False)
     return load_story(tmp_path / "out"), pd.read_parquet(tmp_path / "out" / "data" / "indicators.parquet")
 
 
@@ -184,7 +184,7 @@ def test_method_change_adds_a_caveat(tmp_path):
     package = copy_package(tmp_path / "pkg")
     add_edition(package, 2026, method_changed=True)
     set_results(package, {("zenuwachtig", 2026, "asielstatushouders"): {"value": "35"}})
-    build(package, tmp_path / "out", log=lambda _: None)
+    build(package, tmp_path / "out", log=lambda _: None, render=False)
     story = load_story(tmp_path / "out")
     text = trend_text(story, "nl", "zenuwachtig", "asielstatushouders")
     assert text.endswith("Let op: de manier van meten is na 2025 veranderd, dus vergelijk voorzichtig.")

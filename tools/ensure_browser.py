@@ -13,6 +13,10 @@ import shutil
 import subprocess
 import sys
 
+# Debian's chromium needs these to start headless as root on a machine without outside network.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
 
 def found() -> str | None:
     for candidate in (os.environ.get("MONITOR_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
