@@ -6,13 +6,13 @@ own; its links point at the public site with absolute addresses, since it is sho
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
-from . import i18n, pages
+from . import escape, i18n, pages
 from .package import DataPackage
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -20,15 +20,16 @@ HEIGHT = 560
 
 
 def environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+    """Every template escapes every value (``escape.html``): data cannot become markup or a shortcode."""
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, finalize=escape.html,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str) -> str:
+def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str) -> Markup:
     """The ``<iframe>`` a journalist pastes into an article."""
     src = f"{pages.base_url(pkg)}embed/{lang}/{indicator_id}.html"
-    return (f'<iframe src="{src}" title="{html.escape(title)}" width="100%" height="{HEIGHT}" '
-            f'style="border:0;max-width:680px" loading="lazy"></iframe>')
+    return Markup('<iframe src="{}" title="{}" width="100%" height="{}" style="border:0;max-width:680px" '
+                  'loading="lazy"></iframe>').format(src, escape.plain(title), HEIGHT)
 
 
 def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path) -> None:

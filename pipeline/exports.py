@@ -3,6 +3,10 @@
 The indicator table as Parquet, CSV and XLSX; one CSV per indicator; the same per edition at a fixed
 address (``data/<edition>/``) and the newest at ``data/latest/``; and the whole data package as a zip whose
 descriptor records each file's size and hash.
+
+No download carries a live formula: XLSX text cells are always stored as text, and in CSV files a text
+cell that a spreadsheet would read as a formula (it starts with =, +, -, @ or a tab) gets a leading
+apostrophe, as OWASP's guidance on CSV injection advises. The data dictionary says so.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .escape import spreadsheet
 from .package import DataPackage
 
 TABLE = "indicators"
@@ -49,13 +54,30 @@ def _write_xlsx(table: pd.DataFrame, path: Path, pkg: DataPackage) -> None:
         frame.to_excel(writer, sheet_name="data", index=False, freeze_panes=(1, 0))
         columns.to_excel(writer, sheet_name="columns", index=False)
         about.to_excel(writer, sheet_name="about", index=False)
+        for sheet in writer.book.worksheets:
+            _text_never_formula(sheet)
+
+
+def _text_never_formula(sheet) -> None:
+    """openpyxl stores any text starting with '=' as a formula; data is text, so store it as text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """The canonical CSV (UTF-8, comma, decimal point), with formula-like text cells neutralised."""
+    text = frame.select_dtypes(include=["object", "string", "category"]).columns
+    frame.assign(**{c: frame[c].map(spreadsheet) for c in text}).to_csv(path, index=False, encoding="utf-8",
+                                                                       lineterminator="\n")
 
 
 def write_table(table: pd.DataFrame, folder: Path, pkg: DataPackage, name: str = TABLE) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.parquet", folder / f"{name}.csv", folder / f"{name}.xlsx"]
     table.to_parquet(paths[0], index=False)
-    table.to_csv(paths[1], index=False, encoding="utf-8", lineterminator="\n")
+    write_csv(table, paths[1])
     _write_xlsx(table, paths[2], pkg)
     return paths
 
@@ -97,7 +119,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
     per_indicator.mkdir(parents=True, exist_ok=True)
     for indicator_id, rows in table.groupby("indicator_id", sort=False, observed=True):
         path = per_indicator / f"{indicator_id}.csv"
-        rows.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(rows, path)
         _write_xlsx(rows, per_indicator / f"{indicator_id}.xlsx", pkg)
         written += [path, per_indicator / f"{indicator_id}.xlsx"]
     editions = sorted(int(e) for e in pkg["editions"]["edition"])

@@ -1,19 +1,29 @@
 """Read the data package into typed data frames, following its own Table Schemas.
 
 Reading is done with pandas after frictionless has validated the package, so the conversions here can be
-strict: a value that does not convert means validation was skipped, which is a programming error.
+strict: a value that does not convert means validation was skipped, which is a programming error. The
+descriptor is checked first (``read_descriptor``): every resource is a CSV file inside the package folder,
+read one way only (UTF-8, comma, the schema's default true/false values and number format), so what
+frictionless validated is exactly what the pipeline reads, and nothing is ever fetched from elsewhere.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-TRUE_VALUES = {"true", "True", "TRUE", "1"}
+TRUE_VALUES = {"true", "True", "TRUE", "1"}  # frictionless's defaults: the only ones the package may use
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
+ENCODING = "utf-8-sig"  # UTF-8, with or without the byte-order mark Excel writes
+DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
+REQUIRED_KEYS = ("name", "title", "version", "homepage", "licenses", "resources")
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'`]+\Z")
+# Settings that would make frictionless read a file differently from the pipeline: not supported.
+FIELD_SETTINGS = ("trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber", "missingValues", "format")
 
 
 class PackageError(Exception):
@@ -53,6 +63,7 @@ class DataPackage:
 
 
 def read_descriptor(path: Path) -> dict:
+    """The descriptor, checked for what the pipeline relies on; ``DescriptorError`` names what is wrong."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -66,7 +77,95 @@ def read_descriptor(path: Path) -> dict:
         raise DescriptorError(message, exc.lineno) from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DescriptorError("not a data package descriptor: it needs a list of resources")
+    problems = descriptor_problems(descriptor, path.parent)
+    if problems:
+        raise DescriptorError("; ".join(problems))
     return descriptor
+
+
+def descriptor_problems(descriptor: dict, root: Path) -> list[str]:
+    """What in the descriptor the monitor cannot use, in words; empty when all is well."""
+    problems = [f'the key "{key}" is missing' for key in REQUIRED_KEYS if key not in descriptor]
+    if "homepage" in descriptor and not _web_address(descriptor["homepage"]):
+        problems.append('"homepage" must be a web address starting with https:// or http://')
+    for where, entries in (("licenses", descriptor.get("licenses")), ("sources", descriptor.get("sources"))):
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and "path" in entry and not _web_address(entry["path"]):
+                problems.append(f'{where}: "{entry["path"]}" must be a web address starting with https://')
+    names = []
+    for number, resource in enumerate(descriptor["resources"], start=1):
+        if not isinstance(resource, dict):
+            problems.append(f"resource {number} is not an object")
+            continue
+        name = resource.get("name")
+        names.append(name)
+        problems += [f'resource "{name or number}": {p}' for p in _resource_problems(resource, root)]
+    problems += [f'two resources are called "{n}"' for n in sorted({n for n in names if names.count(n) > 1})]
+    return problems
+
+
+def _web_address(value: object) -> bool:
+    return isinstance(value, str) and WEB_ADDRESS.match(value) is not None
+
+
+def _resource_problems(resource: dict, root: Path) -> list[str]:
+    if not isinstance(resource.get("name"), str) or not resource["name"]:
+        return ["it needs a name"]
+    if "data" in resource:
+        return ["inline data is not supported: put the rows in a CSV file under data/ and give its path"]
+    path = resource.get("path")
+    if isinstance(path, list):
+        return ["a list of paths is not supported: give the path of one CSV file"]
+    if not isinstance(path, str) or not path:
+        return ["it needs a path to a CSV file"]
+    problems = _path_problems(path, root)
+    if not isinstance(resource.get("schema"), dict) or not isinstance(resource["schema"].get("fields"), list):
+        problems.append("its schema must be written in the descriptor, with a list of fields "
+                        "(a schema in a separate file is not supported)")
+    else:
+        for field in resource["schema"]["fields"]:
+            if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+                problems.append("every schema field needs a name")
+                continue
+            problems += [f'field "{field["name"]}": the setting "{key}" is not supported; remove it and write '
+                         "values in the default way" for key in FIELD_SETTINGS if key in field
+                         and not (key == "format" and field[key] in ("default", "uri"))]
+        missing = resource["schema"].get("missingValues", [""])
+        if missing != [""]:
+            problems.append('the schema setting "missingValues" is not supported: leave empty cells empty')
+    if str(resource.get("encoding", "utf-8")).lower().replace("_", "-") not in {"utf-8", "utf-8-sig"}:
+        problems.append(f'the encoding "{resource["encoding"]}" is not supported: save the file as CSV UTF-8')
+    if resource.get("format", "csv") != "csv":
+        problems.append(f'the format "{resource["format"]}" is not supported: use CSV')
+    dialect = resource.get("dialect", {})
+    if not isinstance(dialect, dict):
+        problems.append("the dialect must be written in the descriptor, not in a separate file")
+    else:
+        problems += [f'the dialect setting "{key}": {value!r} is not supported; use comma-separated values with '
+                     'double quotes' for key, value in dialect.items()
+                     if (key in DIALECT and value != DIALECT[key]) or key not in {*DIALECT, "lineTerminator"}]
+    return problems
+
+
+def _path_problems(path: str, root: Path) -> list[str]:
+    """A resource is a file inside the package folder: no address elsewhere, no hidden file, no way out."""
+    if "://" in path or path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", path):
+        return [f'"{path}" must be a path inside the package folder, such as data/results.csv; nothing is '
+                "fetched from elsewhere"]
+    parts = Path(path).parts
+    if ".." in parts or any(part.startswith(".") for part in parts):
+        return [f'"{path}" must not contain ".." or hidden folders or files']
+    if not path.endswith(".csv"):
+        return [f'"{path}" must be a CSV file (ending in .csv)']
+    target = root / path
+    if target.exists() or target.is_symlink():
+        resolved, package_root = target.resolve(), root.resolve()
+        if not resolved.is_relative_to(package_root) or any(p.startswith(".") for p in
+                                                              resolved.relative_to(package_root).parts):
+            return [f'"{path}" is a link to a file outside the package folder']
+        if not resolved.is_file():
+            return [f'"{path}" is not a file']
+    return []
 
 
 def typed_frame(raw: pd.DataFrame, schema: dict) -> pd.DataFrame:
@@ -74,8 +173,8 @@ def typed_frame(raw: pd.DataFrame, schema: dict) -> pd.DataFrame:
     frame = pd.DataFrame(index=raw.index)
     for spec in schema["fields"]:
         name, kind = spec["name"], spec.get("type", "string")
-        column = raw[name] if name in raw else pd.Series([""] * len(raw), index=raw.index, dtype=object)
-        blank = column.str.strip() == ""
+        column = raw[name]  # frictionless has checked the header: a missing column is a programming error
+        blank = column == ""  # cells.py has rejected numbers with spaces around them
         if kind == "integer":
             frame[name] = pd.to_numeric(column.where(~blank), errors="raise").astype("Int64")
         elif kind == "number":
@@ -83,12 +182,13 @@ def typed_frame(raw: pd.DataFrame, schema: dict) -> pd.DataFrame:
         elif kind == "boolean":
             frame[name] = column.isin(TRUE_VALUES)
         else:
-            frame[name] = column.str.strip()
+            frame[name] = column  # as written, as frictionless read it; ids with stray spaces were rejected
     return frame
 
 
 def read_table(root: Path, resource: dict) -> pd.DataFrame:
-    raw = pd.read_csv(root / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+    raw = pd.read_csv(root / resource["path"], dtype=str, keep_default_na=False, encoding=ENCODING, sep=",",
+                      quotechar='"', doublequote=True)
     return typed_frame(raw, resource["schema"])
 
 

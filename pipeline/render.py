@@ -1,19 +1,23 @@
 """Render Vega-Lite specs to SVG and PNG offline with vl-convert, through a content-addressed cache.
 
 The cache key is the hash of the spec, the locale and the renderer's version, so an unchanged chart is
-never rendered twice, and any change to data, wording, theme or renderer renders it anew.
+never rendered twice, and any change to data, wording, theme or renderer renders it anew. Entries are
+written atomically with a checksum written last, and checked on every read: a damaged or half-written
+entry is rendered again, never published.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import vl_convert as vlc
+from markupsafe import Markup
 
 LOCALES = {"nl": "nl-NL", "en": "en-US"}
 PNG_SCALE = 2
@@ -37,19 +41,38 @@ class Renderer:
     def render(self, spec: dict, lang: str) -> tuple[str, bytes]:
         """The raw SVG text and the PNG bytes (at 2×) of a spec in a language's number format."""
         key = self.key(spec, lang)
-        if self.cache:
-            svg_path, png_path = self.cache / f"{key}.svg", self.cache / f"{key}.png"
-            if svg_path.exists() and png_path.exists():
-                self.hits += 1
-                return svg_path.read_text(encoding="utf-8"), png_path.read_bytes()
+        cached = self._read(key) if self.cache else None
+        if cached:
+            self.hits += 1
+            return cached
         self.misses += 1
         svg = vlc.vegalite_to_svg(spec, format_locale=LOCALES[lang])
         png = vlc.svg_to_png(svg, scale=PNG_SCALE)
         if self.cache:
-            self.cache.mkdir(parents=True, exist_ok=True)
-            svg_path.write_text(svg, encoding="utf-8")
-            png_path.write_bytes(png)
+            self._write(key, svg.encode("utf-8"), png)
         return svg, png
+
+    def _read(self, key: str) -> tuple[str, bytes] | None:
+        try:
+            svg, png = (self.cache / f"{key}.svg").read_bytes(), (self.cache / f"{key}.png").read_bytes()
+            expected = (self.cache / f"{key}.sum").read_text(encoding="ascii")
+        except OSError:
+            return None
+        if expected != _checksum(svg, png):
+            return None
+        return svg.decode("utf-8"), png
+
+    def _write(self, key: str, svg: bytes, png: bytes) -> None:
+        self.cache.mkdir(parents=True, exist_ok=True)
+        for name, data in ((f"{key}.svg", svg), (f"{key}.png", png), (f"{key}.sum", _checksum(svg, png).encode())):
+            handle, temporary = tempfile.mkstemp(dir=self.cache, prefix=".tmp-")
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, self.cache / name)
+
+
+def _checksum(svg: bytes, png: bytes) -> str:
+    return hashlib.sha256(hashlib.sha256(svg).digest() + hashlib.sha256(png).digest()).hexdigest()
 
 
 def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
@@ -63,7 +86,7 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
     body = _CLIP_ID.sub(lambda m: f'{m.group(1)}{ident}-{m.group(2)}', body)
     match = _SVG_OPEN.search(body)
     attributes = re.sub(r'\sclass="[^"]*"', "", match.group(1))
-    opening = (f'<svg{attributes} role="img" aria-labelledby="{ident}-title {ident}-desc" class="chart" '
-               f'focusable="false"><title id="{ident}-title">{html.escape(title)}</title>'
-               f'<desc id="{ident}-desc">{html.escape(description)}</desc>')
-    return body[: match.start()] + opening + body[match.end():]
+    opening = Markup('<svg{} role="img" aria-labelledby="{}-title {}-desc" class="chart" focusable="false">'
+                     '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>').format(
+        Markup(attributes), ident, ident, ident, title, ident, description)
+    return body[: match.start()] + str(opening) + body[match.end():]

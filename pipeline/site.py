@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 from markupsafe import Markup
 
-from . import i18n, pages
+from . import escape, i18n, pages
 from .embed import environment, snippet
 from .exports import column_docs, zip_name
 from .package import DataPackage
@@ -235,7 +235,7 @@ class SiteBuilder:
                 "note": meta[f"note_{lang}"], "chart": self.chart(lang, ident),
                 "findings": self.findings(lang, "indicator", ident), "table": table, "editions": editions,
                 "sources": sources, "downloads": downloads,
-                "embed": snippet(self.pkg, lang, ident, meta[f"title_{lang}"]),
+                "embed": str(snippet(self.pkg, lang, ident, meta[f"title_{lang}"])),
                 "cite": self.cite(lang, self.base + page.path), "permalink": self.base + page.path}
 
     def _comparison(self, page: Page) -> dict:
@@ -383,7 +383,7 @@ def quarto_config(lang: str, pkg: DataPackage, goals: pd.DataFrame) -> dict:
     """The language's ``_quarto.yml``: the shared settings of the root ``_quarto.yml`` plus its own."""
     base = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     goal_menu = [{"href": pages.source_path(lang, pages.path(lang, "goal", g)),
-                  "text": row[f"title_{lang}"]} for g, row in goals.iterrows()]
+                  "text": escape.markdown(row[f"title_{lang}"])} for g, row in goals.iterrows()]
     left = [{"href": i["qmd"], "text": i["text"]} for i in nav_items(lang, pages.path(lang, "home"))]
     left.insert(1, {"text": i18n.t(lang, "nav_goals"), "menu": goal_menu})
     footer_right = [{"href": pages.source_path(lang, pages.path(lang, k)),
@@ -410,31 +410,30 @@ def write(builder: SiteBuilder, site_pages: list[Page]) -> None:
                                              encoding="utf-8")
         shutil.copytree(SITE / "assets", project / "assets", dirs_exist_ok=True)
     shutil.copytree(SITE / "assets", out / "preview" / "assets", dirs_exist_ok=True)
+    head = env.get_template("site/head.html")
     for page in site_pages:
-        alternates = [f'<link rel="alternate" hreflang="{page.lang}" href="{builder.base}{page.path}">',
-                      f'<link rel="alternate" hreflang="{OTHER[page.lang]}" href="{builder.base}{page.counterpart}">']
-        csp = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        front = {"title": page.title, "lang": page.lang, "description": page.description,
-                 "include-in-header": {"text": "\n".join([csp, '<meta name="referrer" content="no-referrer">',
-                                                           *alternates])}}
+        tags = head.render(csp=CSP, lang=page.lang, other_lang=OTHER[page.lang], base=builder.base, path=page.path,
+                           counterpart=page.counterpart).strip()
+        # Pandoc reads front matter as Markdown and Quarto evaluates it: data goes in escaped as Markdown.
+        front = {"title": escape.markdown(page.title), "lang": page.lang,
+                 "description": escape.markdown(page.description), "include-in-header": {"text": tags}}
         if page.image:
             front["image"] = page.image
         project_path = out / "quarto" / page.lang / pages.source_path(page.lang, page.path)
         project_path.parent.mkdir(parents=True, exist_ok=True)
+        body = page.body.strip()
         project_path.write_text(qmd.render(front_matter=yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
-                                           .strip(), body=page.body.strip()), encoding="utf-8")
+                                           .strip(), fence=escape.fence(body), body=body), encoding="utf-8")
         target = out / "preview" / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        og = (f'<meta property="og:title" content="{page.title}">'
-              + (f'<meta property="og:image" content="{page.image}">' if page.image else ""))
         footer_links = [{"href": link(page.path, pages.path(page.lang, k)), "text": i18n.t(page.lang, f"nav_{k}")}
                         for k in ("accessibility", "colophon")]
         target.write_text(preview.render(
-            lang=page.lang, title=page.title, description=page.description, csp=CSP,
-            head="\n".join(alternates) + og, root=link(page.path, "x")[:-1],
+            lang=page.lang, title=page.title, description=page.description, head=Markup(tags), image=page.image,
+            root=link(page.path, "x")[:-1],
             site_title=i18n.t(page.lang, "site_title"), skip=i18n.t(page.lang, "skip_to_content"),
             home=link(page.path, pages.path(page.lang, "home")), nav=nav_items(page.lang, page.path),
-            nav_label=i18n.t(page.lang, "nav_home"), body=page.body, footer=i18n.t(page.lang, "footer_text"),
+            nav_label=i18n.t(page.lang, "nav_home"), body=Markup(page.body), footer=i18n.t(page.lang, "footer_text"),
             footer_links=footer_links), encoding="utf-8")
     for folder in ("data", "charts", "embed"):
         if (out / folder).exists():

@@ -1,0 +1,73 @@
+"""The cells as written: what a Table Schema lets through but the monitor must not publish.
+
+Frictionless reads ``inf`` as a number, ``taalles⏎`` (Alt+Enter in Excel) as a valid id and a NUL byte as
+text. These checks look at each cell's text before any conversion, so each problem names the file, the
+spreadsheet row and the field, and no odd value can reach pandas, a page or a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .package import ENCODING, WEB_ADDRESS
+from .report import Problem
+
+NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
+INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})\Z")  # 15 digits: beyond that it is a typo
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+# Quarto evaluates shortcodes in page sources and metadata, whatever the escaping (see escape.py).
+SHORTCODE = re.compile(r"\{\{\s*[<%]|[>%]\s*\}\}")
+MULTILINE = ("note_", "method_notes_", "description_", "definition_", "statement_")
+TRIMMED = ("_id", "label_", "title_", "phrase_")
+
+
+def _text_problem(name: str, cell: str) -> tuple[str, str] | None:
+    if "\x00" in cell or CONTROL.search(cell):
+        return "control-character", "the text holds an invisible control character; retype the cell"
+    if "\n" in cell and not name.startswith(MULTILINE):
+        return "line-break", "the text holds a line break (Alt+Enter in Excel); remove it"
+    if cell != cell.strip() and (name.endswith("_id") or name.startswith(TRIMMED)):
+        return "stray-space", "the text starts or ends with a space or line break; remove it"
+    if SHORTCODE.search(cell):
+        return "shortcode", "'{{<' and '>}}' are Quarto shortcode syntax and may not appear in the data"
+    return None
+
+
+def _cell_problem(field: dict, cell: str) -> tuple[str, str] | None:
+    kind, name = field.get("type", "string"), field["name"]
+    if cell == "":
+        return None
+    if kind == "integer" and not INTEGER.match(cell):
+        return "not-a-count", (f'"{cell}" is not written as a whole number: use digits only, without a '
+                               "thousands separator (e.g. 3064)")
+    if kind == "number" and not NUMBER.match(cell):
+        return "not-a-plain-number", (f'"{cell}" is not written as a plain number: use digits with a decimal '
+                                      "point and no thousands separator (e.g. 45.5)")
+    if kind == "string":
+        if field.get("format") == "uri" and not WEB_ADDRESS.match(cell):
+            return "not-a-web-address", f'"{cell[:80]}" must be a web address starting with https:// or http://'
+        return _text_problem(name, cell)
+    return None
+
+
+def check(descriptor: dict, root: Path) -> list[Problem]:
+    """Problems in the cells of every resource, in file and row order."""
+    return [problem for resource in descriptor["resources"] for problem in _resource(resource, root)]
+
+
+def _resource(resource: dict, root: Path) -> Iterator[Problem]:
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    try:
+        with (root / resource["path"]).open(encoding=ENCODING, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (UnicodeDecodeError, csv.Error):
+        return  # frictionless has reported the file as unreadable
+    for number, row in enumerate(rows, start=2):
+        for name, cell in row.items():
+            if name in fields and isinstance(cell, str):
+                found = _cell_problem(fields[name], cell)
+                if found:
+                    yield Problem(resource["path"], number, name, *found)
