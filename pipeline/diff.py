@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import escape
 from .package import DataPackage, PackageError, load
 
 KEY = ["indicator_id", "edition", "group_id"]
@@ -45,28 +46,29 @@ class Diff:
         return json.dumps(asdict(self) | {"empty": self.empty}, ensure_ascii=False, indent=2, default=str)
 
     def to_markdown(self) -> str:
-        lines = [f"### Data changes: `{self.old}` → `{self.new}`", ""]
+        md = escape.markdown  # ids and values come from a pull request: text in the job summary, never markup
+        lines = [f"### Data changes: {md(self.old)} → {md(self.new)}", ""]
         if self.empty:
             return "\n".join([*lines, "No differences in the data package.", ""])
         for title, rows in (("Values added", self.added), ("Values removed", self.removed)):
             if rows:
                 lines += [f"**{title}** ({len(rows)})", "", "| indicator | edition | group | value |",
                           "| --- | --- | --- | --- |"]
-                lines += [f"| {r['indicator_id']} | {r['edition']} | {r['group_id']} | {_show(r['value'])} |"
-                          for r in rows]
+                lines += [f"| {md(r['indicator_id'])} | {md(r['edition'])} | {md(r['group_id'])} | "
+                          f"{md(_show(r['value']))} |" for r in rows]
                 lines.append("")
         if self.changed:
             lines += [f"**Values changed** ({len(self.changed)})", "",
                       "| indicator | edition | group | field | old | new |", "| --- | --- | --- | --- | --- | --- |"]
-            lines += [f"| {r['indicator_id']} | {r['edition']} | {r['group_id']} | {r['field']} | {_show(r['old'])} "
-                      f"| {_show(r['new'])} |" for r in self.changed]
+            lines += [f"| {md(r['indicator_id'])} | {md(r['edition'])} | {md(r['group_id'])} | {md(r['field'])} | "
+                      f"{md(_show(r['old']))} | {md(_show(r['new']))} |" for r in self.changed]
             lines.append("")
         for table, parts in self.catalogue.items():
             for kind, items in parts.items():
                 if items:
-                    lines.append(f"**{table.capitalize()} {kind}:** " + ", ".join(f"`{i}`" for i in items))
+                    lines.append(f"**{md(table.capitalize())} {md(kind)}:** " + ", ".join(md(i) for i in items))
         if self.schema:
-            lines += ["", "**Schema changes**", "", *[f"- {s}" for s in self.schema]]
+            lines += ["", "**Schema changes**", "", *[f"- {md(s)}" for s in self.schema]]
         return "\n".join(lines).rstrip() + "\n"
 
 

@@ -56,14 +56,17 @@ class Report:
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
+        """For the pull request's job summary: every cell is escaped, since messages quote the data."""
+        from .escape import markdown as md
+
         if self.valid:
-            return f"**Validation:** `{self.package}` is valid."
+            return f"**Validation:** {md(self.package)} is valid."
         rows = ["| file | row | field | rule | problem |", "| --- | --- | --- | --- | --- |"]
-        for p in self.problems:
-            message = p.message.replace("|", "\\|")
-            rows.append(f"| {p.file} | {p.row or ''} | {p.field or ''} | {p.rule} | {message} |")
-        notes = [f"\n_{n}_" for n in self.notes]
-        return "\n".join([f"**Validation:** {len(self.problems)} problem(s) in `{self.package}`.", "", *rows, *notes])
+        rows += [f"| {md(p.file)} | {p.row or ''} | {md(p.field or '')} | {md(p.rule)} | {md(p.message)} |"
+                 for p in self.problems]
+        notes = [f"\n_{md(n)}_" for n in self.notes]
+        return "\n".join([f"**Validation:** {len(self.problems)} problem(s) in {md(self.package)}.", "", *rows,
+                          *notes])
 
     def to_json(self) -> str:
         return json.dumps(
