@@ -51,8 +51,9 @@ def generate(target: Path, indicators: int, editions: int, groups: int, seed: in
             "indicator_id": indicator_id, "goal_id": goals[i % 3], "order": i + 1, "status": "measured",
             "source_kind": "survey", "unit": "percent",
             "polarity": ["higher_is_better", "lower_is_better", "neutral"][i % 3],
-            "title_nl": f"Indicator {i}", "title_en": f"Indicator {i}", "question_nl": f"Vraag {i}?",
-            "question_en": f"Question {i}?", "definition_nl": f"Aandeel {i}.", "definition_en": f"Share {i}.",
+            "title_nl": f"Indicator {i}", "title_en": f"Indicator {i}", "wording_kind": "caption",
+            "wording_nl": f"Figuur {i}", "wording_en": f"Figure {i}", "wording_source_nl": "Rapport, figuur 1",
+            "wording_source_en": "Report, figure 1", "definition_nl": f"Aandeel {i}.", "definition_en": f"Share {i}.",
             "statement_nl": "doet iets", "statement_en": "do something"})
         for edition in edition_rows:
             for group in group_rows:

@@ -63,8 +63,13 @@ def _resource(resource: dict, root: Path) -> Iterator[Problem]:
     try:
         with (root / resource["path"]).open(encoding=ENCODING, newline="") as handle:
             rows = list(csv.DictReader(handle))
-    except (UnicodeDecodeError, csv.Error):
-        return  # frictionless has reported the file as unreadable
+    except UnicodeDecodeError:
+        yield Problem(resource["path"], None, None, "encoding-error",
+                      "the file is not UTF-8 encoded: save it as 'CSV UTF-8'")
+        return
+    except csv.Error as exc:
+        yield Problem(resource["path"], None, None, "format-error", f"the file cannot be read as CSV: {exc}")
+        return
     for number, row in enumerate(rows, start=2):
         for name, cell in row.items():
             if name in fields and isinstance(cell, str):

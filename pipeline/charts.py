@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from . import i18n, theme
+from .indicators import SHOWN
 from .package import DataPackage
 
 PERCENT_AXIS = alt.Axis(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
@@ -90,18 +92,24 @@ def _notes(frame: pd.DataFrame, lang: str) -> list[str]:
     return [f"* {i18n.t(lang, 'indicative')}"] if (frame["status"] == "low_n").any() else []
 
 
+Source = Callable[[pd.DataFrame], str]  # the reports behind the rows a chart draws
+
+
 def indicator_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str,
-                    source: str) -> alt.VConcatChart | None:
+                    source: Source) -> alt.VConcatChart | None:
     """Groups side by side for one edition; development per group once two or more editions have values."""
-    shown = rows[rows["status"].isin(["ok", "low_n", "suppressed"])]
+    shown = rows[rows["status"].isin(SHOWN)]
     if shown.empty:
         return None
-    editions = sorted(shown.loc[shown["value"].notna(), "edition"].unique())
-    chart = _trend(shown, indicator, styles, lang) if len(editions) >= 2 else _bars(shown, indicator, styles, lang)
+    # A line only joins figures of the same group: values of different groups in different editions
+    # (all newcomers in 2024, each group in 2025) are not a development.
+    history = shown[shown["value"].notna()].groupby("group_id")["edition"].nunique()
+    trend = not history.empty and history.max() >= 2
+    drawn = shown if trend else shown[shown["edition"] == shown["edition"].max()]
+    chart = _trend(drawn, indicator, styles, lang) if trend else _bars(drawn, indicator, styles, lang)
     return chart if chart is None else _finish(
-        chart[0], lang, indicator[f"title_{lang}"],
-        [indicator[f"question_{lang}"] or indicator[f"definition_{lang}"], chart[1], *_notes(shown, lang)],
-        chart[2], source)
+        chart[0], lang, indicator[f"title_{lang}"], [indicator[f"definition_{lang}"], chart[1], *_notes(drawn, lang)],
+        chart[2], source(drawn))
 
 
 def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str):
@@ -197,7 +205,7 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, subti
 
 
 def goal_chart(table: pd.DataFrame, goal: pd.Series, pkg: DataPackage, styles: pd.DataFrame, lang: str,
-               source: str) -> alt.VConcatChart | None:
+               source: Source) -> alt.VConcatChart | None:
     indicators = pkg["indicators"]
     frame = _latest_main(table[table["goal_id"] == goal["goal_id"]], indicators, styles, lang)
     if frame.empty:
@@ -205,11 +213,11 @@ def goal_chart(table: pd.DataFrame, goal: pd.Series, pkg: DataPackage, styles: p
     order = indicators.set_index("indicator_id")["order"]
     sort = list(frame.assign(o=frame["indicator_id"].map(order)).sort_values("o")["title"].drop_duplicates())
     title = i18n.t(lang, "goal_chart_title", goal=goal[f"title_{lang}"])
-    return _dumbbell(frame, sort, lang, title, i18n.t(lang, "goal_chart_subtitle"), source)
+    return _dumbbell(frame, sort, lang, title, i18n.t(lang, "goal_chart_subtitle"), source(frame))
 
 
 def comparison_chart(table: pd.DataFrame, pkg: DataPackage, styles: pd.DataFrame, lang: str,
-                     source: str) -> alt.VConcatChart | None:
+                     source: Source) -> alt.VConcatChart | None:
     frame = _latest_main(table, pkg["indicators"], styles, lang)
     both = frame.groupby("indicator_id")["value"].transform("count") == 2
     frame = frame[both]
@@ -217,7 +225,7 @@ def comparison_chart(table: pd.DataFrame, pkg: DataPackage, styles: pd.DataFrame
         return None
     sort = list(frame.assign(g=frame["gap_pp"].abs()).sort_values("g", ascending=False)["title"].drop_duplicates())
     return _dumbbell(frame, sort, lang, i18n.t(lang, "comparison_chart_title"),
-                     i18n.t(lang, "comparison_chart_subtitle"), source)
+                     i18n.t(lang, "comparison_chart_subtitle"), source(frame))
 
 
 def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VConcatChart:
@@ -252,11 +260,10 @@ def all_charts(pkg: DataPackage, table: pd.DataFrame, lang: str) -> dict[str, al
     found: dict[str, alt.TopLevelMixin | None] = {}
     for _, indicator in pkg["indicators"].iterrows():
         rows = table[table["indicator_id"] == indicator["indicator_id"]]
-        found[indicator["indicator_id"]] = indicator_chart(rows, indicator, styles, lang, source(rows))
+        found[indicator["indicator_id"]] = indicator_chart(rows, indicator, styles, lang, source)
     for _, goal in pkg["goals"].iterrows():
-        rows = table[table["goal_id"] == goal["goal_id"]]
-        found[f"goal-{goal['goal_id']}"] = goal_chart(table, goal, pkg, styles, lang, source(rows))
-    found["comparison"] = comparison_chart(table, pkg, styles, lang, source(table))
+        found[f"goal-{goal['goal_id']}"] = goal_chart(table, goal, pkg, styles, lang, source)
+    found["comparison"] = comparison_chart(table, pkg, styles, lang, source)
     for _, series in pkg["context_series"].iterrows():
         values = pkg["context"][pkg["context"]["series_id"] == series["series_id"]]
         if not values.empty:

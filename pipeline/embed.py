@@ -42,14 +42,16 @@ def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out
         for _, indicator in pkg["indicators"].iterrows():
             ident = indicator["indicator_id"]
             chart = out / "charts" / lang / f"{ident}.svg"
-            first = next(f["text"] for f in story[lang] if f["scope"] == "indicator" and f["id"] == ident)
+            first = next(f for f in story[lang] if f["scope"] == "indicator" and f["id"] == ident)
             rows = table[(table["indicator_id"] == ident) & table["value"].notna()]
-            reports = ", ".join(editions.at[int(e), f"title_{lang}"] for e in sorted(rows["edition"].unique()))
+            # The source names the reports behind what the embed shows: its first sentence (and chart).
+            shown = sorted({r["edition"] for r in first["refs"]})
+            reports = ", ".join(editions.at[int(e), f"title_{lang}"] for e in shown)
             title = indicator[f"title_{lang}"]
             page = template.render(
                 lang=lang, title=title, site_title=i18n.t(lang, "site_title"),
                 svg=chart.read_text(encoding="utf-8") if chart.exists() else "",
-                summary=first, source=f"{i18n.t(lang, 'source')}: {reports or i18n.t(lang, 'site_title')}.",
+                summary=first["text"], source=f"{i18n.t(lang, 'source')}: {reports or i18n.t(lang, 'site_title')}.",
                 licence=i18n.t(lang, "embed_licence"), more=i18n.t(lang, "embed_more"),
                 page_url=base + pages.path(lang, "indicator", ident),
                 csv_url=f"{base}data/indicators/{ident}.csv" if not rows.empty else "",

@@ -18,7 +18,10 @@ COLUMNS = [
     "group_role", "indicator_title_nl", "indicator_title_en", "group_label_nl", "group_label_en",
     "source_chapter", "source_figure", "source_url",
 ]
-STATUSES = ["ok", "low_n", "suppressed", "not_measured"]
+# not_published: the indicator was measured, but no figure was published for this group and edition;
+# not_measured: the indicator itself has not been measured yet.
+STATUSES = ["ok", "low_n", "suppressed", "not_published", "not_measured"]
+SHOWN = ["ok", "low_n", "suppressed"]  # the statuses a chart or sentence reports on
 
 
 def _frame(pkg: DataPackage) -> pd.DataFrame:
@@ -30,9 +33,9 @@ def _frame(pkg: DataPackage) -> pd.DataFrame:
     pairs = pd.concat([ind[["indicator_id"]].merge(main, how="cross"), with_results]).drop_duplicates()
     grid = pairs.merge(editions, how="cross")
     grid = grid.merge(res, on=["indicator_id", "edition", "group_id"], how="left")
-    grid = grid.merge(ind[["indicator_id", "goal_id", "unit", "polarity", "title_nl", "title_en", "order"]]
+    grid = grid.merge(ind[["indicator_id", "goal_id", "unit", "polarity", "title_nl", "title_en", "order", "status"]]
                       .rename(columns={"title_nl": "indicator_title_nl", "title_en": "indicator_title_en",
-                                       "order": "indicator_order"}), on="indicator_id")
+                                       "order": "indicator_order", "status": "indicator_status"}), on="indicator_id")
     grid = grid.merge(groups[["group_id", "role", "label_nl", "label_en", "order"]]
                       .rename(columns={"role": "group_role", "label_nl": "group_label_nl",
                                        "label_en": "group_label_en", "order": "group_order"}), on="group_id")
@@ -45,7 +48,9 @@ def _status(grid: pd.DataFrame, indicative_n: int) -> pd.Series:
     status = pd.Series("ok", index=grid.index, dtype=object)
     status[grid["n"].notna() & (grid["n"] < indicative_n)] = "low_n"
     status[grid["suppressed"].fillna(False).astype(bool)] = "suppressed"
-    status[grid["value"].isna() & ~grid["suppressed"].fillna(False).astype(bool)] = "not_measured"
+    empty = grid["value"].isna() & ~grid["suppressed"].fillna(False).astype(bool)
+    status[empty] = "not_published"
+    status[empty & (grid["indicator_status"] == "not_measured")] = "not_measured"
     return status
 
 

@@ -83,6 +83,31 @@ def measured_without_results(pkg: DataPackage) -> Iterator[Problem]:
                            "add results or set status to not_measured")
 
 
+@rule("wording-unlabelled")
+def wording_unlabelled(pkg: DataPackage) -> Iterator[Problem]:
+    """Published wording says what it is and where it stands: only a verbatim question may be quoted."""
+    ind = pkg["indicators"]
+    has_text = (ind["wording_nl"] != "") | (ind["wording_en"] != "")
+    for index in ind[has_text & (ind["wording_kind"] == "")].index:
+        yield _problem(pkg, "indicators", index, "wording_kind", "wording-unlabelled",
+                       "say what the wording is: question (word for word), caption or report_text")
+    for index in ind[has_text & (ind["wording_source_nl"] == "")].index:
+        yield _problem(pkg, "indicators", index, "wording_source_nl", "wording-unlabelled",
+                       "say where the wording was published (report and figure or section)")
+
+
+@rule("unknown-reference")
+def unknown_reference(pkg: DataPackage) -> Iterator[Problem]:
+    """A statement of the research points at a goal or indicator that exists (or at none: the whole monitor)."""
+    research = pkg["research"]
+    for column, table in (("goal_id", "goals"), ("indicator_id", "indicators")):
+        known = set(pkg[table][column])
+        for index, value in research[column].items():
+            if value and value not in known:
+                yield _problem(pkg, "research", index, column, "unknown-reference",
+                               f'"{value}" is not a known {column} in the {table} table')
+
+
 def _results_with(pkg: DataPackage) -> pd.DataFrame:
     res = pkg["results"]
     roles = pkg["groups"].set_index("group_id")["role"]

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from . import escape, i18n, pages
 from .embed import environment, snippet
 from .exports import column_docs, zip_name
+from .indicators import SHOWN
 from .package import DataPackage
 from .stats import clearly_different
 
@@ -67,8 +68,11 @@ class SiteBuilder:
     def t(self, lang: str):
         return lambda key, **values: i18n.t(lang, key, **values)
 
-    def findings(self, lang: str, scope: str, ident: str | None = None) -> list[str]:
-        return [f["text"] for f in self.story[lang] if f["scope"] == scope and f["id"] == ident]
+    def findings(self, lang: str, scope: str, ident: str | None = None, kinds: tuple[str, ...] | None = None,
+                 exclude: tuple[str, ...] = ("intro", "plan")) -> list[str]:
+        """The story's sentences for a page: its opening (``kinds=("intro",)``) or the list below it."""
+        return [f["text"] for f in self.story[lang] if f["scope"] == scope and f["id"] == ident
+                and (f["kind"] in kinds if kinds else f["kind"] not in exclude)]
 
     def chart(self, lang: str, name: str) -> Markup | None:
         """The chart's accessible SVG, to be placed inline (it needs no JavaScript), or None."""
@@ -127,8 +131,17 @@ class SiteBuilder:
             href = link(page_path, pages.path(lang, "indicator", indicator_id))
             title = self.indicators.at[indicator_id, f"title_{lang}"]
             if main.empty:
-                rows.append({"title": title, "href": href, "edition": "",
-                             "cells": [{"missing": t("not_measured_yet")} for _ in self.main_groups]})
+                # No figure per group: say so, and show the figure for everyone where one was published.
+                total = data[data["value"].notna() & (data["group_role"] == "total")]
+                measured = self.indicators.at[indicator_id, "status"] == "measured"
+                missing = t("status_not_published") if measured else t("not_measured_yet")
+                note = None
+                if not total.empty:
+                    row = total.sort_values("edition").iloc[-1]
+                    note = t("dashboard_total", group=self.groups.at[row["group_id"], f"label_{lang}"],
+                             value=self.value(row, lang), edition=int(row["edition"]))
+                rows.append({"title": title, "href": href, "edition": int(total["edition"].max()) if note else "",
+                             "note": note, "cells": [{"missing": missing} for _ in self.main_groups]})
                 continue
             edition = int(main["edition"].max())
             cells = []
@@ -136,7 +149,7 @@ class SiteBuilder:
                 match = data[(data["group_id"] == group_id) & (data["edition"] == edition)]
                 row = match.iloc[0] if not match.empty else None
                 if row is None or pd.isna(row["value"]):
-                    status = "not_measured" if row is None else row["status"]
+                    status = "not_published" if row is None else row["status"]
                     cells.append({"missing": t(f"status_{status}")})
                     continue
                 previous = None
@@ -147,6 +160,23 @@ class SiteBuilder:
         return {"id": board_id, "caption": t("dashboard_caption"), "indicator_label": t("dashboard_indicator"),
                 "edition_label": t("dashboard_edition"), "rows": rows,
                 "groups": [self.groups.at[g, f"label_{lang}"] for g in self.main_groups]}
+
+    def research(self, lang: str, goal_id: str = "", indicator_id: str = "") -> list[dict]:
+        """What the reports themselves say about this goal or indicator (or, with neither, the monitor)."""
+        rows = self.pkg["research"]
+        rows = rows[(rows["goal_id"] == goal_id) & (rows["indicator_id"] == indicator_id)] if not indicator_id \
+            else rows[rows["indicator_id"] == indicator_id]
+        return [{"text": r[f"text_{lang}"], "source": r[f"source_{lang}"], "href": r["source_url"],
+                 "kind": i18n.t(lang, f"research_{r['kind']}")} for _, r in rows.sort_values("order").iterrows()]
+
+    def wording(self, meta: pd.Series, measured: pd.DataFrame, lang: str) -> dict | None:
+        """The published wording, labelled as what it is: only a question asked word for word is quoted."""
+        kind = meta["wording_kind"]
+        if not kind or not meta[f"wording_{lang}"]:
+            return None
+        urls = measured["source_url"].dropna()
+        return {"label": i18n.t(lang, f"wording_{kind}"), "text": meta[f"wording_{lang}"], "quoted": kind == "question",
+                "source": meta[f"wording_source_{lang}"], "href": urls.iloc[-1] if not urls.empty else None}
 
     def cite(self, lang: str, url: str) -> str:
         return i18n.t(lang, "cite_text", year=int(self.editions["published"].dropna().max()),
@@ -174,12 +204,16 @@ class SiteBuilder:
                   "description": row[f"description_{lang}"]} for g, row in self.goals.iterrows()]
         ordered = pages.ordered_indicators(self.pkg)
         return {"goals": goals, "findings": self.findings(lang, "home"),
+                "headline": self.findings(lang, "home", kinds=("intro",)),
+                "plan": self.findings(lang, "home", kinds=("plan",)),
                 "latest": i18n.t(lang, "latest_edition", title=self.edition_title(latest, lang)),
                 "board": self.dashboard(lang, page.path, ordered, "dashboard-home")}
 
     def _goal(self, page: Page) -> dict:
         lang, goal_id = page.lang, page.ident
         return {"goal": {"description": self.goals.at[goal_id, f"description_{lang}"]},
+                "intro": self.findings(lang, "goal", goal_id, kinds=("intro",)),
+                "research": self.research(lang, goal_id=goal_id),
                 "chart": self.chart(lang, f"goal-{goal_id}"), "findings": self.findings(lang, "goal", goal_id),
                 "board": self.dashboard(lang, page.path, pages.ordered_indicators(self.pkg, goal_id),
                                         f"dashboard-{goal_id}")}
@@ -188,7 +222,7 @@ class SiteBuilder:
         lang, ident = page.lang, page.ident
         t = self.t(lang)
         meta = self.indicators.loc[ident]
-        rows = self.table[(self.table["indicator_id"] == ident) & (self.table["status"] != "not_measured")]
+        rows = self.table[(self.table["indicator_id"] == ident) & self.table["status"].isin(SHOWN)]
         measured = rows[rows["value"].notna()]
         status = (t("measured_since", edition=int(measured["edition"].min())) if not measured.empty
                   else t("not_measured_status")) + f" · {t('source_kind_' + meta['source_kind'])}"
@@ -231,9 +265,11 @@ class SiteBuilder:
                               description=r[f"description_{lang}"]) for _, r in errata.iterrows()]
         return {"corrections": corrections, "goal": {"href": link(page.path, pages.path(lang, "goal", goal_id)),
                          "title": self.goals.at[goal_id, f"title_{lang}"]},
-                "status": status, "question": meta[f"question_{lang}"], "definition": meta[f"definition_{lang}"],
+                "status": status, "wording": self.wording(meta, measured, lang),
+                "definition": meta[f"definition_{lang}"],
                 "note": meta[f"note_{lang}"], "chart": self.chart(lang, ident),
                 "findings": self.findings(lang, "indicator", ident), "table": table, "editions": editions,
+                "research": self.research(lang, indicator_id=ident),
                 "sources": sources, "downloads": downloads,
                 "embed": str(snippet(self.pkg, lang, ident, meta[f"title_{lang}"])),
                 "cite": self.cite(lang, self.base + page.path), "permalink": self.base + page.path}
@@ -293,6 +329,7 @@ class SiteBuilder:
                  t(f"source_kind_{self.indicators.at[i, 'source_kind']}")]
                 for i in pages.ordered_indicators(self.pkg)]
         return {"editions": editions, "groups": groups, "groups_heading": t("method_groups"),
+                "research": self.research(lang),
                 "indicators_heading": t("method_indicators"),
                 "indicator_table": {"id": "table-indicators", "caption": t("method_indicators"),
                                     "header": [t("col_indicator"), t("col_goal"), t("status"), t("col_source")],

@@ -47,6 +47,22 @@ def wilson_arrays(percent: np.ndarray, n: np.ndarray, population: np.ndarray) ->
     return np.where(census, p * 100, low), np.where(census, p * 100, high)
 
 
+def respondents_for_clear_difference(percent_a: float, percent_b: float, z: float = Z95) -> int | None:
+    """Smallest number of respondents per group at which two percentages differ clearly (95%).
+
+    A two-sided test for the difference between two proportions with a pooled variance and equal group
+    sizes n is significant when |p1 - p2| / sqrt(2 p (1 - p) / n) >= z, with p the mean of the two. Solved
+    for n: n >= 2 z² p (1 - p) / (p1 - p2)². When respondent counts are not published, this bound is what
+    can honestly be said: a 46-point gap is clear with a handful of answers, a 6-point gap needs hundreds.
+    Returns None for equal percentages, which no number of respondents makes different.
+    """
+    p1, p2 = percent_a / 100, percent_b / 100
+    if p1 == p2:
+        return None
+    pooled = (p1 + p2) / 2
+    return math.ceil(2 * z * z * pooled * (1 - pooled) / (p1 - p2) ** 2)
+
+
 def clearly_different(a, b) -> bool:
     """True when both rows have an interval and the two intervals do not overlap.
 

@@ -20,8 +20,9 @@ import pandas as pd
 import yaml
 
 from . import i18n
+from .indicators import SHOWN
 from .package import DataPackage
-from .stats import clearly_different
+from .stats import clearly_different, respondents_for_clear_difference
 
 TEMPLATES = Path(__file__).parent / "story"
 HOME_FINDINGS = 5
@@ -58,6 +59,14 @@ class Writer:
         self.words = templates(lang)
         self.indicators = pkg["indicators"].set_index("indicator_id")
         self.groups = pkg["groups"].set_index("group_id")
+        self.editions = pkg["editions"].set_index("edition")
+
+    def _titles(self, ids: list[str], lower: bool) -> str:
+        names = [self.indicators.at[i, f"title_{self.lang}"] for i in ids]
+        if lower:  # inside a sentence: "betaald werk", "(zeer) goede gezondheid"; "Nederlands" stays
+            names = [_lower_first(n) for n in names]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {self.words['words']['list_and']} " \
+            + names[-1]
 
     def _param(self, kind: str, raw: object) -> str:
         lang = self.lang
@@ -72,9 +81,15 @@ class Writer:
         if kind == "title":
             return self.indicators.at[raw, f"title_{lang}"]
         if kind == "titles":
-            names = [self.indicators.at[i, f"title_{lang}"] for i in raw]
-            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {self.words['words']['list_and']} " \
-                + names[-1]
+            return self._titles(raw, lower=False)
+        if kind == "titles_lower":
+            return self._titles(raw, lower=True)
+        if kind == "edition":  # "the 2024 measurement (fieldwork in October 2023)", where the date is known
+            fieldwork = self.editions.at[raw, f"fieldwork_{lang}"] if raw in self.editions.index else ""
+            key = "edition_fieldwork" if fieldwork else "edition_plain"
+            return self.words["words"][key].format(edition=raw, fieldwork=fieldwork)
+        if kind == "count":
+            return i18n.number(raw, lang)
         if kind == "word":
             return self.words["words"][raw]
         return str(raw)  # years and other plain integers: never with a thousands separator
@@ -98,6 +113,17 @@ class Writer:
         }
 
 
+def _lower_first(title: str) -> str:
+    """The title's first word in lower case, unless it is a name (Nederlands, Utrecht) or an abbreviation."""
+    for position, char in enumerate(title):
+        if char.isalpha():
+            word = title[position:].split(" ")[0]
+            if word.rstrip(",.") in {"Nederlands", "Utrecht", "Dutch", "English"} or word[1:2].isupper():
+                return title
+            return title[:position] + char.lower() + title[position + 1:]
+    return title
+
+
 def _v(row: pd.Series) -> tuple[str, tuple[float, str]]:
     return ("value", (float(row["value"]), row["unit"]))
 
@@ -113,10 +139,24 @@ def _favourable(polarity: str, a: pd.Series, b: pd.Series) -> pd.Series:
     return a if a["value"] > b["value"] else b
 
 
-def _gap_parts(a: pd.Series, b: pd.Series) -> list[Part]:
+def _bound_parts(a: pd.Series, b: pd.Series, invited: dict[int, int], key: str = "bound") -> list[Part]:
+    """With n unknown: how many respondents per group would make this difference clear at 95%."""
+    needed = respondents_for_clear_difference(float(a["value"]), float(b["value"]))
+    if needed is None or a["unit"] != "percent":
+        return []
+    parts = [Part(key, {"n": ("count", needed)})]
+    edition = int(a["edition"])
+    if invited.get(edition):
+        parts.append(Part("bound_invited", {"invited": ("count", invited[edition]), "edition": ("int", edition)}))
+    return parts
+
+
+def _gap_parts(a: pd.Series, b: pd.Series, invited: dict[int, int]) -> list[Part]:
     gap = ("diff", (float(a["value"] - b["value"]), a["unit"]))
+    if a["value"] == b["value"]:
+        return [Part("gap_none")]
     if not _known_n(a, b):
-        return [Part("gap_unknown_n", {"pp": gap})]
+        return [Part("gap_unknown_n", {"pp": gap}), *_bound_parts(a, b, invited)]
     if not clearly_different(a, b):
         return [Part("gap_unclear", {"pp": gap})]
     better = _favourable(a["polarity"], a, b)
@@ -124,7 +164,7 @@ def _gap_parts(a: pd.Series, b: pd.Series) -> list[Part]:
     return [Part("gap_clear", {"pp": gap, "group": ("group", better["group_id"]), "direction": ("word", direction)})]
 
 
-def _trend_fact(row: pd.Series, previous: pd.Series) -> Fact:
+def _trend_fact(row: pd.Series, previous: pd.Series, invited: dict[int, int]) -> Fact:
     change = float(row["change_pp"])
     base = {"group": ("group", row["group_id"]), "pct": _v(row), "prev_pct": _v(previous),
             "prev": ("int", int(previous["edition"])), "edition": ("int", int(row["edition"]))}
@@ -143,9 +183,10 @@ def _trend_fact(row: pd.Series, previous: pd.Series) -> Fact:
             else:
                 parts.append(Part("trend_unclear"))
         elif polarity == "neutral":
-            parts.append(Part("trend_unknown_n_neutral"))
+            parts += [Part("trend_unknown_n_neutral"), *_bound_parts(row, previous, {}, "trend_bound")]
         else:
-            parts.append(Part("trend_unknown_n", {"side": ("word", "good_side" if improved else "bad_side")}))
+            parts += [Part("trend_unknown_n", {"side": ("word", "good_side" if improved else "bad_side")}),
+                      *_bound_parts(row, previous, {}, "trend_bound")]
     if bool(row["change_caveat"]) if pd.notna(row["change_caveat"]) else False:
         parts.append(Part("method_caveat", {"prev": ("int", int(previous["edition"]))}))
     return Fact("indicator", row["indicator_id"], "trend", parts, [row, previous], abs(change))
@@ -153,7 +194,7 @@ def _trend_fact(row: pd.Series, previous: pd.Series) -> Fact:
 
 def _latest(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows of the latest edition that has any published (or suppressed) figure."""
-    shown = rows[rows["status"] != "not_measured"]
+    shown = rows[rows["status"].isin(SHOWN)]
     return shown[shown["edition"] == shown["edition"].max()] if not shown.empty else shown
 
 
@@ -165,19 +206,19 @@ def _pair_or_single(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series] | pd.Seri
     return published.iloc[0] if not published.empty else None
 
 
-def indicator_facts(rows: pd.DataFrame) -> list[Fact]:
+def indicator_facts(rows: pd.DataFrame, invited: dict[int, int]) -> list[Fact]:
     indicator_id = rows["indicator_id"].iloc[0]
     latest = _latest(rows)
     if latest.empty:
         return [Fact("indicator", indicator_id, "not_measured", [Part("not_measured")], [])]
-    edition = ("int", int(latest["edition"].iloc[0]))
+    edition = ("edition", int(latest["edition"].iloc[0]))
     facts: list[Fact] = []
     headline = _pair_or_single(latest)
     if isinstance(headline, tuple):
         a, b = headline
         parts = [Part("pair", {"edition": edition, "statement": ("id", indicator_id), "a_pct": _v(a),
                                "a_group": ("group", a["group_id"]), "b_pct": _v(b),
-                               "b_group": ("group", b["group_id"])}), *_gap_parts(a, b)]
+                               "b_group": ("group", b["group_id"])}), *_gap_parts(a, b, invited)]
         facts.append(Fact("indicator", indicator_id, "gap", parts, [a, b], abs(float(a["gap_pp"]))))
         total = latest[(latest["group_role"] == "total") & latest["value"].notna()]
         for _, row in total.iterrows():
@@ -204,7 +245,7 @@ def indicator_facts(rows: pd.DataFrame) -> list[Fact]:
     trends = []
     for _, row in latest[latest["change_pp"].notna()].iterrows():
         previous = rows[(rows["group_id"] == row["group_id"]) & (rows["edition"] == row["change_from"])].iloc[0]
-        trends.append(_trend_fact(row, previous))
+        trends.append(_trend_fact(row, previous, invited))
     # Figures from earlier editions for groups that the latest edition has no figure for, so none goes unsaid.
     in_latest = set(latest.loc[latest["value"].notna(), "group_id"])
     earlier = rows[rows["value"].notna() & ~rows["group_id"].isin(in_latest)]
@@ -212,7 +253,7 @@ def indicator_facts(rows: pd.DataFrame) -> list[Fact]:
     for _, row in earlier.iterrows():
         facts.append(Fact("indicator", indicator_id, "earlier",
                           [Part("earlier", {"group": ("group", row["group_id"]), "pct": _v(row),
-                                            "edition": ("int", int(row["edition"]))})], [row]))
+                                            "edition": ("edition", int(row["edition"]))})], [row]))
     return facts + sorted(trends, key=lambda f: -f.weight)
 
 
@@ -235,28 +276,80 @@ def _line(scope: str, scope_id: str | None, rows: pd.DataFrame) -> Fact | None:
     return Fact(scope, scope_id, "level", [part], [headline])
 
 
+def _pairs(rows: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
+    """Per indicator, the two main groups' latest figures, where both are published."""
+    pairs = []
+    for _, indicator_rows in rows.groupby("indicator_id", sort=False):
+        latest = _latest(indicator_rows)
+        headline = _pair_or_single(latest) if not latest.empty else None
+        if isinstance(headline, tuple):
+            pairs.append(headline)
+    return pairs
+
+
+def pattern_parts(rows: pd.DataFrame, intro: bool = True) -> tuple[list[Part], list[pd.Series]]:
+    """How the first main group fares against the second, topic by topic, by each indicator's polarity.
+
+    Topics where more or less is neither better nor worse (polarity neutral) are named, never counted.
+    """
+    pairs = _pairs(rows)
+    if not pairs:
+        return [], []
+    sides: dict[str, list[str]] = {"worse": [], "better": [], "same": [], "neutral": []}
+    for a, b in pairs:
+        if a["polarity"] == "neutral":
+            side = "neutral"
+        elif a["value"] == b["value"]:
+            side = "same"
+        else:
+            side = "better" if _favourable(a["polarity"], a, b) is a else "worse"
+        sides[side].append(a["indicator_id"])
+    a, b = pairs[0]
+    groups = {"a_group": ("group", a["group_id"]), "b_group": ("group", b["group_id"])}
+    key = "pattern_intro" if len(pairs) > 1 else "pattern_intro_one"
+    parts = [Part(key, {"count": ("count", len(pairs)), **groups})] if intro else []
+    for side in ("worse", "better", "same"):
+        if sides[side]:
+            parts.append(Part(f"pattern_{side}", {"n": ("count", len(sides[side])),
+                                                   "titles": ("titles_lower", sides[side]), **groups}))
+    if sides["neutral"]:
+        parts.append(Part("pattern_neutral", {"titles": ("titles_lower", sides["neutral"])}))
+    if any(not _known_n(a, b) for a, b in pairs):
+        parts.append(Part("pattern_certainty"))
+    return parts, [r for pair in pairs for r in pair]
+
+
+def _waiting(indicators: pd.DataFrame, goal_id: str | None = None) -> list[str]:
+    waiting = indicators[indicators["status"] == "not_measured"]
+    if goal_id:
+        waiting = waiting[waiting["goal_id"] == goal_id]
+    return list(waiting.sort_values("order")["indicator_id"])
+
+
 def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame) -> list[Fact]:
     rows = table[table["goal_id"] == goal_id]
+    measured = [i for i, r in rows.groupby("indicator_id", sort=False) if not _latest(r).empty]
+    intro_parts = [Part("goal_measured", {"titles": ("titles_lower", measured)})] if measured else \
+        [Part("goal_nothing_yet")]
+    pattern, refs = pattern_parts(rows, intro=False)  # the topics are named just before
+    waiting = _waiting(indicators, goal_id)
+    if waiting:
+        pattern.append(Part("not_measured_line", {"titles": ("titles_lower", waiting)}))
+    facts = [Fact("goal", goal_id, "intro", intro_parts + pattern, refs)]
     lines = [_line("goal", goal_id, r) for _, r in rows.groupby("indicator_id", sort=False)]
-    facts = sorted((f for f in lines if f), key=lambda f: -f.weight)
-    waiting = indicators[(indicators["goal_id"] == goal_id) & (indicators["status"] == "not_measured")]
-    if not waiting.empty:
-        ids = list(waiting.sort_values("order")["indicator_id"])
-        line = Part("not_measured_line", {"titles": ("titles", ids)})
-        facts.append(Fact("goal", goal_id, "not_measured", [line], []))
-    return facts
+    return facts + sorted((f for f in lines if f), key=lambda f: -f.weight)
 
 
-def home_facts(table: pd.DataFrame) -> list[Fact]:
+def home_facts(table: pd.DataFrame, indicators: pd.DataFrame) -> list[Fact]:
     measured = table[table["value"].notna()]
     if measured.empty:
         return []
     edition = int(measured["edition"].max())
-    current = table[table["edition"] == edition]
-    lines = [_line("home", None, r) for _, r in current.groupby("indicator_id", sort=False)]
+    pattern, refs = pattern_parts(table)
+    headline = Fact("home", None, "intro", pattern, refs)
+    lines = [_line("home", None, r) for _, r in table.groupby("indicator_id", sort=False)]
     top = sorted((f for f in lines if f), key=lambda f: -f.weight)[:HOME_FINDINGS]
-    intro = Fact("home", None, "intro", [Part("home_intro", {"edition": ("int", edition)})],
-                 [r for f in top for r in f.refs])
+    current = table[table["edition"] == edition]
     changes = current[current["change_pp"].notna() & (current["group_role"] != "reference")]
     trends = []
     for _, row in changes.iterrows():
@@ -268,7 +361,10 @@ def home_facts(table: pd.DataFrame) -> list[Fact]:
         trends.append(Fact("home", None, "trend", [part], [row, previous], abs(float(row["change_pp"]))))
     if not trends:
         trends = [Fact("home", None, "no_trend", [Part("no_trend")], [])]
-    return [intro, *top, *sorted(trends, key=lambda f: -f.weight)]
+    waiting = _waiting(indicators)
+    plan = [Part("home_missing", {"titles": ("titles_lower", waiting)})] if waiting else []
+    later = [Fact("home", None, "plan", [*plan, Part("home_plan")], [])]
+    return [headline, *top, *sorted(trends, key=lambda f: -f.weight), *later]
 
 
 def comparison_facts(table: pd.DataFrame) -> list[Fact]:
@@ -290,11 +386,13 @@ def comparison_facts(table: pd.DataFrame) -> list[Fact]:
 
 
 def facts(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
-    found = home_facts(table)
+    found = home_facts(table, pkg["indicators"])
     for _, goal in pkg["goals"].sort_values("order").iterrows():
         found += goal_facts(table, goal["goal_id"], pkg["indicators"])
+    editions = pkg["editions"]
+    invited = {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
     for _, rows in table.groupby("indicator_id", sort=False):
-        found += indicator_facts(rows)
+        found += indicator_facts(rows, invited)
     return found + comparison_facts(table)
 
 

@@ -50,7 +50,8 @@ def test_new_edition_flows_into_pages_charts_downloads_and_sentences(package, tm
 
     story = json.loads((out / "story" / "en.json").read_text(encoding="utf-8"))
     trend = next(f["text"] for f in story if f["id"] == "ervaren-gezondheid" and f["kind"] == "trend")
-    assert trend.startswith("Among refugees with a residence permit, the share went from 52% in 2025 to 56.5% in 2026")
+    assert trend.startswith("Among refugees with a residence permit, the share went from 52% in the 2025 "
+                            "measurement to 56.5% in the 2026 one")
     assert any(f["scope"] == "home" and "2026 measurement" in f["text"] for f in story)
 
     page = (out / "preview" / "en" / "indicators" / "ervaren-gezondheid.html").read_text(encoding="utf-8")

@@ -28,7 +28,7 @@ FRAGMENTS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "```
              "[x](javascript:alert(1))", "*b* _i_", "# kop", "key: value", "'", '"', "&amp;", "\\", "\x00", "\n",
              "$x$", "<!--", "]]>", "<svg onload=alert(1)>", "x" * 300, "Ünïcödé €", "{", "}", "|", "<", ">"]
 TEXT_COLUMNS = {"indicators": ["title_nl", "title_en", "definition_nl", "definition_en", "note_nl", "note_en",
-                               "question_nl", "question_en"],
+                               "wording_nl", "wording_en"],
                 "goals": ["title_nl", "title_en", "description_nl", "description_en"],
                 "groups": ["label_nl", "label_en", "phrase_nl", "phrase_en"],
                 "editions": ["title_nl", "title_en", "method_notes_nl", "method_notes_en"]}
@@ -59,6 +59,8 @@ def _fill(text: str):
     def change(rows):
         for number, row in enumerate(rows):
             for column in TEXT_COLUMNS[change.table]:
+                if column.startswith("wording") and not row.get("wording_kind"):
+                    continue  # a wording needs its kind and source; those rows have none
                 row[column] = f"{text} {change.table}{number}{column}"  # unique where labels must be
     return change
 

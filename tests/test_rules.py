@@ -126,6 +126,18 @@ def test_erratum_must_match_the_published_value(package):
     assert flat(package) == [["data/errata.csv", 2, "new_value", "erratum-mismatch"]]
 
 
+def test_wording_must_say_what_it_is_and_where_it_stands(package):
+    edit_csv(package, "indicators", lambda rows: [r.update(wording_kind="", wording_source_nl="", wording_source_en="")
+                                                   for r in rows if r["indicator_id"] == "zenuwachtig"] and None)
+    assert flat(package) == [["data/indicators.csv", 13, "wording_kind", "wording-unlabelled"],
+                             ["data/indicators.csv", 13, "wording_source_nl", "wording-unlabelled"]]
+
+
+def test_research_statements_point_at_known_goals_and_indicators(package):
+    edit_csv(package, "research", lambda rows: rows[0].update(indicator_id="taalles-oud"))
+    assert flat(package) == [["data/research.csv", 2, "indicator_id", "unknown-reference"]]
+
+
 def test_every_rule_has_a_test():
     tested = {"missing-translation"}  # covered in test_validate.py
     source = Path(__file__).read_text(encoding="utf-8")

@@ -83,8 +83,10 @@ def test_no_resource_comes_from_another_site(site_build):
 
 def test_indicator_page_has_everything_a_journalist_needs(site_build):
     text = (site_build / "preview" / "en" / "indicators" / "betaald-werk.html").read_text(encoding="utf-8")
-    for expected in ['<svg', 'role="img"', "In 2025, 14% of refugees with a residence permit have paid work",
-                     "<caption", 'scope="col"', "Do you have paid work?", "What is measured",
+    for expected in ['<svg', 'role="img"',
+                     "In the 2025 measurement, 14% of refugees with a residence permit have paid work",
+                     "<caption", 'scope="col"', "Description in the report (figure title, translated)",
+                     "Share of refugees, family migrants and Utrecht residents with paid work", "What is measured",
                      "About the measurement", "Downloads", "betaald-werk.csv", "betaald-werk.xlsx",
                      "betaald-werk.png", "betaald-werk.svg", "betaald-werk.vl.json", "&lt;iframe",
                      "How to cite these figures", "Permanent link", "CC BY 4.0",

@@ -47,8 +47,9 @@ def empty_file(package: Path) -> None:
 
 def latin1_file(package: Path) -> None:
     path = package.parent / "data" / "goals.csv"
-    path.write_bytes(path.read_text(encoding="utf-8").replace("Inburgeraars vinden", "Inburgeraars vínden")
-                     .encode("latin-1"))
+    text = path.read_text(encoding="utf-8")
+    assert "doel" in text
+    path.write_bytes(text.replace("doel", "doél").encode("latin-1"))
 
 
 def broken_json(package: Path) -> None:
