@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from . import escape, i18n, pages
+from .exports import indicator_scope
 from .package import DataPackage
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -54,7 +55,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out
                 summary=first["text"], source=f"{i18n.t(lang, 'source')}: {reports or i18n.t(lang, 'site_title')}.",
                 licence=i18n.t(lang, "embed_licence"), more=i18n.t(lang, "embed_more"),
                 page_url=base + pages.path(lang, "indicator", ident),
-                csv_url=f"{base}data/indicators/{ident}.csv" if not rows.empty else "",
+                csv_url=f"{base}data/{indicator_scope(ident).file(pkg, 'csv')}" if not rows.empty else "",
                 csv_label=i18n.t(lang, "embed_csv"))
             (folder / f"{ident}.html").write_text(page, encoding="utf-8")
             (folder / f"{ident}.iframe.html").write_text(snippet(pkg, lang, ident, title) + "\n", encoding="utf-8")

@@ -1,30 +1,48 @@
 """Stage 3, exports: the downloads journalists and researchers use.
 
-The indicator table as Parquet, CSV and XLSX; one CSV per indicator; the same per edition at a fixed
-address (``data/<edition>/``) and the newest at ``data/latest/``; and the whole data package as a zip whose
-descriptor records each file's size and hash.
+The indicator table for all measurements, per measurement at a fixed address (``data/<edition>/``), the
+latest figure per indicator and group (``data/latest/``), per indicator, and as first published before a
+correction; the whole data package as a zip; and a DCAT-AP description of all of it. Every file name is
+unique and says what it holds (``monitor-inburgering-utrecht-2025-nl.xlsx``), so downloads never overwrite
+each other in a reader's folder. Each table comes as:
+- CSV (UTF-8, comma, decimal point): the canonical file for scripts;
+- CSV for Dutch Excel (UTF-8 with BOM, semicolon, decimal comma), which opens correctly by double-click;
+- XLSX in Dutch and in English: column labels in the language, percentages as percentages, numbers as
+  numbers, a sheet describing the columns and a sheet with source, licence and citation;
+- Parquet, with the table's own types.
 
 No download carries a live formula: XLSX text cells are always stored as text, and in CSV files a text
 cell that a spreadsheet would read as a formula (it starts with =, +, -, @ or a tab) gets a leading
-apostrophe, as OWASP's guidance on CSV injection advises. The data dictionary says so.
+apostrophe, as OWASP's guidance on CSV injection advises. The data dictionary says so. Files carry the
+package's date, not the build's, so the same data gives the same bytes.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import re
 import zipfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import yaml
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
+from . import catalog, i18n
 from .escape import spreadsheet
+from .indicators import SHOWN
 from .package import DataPackage
 
-TABLE = "indicators"
 METADATA = Path(__file__).parent / "metadata"
+FORMATS = {"csv": ".csv", "excel": "-excel.csv", "xlsx_nl": "-nl.xlsx", "xlsx_en": "-en.xlsx", "parquet": ".parquet"}
+PERCENT_COLUMNS = ("value", "ci_low", "ci_high")
+SHEETS = {"nl": ("cijfers", "kolommen", "over"), "en": ("data", "columns", "about")}
 
 
 @cache
@@ -32,54 +50,177 @@ def column_docs() -> dict[str, dict[str, str]]:
     return yaml.safe_load((METADATA / "indicator_table.yaml").read_text(encoding="utf-8"))
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which rows a set of downloads holds: its folder under ``data/`` and its part of the file name."""
+
+    folder: str
+    suffix: str
+
+    def file(self, pkg: DataPackage, fmt: str) -> str:
+        name = pkg.descriptor["name"] + self.suffix + FORMATS[fmt]
+        return f"{self.folder}/{name}" if self.folder else name
+
+
+ALL = Scope("", "")
+LATEST = Scope("latest", "-latest")
+
+
+def edition_scope(edition: int) -> Scope:
+    return Scope(str(edition), f"-{edition}")
+
+
+def indicator_scope(indicator_id: str) -> Scope:
+    return Scope("indicators", f"-{indicator_id}")
+
+
+def first_published_scope(edition: int) -> Scope:
+    return Scope(f"{edition}/first-published", f"-{edition}-first-published")
+
+
 def zip_name(pkg: DataPackage) -> str:
-    return f"{pkg.descriptor['name']}.zip"
+    return f"{pkg.descriptor['name']}-datapackage.zip"
 
 
-def _write_xlsx(table: pd.DataFrame, path: Path, pkg: DataPackage) -> None:
-    """Numbers stay numeric cells, so Dutch Excel shows them with a decimal comma by itself."""
-    docs = column_docs()
-    columns = pd.DataFrame({"column": list(table.columns),
-                            "beschrijving": [docs[c]["nl"] for c in table.columns],
-                            "description": [docs[c]["en"] for c in table.columns]})
-    licence = pkg.descriptor["licenses"][0]
-    about = pd.DataFrame({"": ["title", "publisher", "licence", "version", "source"],
-                          " ": [pkg.settings["title_nl"], pkg.settings["publisher_nl"],
-                                f"{licence['title']} ({licence['path']})", pkg.descriptor["version"],
-                                pkg.descriptor.get("homepage", "")]})
-    frame = table.copy()
-    frame["status"] = frame["status"].astype(str)
-    frame["change_caveat"] = frame["change_caveat"].astype(object).where(frame["change_caveat"].notna(), None)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="data", index=False, freeze_panes=(1, 0))
-        columns.to_excel(writer, sheet_name="columns", index=False)
-        about.to_excel(writer, sheet_name="about", index=False)
-        for sheet in writer.book.worksheets:
-            _text_never_formula(sheet)
+DCAT_NAME = "dcat-ap.jsonld"
 
 
-def _text_never_formula(sheet) -> None:
-    """openpyxl stores any text starting with '=' as a formula; data is text, so store it as text."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+def package_date(pkg: DataPackage) -> datetime.datetime:
+    """The package's own date: files made from it carry this, so unchanged data gives unchanged bytes."""
+    created = str(pkg.descriptor.get("created", ""))[:10]
+    try:
+        return datetime.datetime.fromisoformat(created)
+    except ValueError:
+        return datetime.datetime(2024, 1, 1)
+
+
+def citation(pkg: DataPackage, lang: str, editions: list[int], url: str) -> str:
+    """One citation in APA style: the reports the figures come from, then this site with version and date."""
+    table = pkg["editions"].set_index("edition")
+    years = sorted({int(table.at[e, "published"]) for e in editions if pd.notna(table.at[e, "published"])})
+    reports = "; ".join(table.at[e, f"title_{lang}"] for e in sorted(editions))
+    return i18n.t(lang, "cite_text", publisher=pkg.settings[f"publisher_{lang}"],
+                  years=", ".join(str(y) for y in years) or i18n.t(lang, "no_date"), reports=reports,
+                  title=pkg.settings[f"title_{lang}"], version=pkg.descriptor["version"],
+                  date=i18n.date(package_date(pkg).date(), lang), url=url)
+
+
+def latest_per_group(table: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator and group, the row of the latest measurement that has a figure (or, if none, the last)."""
+    shown = table["status"].isin(SHOWN)
+    ranked = table.assign(_shown=shown).sort_values(["_shown", "edition"], kind="stable")
+    latest = ranked.groupby(["indicator_id", "group_id"], observed=True, sort=False).tail(1)
+    return table.loc[sorted(latest.index)]
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """The canonical CSV (UTF-8, comma, decimal point), with formula-like text cells neutralised."""
+    _neutralised(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def write_excel_csv(frame: pd.DataFrame, path: Path) -> None:
+    """A CSV that Dutch Excel opens by double-click: byte-order mark, semicolons and decimal commas."""
+    _neutralised(frame).to_csv(path, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     text = frame.select_dtypes(include=["object", "string", "category"]).columns
-    frame.assign(**{c: frame[c].map(spreadsheet) for c in text}).to_csv(path, index=False, encoding="utf-8",
-                                                                       lineterminator="\n")
+    return frame.assign(**{c: frame[c].astype(object).map(spreadsheet) for c in text})
 
 
-def write_table(table: pd.DataFrame, folder: Path, pkg: DataPackage, name: str = TABLE) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{name}.parquet", folder / f"{name}.csv", folder / f"{name}.xlsx"]
-    table.to_parquet(paths[0], index=False)
-    write_csv(table, paths[1])
-    _write_xlsx(table, paths[2], pkg)
-    return paths
+def write_xlsx(frame: pd.DataFrame, path: Path, pkg: DataPackage, lang: str, cite: str) -> None:
+    """Typed cells, column labels in ``lang``, percentages formatted as such; text is never a formula."""
+    docs = column_docs()
+    data_name, columns_name, about_name = SHEETS[lang]
+    book = Workbook(write_only=True)
+    stamp = package_date(pkg)
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = pkg.settings[f"publisher_{lang}"]
+    bold = Font(bold=True)
+
+    def cell(sheet, value, number_format: str | None = None, font: Font | None = None) -> WriteOnlyCell:
+        made = WriteOnlyCell(sheet, value=None if _missing(value) else value)
+        if isinstance(made.value, str):
+            made.data_type = "s"  # openpyxl would store text starting with '=' as a formula
+        if number_format:
+            made.number_format = number_format
+        if font:
+            made.font = font
+        return made
+
+    data = book.create_sheet(data_name)
+    data.freeze_panes = "A2"
+    data.append([cell(data, docs[c][f"label_{lang}"], font=bold) for c in frame.columns])
+    percent = (frame["unit"] == "percent").to_numpy()
+    records = frame.astype(object).where(frame.notna(), None).to_numpy()
+    positions = {c: i for i, c in enumerate(frame.columns)}
+    for row, is_percent in zip(records, percent, strict=True):
+        cells = [cell(data, v.item() if hasattr(v, "item") else v) for v in row]
+        if is_percent:
+            for column in PERCENT_COLUMNS:
+                target = cells[positions[column]]
+                if target.value is not None:
+                    target.value = float(target.value) / 100
+                    target.number_format = "0%" if float(target.value * 100).is_integer() else "0.0%"
+        data.append(cells)
+    described = book.create_sheet(columns_name)
+    described.append([cell(described, text, font=bold) for text in (i18n.t(lang, "col_label"),
+                                                                    i18n.t(lang, "col_field"),
+                                                                    i18n.t(lang, "col_description"))])
+    for column in frame.columns:
+        described.append([cell(described, docs[column][f"label_{lang}"]), cell(described, column),
+                          cell(described, docs[column][lang])])
+    about = book.create_sheet(about_name)
+    licence = pkg.descriptor["licenses"][0]
+    for key, value in (("about_title", pkg.settings[f"title_{lang}"]),
+                       ("about_publisher", pkg.settings[f"publisher_{lang}"]),
+                       ("about_licence", f"{licence['title']} ({licence['path']})"),
+                       ("about_version", pkg.descriptor["version"]),
+                       ("about_date", i18n.date(stamp.date(), lang)),
+                       ("about_cite", cite), ("about_percent", i18n.t(lang, "about_percent_text")),
+                       ("about_site", pkg.descriptor["homepage"])):
+        about.append([cell(about, i18n.t(lang, key), font=bold), cell(about, value)])
+    book.save(path)
+    _reproducible(path, stamp)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _reproducible(path: Path, stamp: datetime.datetime) -> None:
+    """An XLSX is a zip: the package's date on every member and as 'modified' (openpyxl writes the clock)."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when, data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, data)
+
+
+def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage, url: str,
+                formats: tuple[str, ...] = tuple(FORMATS)) -> list[Path]:
+    """One scope's rows in every format; returns the written paths."""
+    written = []
+    editions = sorted(int(e) for e in table.loc[table["status"].isin(SHOWN), "edition"].unique())
+    for fmt in formats:
+        path = data / scope.file(pkg, fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "csv":
+            write_csv(table, path)
+        elif fmt == "excel":
+            write_excel_csv(table, path)
+        elif fmt == "parquet":
+            table.to_parquet(path, index=False)
+        else:
+            lang = fmt.removeprefix("xlsx_")
+            write_xlsx(table, path, pkg, lang, citation(pkg, lang, editions, url))
+        written.append(path)
+    return written
 
 
 def _hash(path: Path) -> str:
@@ -87,15 +228,18 @@ def _hash(path: Path) -> str:
 
 
 def write_package_zip(pkg: DataPackage, target: Path) -> Path:
-    """The data package as published: descriptor with ``bytes`` and ``hash`` for every resource."""
+    """The data package as published: only the declared resources, and a descriptor with their sizes and hashes."""
     descriptor = json.loads(json.dumps(pkg.descriptor))
+    stamp = package_date(pkg).timetuple()[:6]
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for resource in descriptor["resources"]:
             source = pkg.root / resource["path"]
             resource["bytes"] = source.stat().st_size
             resource["hash"] = _hash(source)
-            archive.write(source, resource["path"])
-        archive.writestr("datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+            archive.writestr(zipfile.ZipInfo(resource["path"], date_time=stamp), source.read_bytes(),
+                             compress_type=zipfile.ZIP_DEFLATED)
+        text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+        archive.writestr(zipfile.ZipInfo("datapackage.json", date_time=stamp), text, compress_type=zipfile.ZIP_DEFLATED)
     return target
 
 
@@ -112,27 +256,42 @@ def as_first_published(pkg: DataPackage) -> DataPackage | None:
     return DataPackage(pkg.path, pkg.descriptor, {**pkg.tables, "results": results})
 
 
+def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
+    """The downloads the open-data page lists and the catalogue describes: (path under data/, kind, values)."""
+    found: list[tuple[str, str, dict]] = [(zip_name(pkg), "download_package", {})]
+    scopes = [(ALL, "download_table", {}), (LATEST, "download_latest", {})]
+    scopes += [(edition_scope(int(e)), "download_edition", {"edition": int(e)})
+               for e in sorted(pkg["editions"]["edition"])]
+    for scope, kind, values in scopes:
+        found += [(scope.file(pkg, fmt), kind, {**values, "format": fmt}) for fmt in FORMATS]
+    return found
+
+
 def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
     data = out / "data"
-    written = write_table(table, data, pkg)
-    per_indicator = data / "indicators"
-    per_indicator.mkdir(parents=True, exist_ok=True)
+    base = pkg.descriptor["homepage"].rstrip("/") + "/"
+    open_data = base + "open-data.html"
+    written = write_table(table, ALL, data, pkg, open_data)
     for indicator_id, rows in table.groupby("indicator_id", sort=False, observed=True):
-        path = per_indicator / f"{indicator_id}.csv"
-        write_csv(rows, path)
-        _write_xlsx(rows, per_indicator / f"{indicator_id}.xlsx", pkg)
-        written += [path, per_indicator / f"{indicator_id}.xlsx"]
+        written += write_table(rows, indicator_scope(str(indicator_id)), data, pkg,
+                               f"{base}indicatoren/{indicator_id}.html", ("csv", "excel", "xlsx_nl", "xlsx_en"))
     editions = sorted(int(e) for e in pkg["editions"]["edition"])
     for edition in editions:
-        written += write_table(table[table["edition"] == edition], data / str(edition), pkg)
-    if editions:
-        written += write_table(table[table["edition"] == editions[-1]], data / "latest", pkg)
+        written += write_table(table[table["edition"] == edition], edition_scope(edition), data, pkg, open_data)
+    written += write_table(latest_per_group(table), LATEST, data, pkg, open_data)
     original = as_first_published(pkg)
     if original is not None:
         from .indicators import build_table
 
         first = build_table(original)
         for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
-            written += write_table(first[first["edition"] == edition], data / str(edition) / "first-published", pkg)
+            written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
+                                   open_data, ("csv", "excel", "xlsx_nl", "xlsx_en"))
     written.append(write_package_zip(pkg, data / zip_name(pkg)))
+    downloads = catalog.distributions(pkg, data, [(rel, i18n.t("en", kind, **{k: v for k, v in values.items()
+                                                                              if k != "format"}))
+                                                  for rel, kind, values in main_downloads(pkg)])
+    (data / DCAT_NAME).write_text(json.dumps(catalog.dcat(pkg, downloads), ensure_ascii=False, indent=1) + "\n",
+                                  encoding="utf-8")
+    written.append(data / DCAT_NAME)
     return written

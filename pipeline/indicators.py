@@ -16,6 +16,8 @@ COLUMNS = [
     "indicator_id", "goal_id", "edition", "group_id", "value", "n", "ci_low", "ci_high", "status",
     "reference_year", "gap_pp", "change_pp", "change_from", "change_caveat", "unit", "polarity",
     "group_role", "indicator_title_nl", "indicator_title_en", "group_label_nl", "group_label_en",
+    "definition_nl", "definition_en", "wording_kind", "wording_nl", "wording_en",
+    "edition_title_nl", "edition_title_en", "fieldwork_nl", "fieldwork_en",
     "source_chapter", "source_figure", "source_url",
 ]
 # not_published: the indicator was measured, but no figure was published for this group and edition;
@@ -33,9 +35,12 @@ def _frame(pkg: DataPackage) -> pd.DataFrame:
     pairs = pd.concat([ind[["indicator_id"]].merge(main, how="cross"), with_results]).drop_duplicates()
     grid = pairs.merge(editions, how="cross")
     grid = grid.merge(res, on=["indicator_id", "edition", "group_id"], how="left")
-    grid = grid.merge(ind[["indicator_id", "goal_id", "unit", "polarity", "title_nl", "title_en", "order", "status"]]
+    grid = grid.merge(ind[["indicator_id", "goal_id", "unit", "polarity", "title_nl", "title_en", "order", "status",
+                           "definition_nl", "definition_en", "wording_kind", "wording_nl", "wording_en"]]
                       .rename(columns={"title_nl": "indicator_title_nl", "title_en": "indicator_title_en",
                                        "order": "indicator_order", "status": "indicator_status"}), on="indicator_id")
+    grid = grid.merge(pkg["editions"][["edition", "title_nl", "title_en", "fieldwork_nl", "fieldwork_en"]]
+                      .rename(columns={"title_nl": "edition_title_nl", "title_en": "edition_title_en"}), on="edition")
     grid = grid.merge(groups[["group_id", "role", "label_nl", "label_en", "order"]]
                       .rename(columns={"role": "group_role", "label_nl": "group_label_nl",
                                        "label_en": "group_label_en", "order": "group_order"}), on="group_id")

@@ -18,9 +18,8 @@ import pandas as pd
 import yaml
 from markupsafe import Markup
 
-from . import escape, i18n, pages
+from . import catalog, escape, exports, i18n, pages
 from .embed import environment, snippet
-from .exports import column_docs, zip_name
 from .indicators import SHOWN
 from .package import DataPackage
 from .stats import clearly_different
@@ -178,9 +177,11 @@ class SiteBuilder:
         return {"label": i18n.t(lang, f"wording_{kind}"), "text": meta[f"wording_{lang}"], "quoted": kind == "question",
                 "source": meta[f"wording_source_{lang}"], "href": urls.iloc[-1] if not urls.empty else None}
 
-    def cite(self, lang: str, url: str) -> str:
-        return i18n.t(lang, "cite_text", year=int(self.editions["published"].dropna().max()),
-                      title=self.pkg.settings[f"title_{lang}"], version=self.pkg.descriptor["version"], url=url)
+    def cite(self, lang: str, url: str, rows: pd.DataFrame | None = None) -> str:
+        """The citation of a page: the reports behind its figures (all, unless ``rows`` narrows them)."""
+        rows = self.table if rows is None else rows
+        editions = sorted(int(e) for e in rows.loc[rows["status"].isin(SHOWN), "edition"].unique())
+        return exports.citation(self.pkg, lang, editions, url)
 
     # ---- pages ---------------------------------------------------------------------------------------
     def context_for(self, page: Page) -> dict:
@@ -203,7 +204,7 @@ class SiteBuilder:
                   "label": i18n.t(lang, "goal_label", order=int(row["order"])),
                   "description": row[f"description_{lang}"]} for g, row in self.goals.iterrows()]
         ordered = pages.ordered_indicators(self.pkg)
-        return {"goals": goals, "findings": self.findings(lang, "home"),
+        return {"goals": goals, "findings": self.findings(lang, "home"), "cite": self.cite(lang, self.base + page.path),
                 "headline": self.findings(lang, "home", kinds=("intro",)),
                 "plan": self.findings(lang, "home", kinds=("plan",)),
                 "latest": i18n.t(lang, "latest_edition", title=self.edition_title(latest, lang)),
@@ -211,8 +212,9 @@ class SiteBuilder:
 
     def _goal(self, page: Page) -> dict:
         lang, goal_id = page.lang, page.ident
-        return {"goal": {"description": self.goals.at[goal_id, f"description_{lang}"]},
-                "intro": self.findings(lang, "goal", goal_id, kinds=("intro",)),
+        goal_rows = self.table[self.table["goal_id"] == goal_id]
+        return {"intro": self.findings(lang, "goal", goal_id, kinds=("intro",)),
+                "cite": self.cite(lang, self.base + page.path, goal_rows),
                 "research": self.research(lang, goal_id=goal_id),
                 "chart": self.chart(lang, f"goal-{goal_id}"), "findings": self.findings(lang, "goal", goal_id),
                 "board": self.dashboard(lang, page.path, pages.ordered_indicators(self.pkg, goal_id),
@@ -250,9 +252,10 @@ class SiteBuilder:
         downloads = []
         if not measured.empty:
             here = page.path
-            downloads = [
-                {"href": link(here, f"data/indicators/{ident}.csv"), "text": t("download_csv"), "download": True},
-                {"href": link(here, f"data/indicators/{ident}.xlsx"), "text": t("download_xlsx"), "download": True},
+            scope = exports.indicator_scope(ident)
+            downloads = [{"href": link(here, "data/" + scope.file(self.pkg, fmt)), "text": t(f"download_{fmt}"),
+                          "download": True} for fmt in ("csv", "excel", "xlsx_nl", "xlsx_en")]
+            downloads += [
                 {"href": link(here, f"charts/{lang}/{ident}.png"), "text": t("download_png"), "download": True},
                 {"href": link(here, f"charts/{lang}/{ident}.svg"), "text": t("download_svg"), "download": True},
                 {"href": link(here, f"charts/{lang}/{ident}.vl.json"), "text": t("download_vl"), "download": True},
@@ -272,7 +275,7 @@ class SiteBuilder:
                 "research": self.research(lang, indicator_id=ident),
                 "sources": sources, "downloads": downloads,
                 "embed": str(snippet(self.pkg, lang, ident, meta[f"title_{lang}"])),
-                "cite": self.cite(lang, self.base + page.path), "permalink": self.base + page.path}
+                "cite": self.cite(lang, self.base + page.path, measured), "permalink": self.base + page.path}
 
     def _comparison(self, page: Page) -> dict:
         lang = page.lang
@@ -290,6 +293,7 @@ class SiteBuilder:
         header = [t("col_indicator"), t("col_edition"), *[self.groups.at[g, f"label_{lang}"] for g in self.main_groups],
                   t("col_gap")]
         return {"chart": self.chart(lang, "comparison"), "findings": self.findings(lang, "comparison"),
+                "cite": self.cite(lang, self.base + page.path),
                 "table": {"id": "table-comparison", "caption": t("comparison_table_caption"), "header": header,
                           "rows": [r for _, r in sorted(rows, key=lambda x: -x[0])]}}
 
@@ -342,28 +346,28 @@ class SiteBuilder:
         t = self.t(lang)
         data = self.out / "data"
 
-        def row(rel: str, text: str) -> list[str]:
+        def row(rel: str, text: str, fmt: str) -> list[str]:
             path = data / rel
             size = i18n.number(path.stat().st_size / 1024, lang, 0 if path.stat().st_size > 10240 else 1) + " kB"
-            return [Markup('<a href="{}" download>{}</a>').format(link(page.path, "data/" + rel), rel), text,
-                    path.suffix.lstrip(".").upper(), size]
+            return [Markup('<a href="{}" download>{}</a>').format(link(page.path, "data/" + rel), path.name), text,
+                    t(f"format_{fmt}"), size]
 
-        files = [row(zip_name(self.pkg), t("download_package"))]
-        files += [row(f"indicators.{ext}", t("download_table")) for ext in ("csv", "xlsx", "parquet")]
-        for edition in self.editions.index:
-            files += [row(f"{edition}/indicators.{ext}", t("download_edition", edition=edition))
-                      for ext in ("csv", "xlsx", "parquet")]
-        files += [row(f"latest/indicators.{ext}", t("download_latest")) for ext in ("csv", "xlsx", "parquet")]
+        listed = [(rel, t(kind, **{k: v for k, v in values.items() if k != "format"}), values.get("format", "zip"))
+                  for rel, kind, values in exports.main_downloads(self.pkg)]
         downloads = {"id": "table-downloads", "caption": t("downloads_all"),
                      "header": [t("download_file"), t("col_description"), t("download_format"), t("download_size")],
-                     "rows": files}
+                     "rows": [row(*item) for item in listed]}
+        described = catalog.distributions(self.pkg, data, [(rel, text) for rel, text, _ in listed])
+        jsonld = catalog.script(catalog.schema_org(self.pkg, lang, described, self.base + page.path))
+        dcat = {"href": link(page.path, "data/" + exports.DCAT_NAME), "text": t("machine_readable")}
         changes = {"id": "table-changes", "caption": t("changes"),
                    "header": [t("col_edition"), t("col_description")],
                    "rows": [[e, r[f"method_notes_{lang}"]] for e, r in self.editions.iterrows()]}
         errata = None
         if not self.pkg["errata"].empty:
             first = {int(e): Markup('<a href="{}" download>{}</a>').format(
-                link(page.path, f"data/{int(e)}/first-published/indicators.csv"), t("download_first_published"))
+                link(page.path, "data/" + exports.first_published_scope(int(e)).file(self.pkg, "csv")),
+                t("download_first_published"))
                 for e in self.pkg["errata"]["edition"].unique()}
             errata = {"id": "table-errata", "caption": t("errata"),
                       "header": [t("col_date"), t("col_edition"), t("col_indicator"), t("col_group"),
@@ -374,7 +378,7 @@ class SiteBuilder:
                                 + r[f"description_{lang}"], first[int(r["edition"])]]
                                for _, r in self.pkg["errata"].sort_values("date").iterrows()]}
         header = [t("col_field"), t("col_type"), t("col_required"), t("col_description")]
-        docs = column_docs()
+        docs = exports.column_docs()
         table_dictionary = {"id": "dictionary-indicator-table", "caption": t("indicator_table_title"), "header": header,
                             "rows": [[c, d["type"], "", d[lang]] for c, d in docs.items()]}
         dictionary = []
@@ -388,7 +392,8 @@ class SiteBuilder:
                                     t("yes") if f.get("constraints", {}).get("required") else t("no"),
                                     f.get(described, "")] for f in resource["schema"]["fields"]]}})
         return {"downloads": downloads, "changes": changes, "errata": errata, "dictionary": dictionary,
-                "table_dictionary": table_dictionary, "cite": self.cite(lang, self.base + page.path)}
+                "table_dictionary": table_dictionary, "cite": self.cite(lang, self.base + page.path),
+                "jsonld": jsonld, "dcat": dcat}
 
     # ---- writing -------------------------------------------------------------------------------------
     def pages(self) -> list[Page]:
@@ -416,6 +421,12 @@ def nav_items(lang: str, current: str) -> list[dict]:
     return items
 
 
+def footer(lang: str, pkg: DataPackage) -> str:
+    """The footer line of every page: who publishes, the licence, and when the figures were last updated."""
+    updated = i18n.t(lang, "updated", date=i18n.date(exports.package_date(pkg).date(), lang))
+    return f"{i18n.t(lang, 'footer_text')} {updated}."
+
+
 def quarto_config(lang: str, pkg: DataPackage, goals: pd.DataFrame) -> dict:
     """The language's ``_quarto.yml``: the shared settings of the root ``_quarto.yml`` plus its own."""
     base = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
@@ -430,7 +441,7 @@ def quarto_config(lang: str, pkg: DataPackage, goals: pd.DataFrame) -> dict:
     website = config.setdefault("website", {})
     website.update({"title": i18n.t(lang, "site_title"), "site-url": pages.base_url(pkg) + pages.PREFIX[lang],
                     "navbar": {**website.get("navbar", {}), "left": left},
-                    "page-footer": {"left": i18n.t(lang, "footer_text"), "right": footer_right}})
+                    "page-footer": {"left": escape.markdown(footer(lang, pkg)), "right": footer_right}})
     return config
 
 
@@ -470,7 +481,7 @@ def write(builder: SiteBuilder, site_pages: list[Page]) -> None:
             root=link(page.path, "x")[:-1],
             site_title=i18n.t(page.lang, "site_title"), skip=i18n.t(page.lang, "skip_to_content"),
             home=link(page.path, pages.path(page.lang, "home")), nav=nav_items(page.lang, page.path),
-            nav_label=i18n.t(page.lang, "nav_home"), body=Markup(page.body), footer=i18n.t(page.lang, "footer_text"),
+            nav_label=i18n.t(page.lang, "nav_home"), body=Markup(page.body), footer=footer(page.lang, builder.pkg),
             footer_links=footer_links), encoding="utf-8")
     for folder in ("data", "charts", "embed"):
         if (out / folder).exists():

@@ -332,6 +332,8 @@ def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame) -> l
     intro_parts = [Part("goal_measured", {"titles": ("titles_lower", measured)})] if measured else \
         [Part("goal_nothing_yet")]
     pattern, refs = pattern_parts(rows, intro=False)  # the topics are named just before
+    if len(refs) == 2:  # one topic with both groups: its own line below says it better than a count of one
+        pattern = [p for p in pattern if p.key == "pattern_certainty"]
     waiting = _waiting(indicators, goal_id)
     if waiting:
         pattern.append(Part("not_measured_line", {"titles": ("titles_lower", waiting)}))

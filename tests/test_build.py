@@ -14,8 +14,9 @@ from conftest import REFERENCE, edit_csv
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
-from pipeline.exports import column_docs
+from pipeline.exports import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
 from pipeline.indicators import COLUMNS
+from pipeline.package import load
 
 # The reference file names topics in words; the catalogue gives them ids. This mapping is the only
 # knowledge the test adds: every value, group, edition and source is read from the reference file.
@@ -46,7 +47,7 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def table(built) -> pd.DataFrame:
-    return pd.read_parquet(built / "data" / "indicators.parquet")
+    return pd.read_parquet(built / "data" / ALL.file(load(Path("datapackage.json")), "parquet"))
 
 
 def test_every_reference_figure_is_in_the_table_with_its_source(table):
@@ -87,27 +88,29 @@ def test_gap_is_the_difference_to_the_other_main_group(table):
 
 def test_downloads_exist_and_agree(built, table):
     data = built / "data"
-    csv_table = pd.read_csv(data / "indicators.csv")
+    pkg = load(Path("datapackage.json"))
+    csv_table = pd.read_csv(data / ALL.file(pkg, "csv"))
     assert list(csv_table.columns) == COLUMNS and len(csv_table) == len(table)
     for indicator_id in table["indicator_id"].unique():
-        per = pd.read_csv(data / "indicators" / f"{indicator_id}.csv")
+        per = pd.read_csv(data / indicator_scope(indicator_id).file(pkg, "csv"))
         assert set(per["indicator_id"]) == {indicator_id}
     for edition in (2024, 2025):
-        assert set(pd.read_parquet(data / str(edition) / "indicators.parquet")["edition"]) == {edition}
-    assert set(pd.read_parquet(data / "latest" / "indicators.parquet")["edition"]) == {2025}
+        assert set(pd.read_parquet(data / edition_scope(edition).file(pkg, "parquet"))["edition"]) == {edition}
+    assert set(pd.read_parquet(data / LATEST.file(pkg, "parquet"))["edition"]) == {2024, 2025}
 
 
 def test_xlsx_keeps_numbers_numeric(built):
-    sheet = load_workbook(built / "data" / "indicators.xlsx")["data"]
+    path = built / "data" / ALL.file(load(Path("datapackage.json")), "xlsx_en")
+    sheet = load_workbook(path)["data"]
     header = [c.value for c in sheet[1]]
-    value_column = header.index("value")
+    value_column = header.index(column_docs()["value"]["label_en"])
     values = [row[value_column] for row in sheet.iter_rows(min_row=2) if row[value_column].value is not None]
     assert values and all(c.data_type == "n" for c in values)
-    assert {"data", "columns", "about"} <= set(load_workbook(built / "data" / "indicators.xlsx").sheetnames)
+    assert {"data", "columns", "about"} <= set(load_workbook(path).sheetnames)
 
 
 def test_zip_descriptor_lists_bytes_and_hash(built):
-    with zipfile.ZipFile(built / "data" / "monitor-inburgering-utrecht.zip") as archive:
+    with zipfile.ZipFile(built / "data" / zip_name(load(Path("datapackage.json")))) as archive:
         descriptor = json.loads(archive.read("datapackage.json"))
         for resource in descriptor["resources"]:
             content = archive.read(resource["path"])
@@ -119,7 +122,7 @@ def test_suppressed_values_appear_in_no_output(package, tmp_path):
     edit_csv(package, "results", lambda rows: rows[1].update(value="", n="12", suppressed="true"))
     out = tmp_path / "out"
     build_module.build(package, out, log=lambda _: None, render=False)
-    table = pd.read_parquet(out / "data" / "indicators.parquet")
+    table = pd.read_parquet(out / "data" / ALL.file(load(package), "parquet"))
     row = table[(table["indicator_id"] == "taalles") & (table["group_id"] == "asielstatushouders")
                 & (table["edition"] == 2024)].iloc[0]
     assert row["status"] == "suppressed" and pd.isna(row["value"]) and pd.isna(row["gap_pp"])
@@ -133,7 +136,7 @@ def test_low_n_is_flagged_and_gets_an_interval(package, tmp_path):
     edit_csv(package, "results", lambda rows: rows[1].update(n="40"))
     out = tmp_path / "out"
     build_module.build(package, out, log=lambda _: None, render=False)
-    table = pd.read_parquet(out / "data" / "indicators.parquet")
+    table = pd.read_parquet(out / "data" / ALL.file(load(package), "parquet"))
     row = table[(table["indicator_id"] == "taalles") & (table["group_id"] == "asielstatushouders")].iloc[0]
     assert row["status"] == "low_n"
     assert row["ci_low"] < row["value"] < row["ci_high"]
@@ -154,7 +157,8 @@ def test_change_since_previous_edition_with_method_caveat(package, tmp_path, met
     edit_csv(package, "results", add)
     out = tmp_path / "out"
     build_module.build(package, out, log=lambda _: None, render=False)
-    table = pd.read_parquet(out / "data" / "indicators.parquet").set_index(["indicator_id", "edition", "group_id"])
+    table = pd.read_parquet(out / "data" / ALL.file(load(package), "parquet"))
+    table = table.set_index(["indicator_id", "edition", "group_id"])
     row = table.loc[("betaald-werk", 2026, "asielstatushouders")]
     assert (row["change_pp"], row["change_from"], row["change_caveat"]) == (6.5, 2025, method_changed)
     earlier = table.loc[("betaald-werk", 2025, "asielstatushouders")]

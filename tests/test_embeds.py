@@ -30,7 +30,7 @@ def test_embed_shows_the_chart_summary_and_source(site_build):
     assert "In the 2025 measurement, 14% of refugees with a residence permit have paid work" in page
     # the chart and sentence show 2025 only (2024 has no figure per group), so the source names that report
     assert "Source: Civic Integration Report 2025 (second measurement)." in page and "Monitor 2024" not in page
-    assert "Licence: CC BY 4.0" in page and "/data/indicators/betaald-werk.csv" in page
+    assert "Licence: CC BY 4.0" in page and "/data/indicators/monitor-inburgering-utrecht-betaald-werk.csv" in page
 
 
 def test_not_measured_embed_says_so_without_a_chart(site_build):

@@ -8,6 +8,8 @@ import pandas as pd
 from conftest import edit_csv, read_rows
 
 from pipeline.build import build
+from pipeline.exports import LATEST, edition_scope, first_published_scope
+from pipeline.package import load
 
 
 def fill_edition(package, year: int) -> None:
@@ -40,10 +42,12 @@ def test_new_edition_flows_into_pages_charts_downloads_and_sentences(package, tm
     out = tmp_path / "out"
     build(package, out, log=lambda _: None, render=False)
 
-    table = pd.read_parquet(out / "data" / "2026" / "indicators.parquet")
+    pkg = load(package)
+    table = pd.read_parquet(out / "data" / edition_scope(2026).file(pkg, "parquet"))
     assert set(table["edition"]) == {2026} and table["value"].notna().sum() == 21
-    assert set(pd.read_parquet(out / "data" / "latest" / "indicators.parquet")["edition"]) == {2026}
-    assert (out / "data" / "2024" / "indicators.csv").is_file()  # earlier editions keep their address
+    latest = pd.read_parquet(out / "data" / LATEST.file(pkg, "parquet"))
+    assert 2026 in set(latest["edition"]) and not latest.duplicated(["indicator_id", "group_id"]).any()
+    assert (out / "data" / edition_scope(2024).file(pkg, "csv")).is_file()  # earlier editions keep their address
 
     spec = (out / "charts" / "en" / "ervaren-gezondheid.vl.json").read_text(encoding="utf-8")
     assert '"edition": 2026' in spec and '"edition": 2025' in spec  # now a development chart
@@ -69,12 +73,13 @@ def test_a_correction_shows_as_erratum_and_keeps_the_first_download(package, tmp
                                                "description_en": "Transcription error fixed."}])
     out = tmp_path / "out"
     build(package, out, log=lambda _: None, render=False)
-    current = pd.read_csv(out / "data" / "2025" / "indicators.csv").set_index(["indicator_id", "group_id"])
-    first = pd.read_csv(out / "data" / "2025" / "first-published" / "indicators.csv").set_index(
+    pkg = load(package)
+    current = pd.read_csv(out / "data" / edition_scope(2025).file(pkg, "csv")).set_index(["indicator_id", "group_id"])
+    first = pd.read_csv(out / "data" / first_published_scope(2025).file(pkg, "csv")).set_index(
         ["indicator_id", "group_id"])
     assert current.at[("zenuwachtig", "asielstatushouders"), "value"] == 43
     assert first.at[("zenuwachtig", "asielstatushouders"), "value"] == 41
     page = (out / "preview" / "indicatoren" / "zenuwachtig.html").read_text(encoding="utf-8")
     assert "Gecorrigeerd op 2026-03-02: asielstatushouders, 2025: 41 is 43 geworden. Overschrijffout hersteld." in page
     open_data = (out / "preview" / "en" / "open-data.html").read_text(encoding="utf-8")
-    assert "2026-03-02" in open_data and "2025/first-published/indicators.csv" in open_data
+    assert "2026-03-02" in open_data and first_published_scope(2025).file(pkg, "csv") in open_data

@@ -8,6 +8,7 @@ rendered-site tests cover), and checks every page, Quarto source, chart, embed, 
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -32,6 +33,7 @@ TEXT_COLUMNS = {"indicators": ["title_nl", "title_en", "definition_nl", "definit
                 "goals": ["title_nl", "title_en", "description_nl", "description_en"],
                 "groups": ["label_nl", "label_en", "phrase_nl", "phrase_en"],
                 "editions": ["title_nl", "title_en", "method_notes_nl", "method_notes_en"]}
+JSON_LD = "application/ld+json"
 LIVE_TAGS = {"script", "img", "iframe", "object", "embed", "form", "input", "link", "meta", "base"}
 
 hostile = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), min_size=1, max_size=5).map("".join)
@@ -48,8 +50,8 @@ class LiveMarkup(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "body":
             self.in_body = True
-        if self.in_body and tag in LIVE_TAGS:
-            self.live.append(tag)
+        if self.in_body and tag in LIVE_TAGS and not (tag == "script" and ("type", JSON_LD) in attrs):
+            self.live.append(tag)  # JSON-LD is data, never run: its text is checked below
         for name, value in attrs:
             if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
                 self.live.append(f"{tag} {name}")
@@ -98,8 +100,11 @@ def test_markup_lookalikes_build_and_stay_text(tmp_path, text):
 def _assert_inert(out: Path, text: str) -> None:
     for page in [*(out / "preview").rglob("*.html"), *(out / "embed").rglob("*.html")]:
         parser = LiveMarkup()
-        parser.feed(page.read_text(encoding="utf-8"))
+        content = page.read_text(encoding="utf-8")
+        parser.feed(content)
         assert parser.live == [], (page, parser.live)
+        for block in re.findall(rf'<script type="{JSON_LD}">(.*?)</script>', content, re.S):
+            assert "<" not in block and json.loads(block)["@type"] == "Dataset", page
     for svg in (out / "charts").rglob("*.svg"):
         parser = LiveMarkup()
         parser.in_body = True

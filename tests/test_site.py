@@ -14,6 +14,7 @@ from sitecheck import broken_links, external_resources, front_matter, manifest, 
 
 from pipeline import pages
 from pipeline.build import build
+from pipeline.exports import ALL, LATEST, edition_scope, zip_name
 from pipeline.package import load
 
 PKG = load(ROOT / "datapackage.json")
@@ -87,7 +88,8 @@ def test_indicator_page_has_everything_a_journalist_needs(site_build):
                      "In the 2025 measurement, 14% of refugees with a residence permit have paid work",
                      "<caption", 'scope="col"', "Description in the report (figure title, translated)",
                      "Share of refugees, family migrants and Utrecht residents with paid work", "What is measured",
-                     "About the measurement", "Downloads", "betaald-werk.csv", "betaald-werk.xlsx",
+                     "About the measurement", "Downloads", "betaald-werk.csv", "betaald-werk-nl.xlsx",
+                     "betaald-werk-en.xlsx", "betaald-werk-excel.csv",
                      "betaald-werk.png", "betaald-werk.svg", "betaald-werk.vl.json", "&lt;iframe",
                      "How to cite these figures", "Permanent link", "CC BY 4.0",
                      'property="og:image"']:
@@ -112,8 +114,9 @@ def test_dashboards_on_home_and_goal_pages(site_build):
 
 def test_open_data_page_lists_downloads_dictionary_and_citation(site_build):
     text = (site_build / "preview" / "en" / "open-data.html").read_text(encoding="utf-8")
-    for expected in ("monitor-inburgering-utrecht.zip", "indicators.parquet", "2024/indicators.csv",
-                     "latest/indicators.xlsx", "Data dictionary", "data/results.csv", "reference_year",
+    for expected in (zip_name(PKG), ALL.file(PKG, "parquet"), edition_scope(2024).file(PKG, "csv"),
+                     LATEST.file(PKG, "xlsx_en"), LATEST.file(PKG, "excel"), "Data dictionary", "data/results.csv",
+                     "reference_year", "dcat-ap.jsonld",
                      "How to cite", "Corrections", "CC BY 4.0", " kB"):
         assert expected in text, expected
     for resource in PKG.descriptor["resources"]:

@@ -49,7 +49,7 @@ def story(site_build):
 
 @pytest.fixture(scope="module")
 def table(site_build):
-    return pd.read_parquet(site_build / "data" / "indicators.parquet")
+    return pd.read_parquet(site_build / "data" / "monitor-inburgering-utrecht.parquet")
 
 
 def test_templates_have_the_same_keys_in_both_languages():
@@ -155,7 +155,8 @@ def trend(tmp_path_factory):
         ("spanning-nederlands-spreken", 2026, "gezinsmigranten"): {"value": "70"},
     })
     build(package, tmp_path / "out", log=lambda _: None, render=False)
-    return load_story(tmp_path / "out"), pd.read_parquet(tmp_path / "out" / "data" / "indicators.parquet")
+    table = pd.read_parquet(tmp_path / "out" / "data" / "monitor-inburgering-utrecht.parquet")
+    return load_story(tmp_path / "out"), table
 
 
 def trend_text(story, lang, indicator, group):

@@ -6,6 +6,7 @@ the same figure the same way: Dutch "45,5%" and "1.234", English "45.5%" and "1,
 
 from __future__ import annotations
 
+import datetime
 import math
 from functools import cache
 from pathlib import Path
@@ -56,3 +57,8 @@ def value(value: float, unit: str, lang: str) -> str:
 def field(row, name: str, lang: str) -> str:
     """The ``<name>_<lang>`` column of a catalogue row."""
     return row[f"{name}_{lang}"]
+
+
+def date(day: datetime.date, lang: str) -> str:
+    """A date as a person writes it: "28 november 2026", "28 November 2026"."""
+    return f"{day.day} {words(lang)['month_names'].split()[day.month - 1]} {day.year}"
