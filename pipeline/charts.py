@@ -20,8 +20,12 @@ from .indicators import SHOWN
 from .package import DataPackage
 
 PERCENT_AXIS = alt.Axis(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
-LEGEND = alt.Legend(orient="top", direction="vertical", labelLimit=320)
-WRAPPED = "split(datum.label, '|')"  # category labels carry '|' where they may break onto a new line
+LEGEND = alt.Legend(orient="top", direction="vertical", labelLimit=theme.WIDTH - 30)
+BAR = 22  # px: the height of a bar
+INSIDE_SHARE = 0.25  # a bar at least this long holds its own label
+PERCENT_MARGIN = 16  # percentage points of room left of 0% and right of 100% for the value labels
+TREND_HEIGHT = 200
+LABEL_GAP = 15  # px between two value labels on a development line
 
 
 def wrap(text: str, width: int = 22) -> str:
@@ -44,18 +48,18 @@ def _lines(text: str, width: int) -> list[str]:
 
 
 def _source_line(lang: str, source: str, template: str) -> alt.Chart:
-    lines = _lines(i18n.t(lang, template, source=source), 64)
+    lines = _lines(i18n.t(lang, template, source=source), 46)
     return (alt.Chart(pd.DataFrame({"text": ["\n".join(lines)]}))
-            .mark_text(align="left", baseline="top", fontSize=11, color=theme.MUTED, lineBreak="\n", lineHeight=14)
+            .mark_text(align="left", baseline="top", fontSize=12, color=theme.MUTED, lineBreak="\n", lineHeight=15)
             .encode(text="text:N", x=alt.value(0), y=alt.value(0))
-            .properties(width=theme.WIDTH, height=14 * len(lines)))
+            .properties(width=theme.WIDTH, height=15 * len(lines)))
 
 
 def _finish(chart: alt.Chart, lang: str, title: str, subtitle: list[str], description: str,
             source: str, template: str = "chart_source") -> alt.VConcatChart:
-    subtitle_lines = [line for text in subtitle if text for line in _lines(text, 60)]
+    subtitle_lines = [line for text in subtitle if text for line in _lines(text, 48)]
     return alt.vconcat(chart, _source_line(lang, source, template), spacing=14).properties(
-        title=alt.Title(_lines(title, 44), subtitle=subtitle_lines), description=description)
+        title=alt.Title(_lines(title, 36), subtitle=subtitle_lines), description=description)
 
 
 def _label(row: pd.Series, unit: str, lang: str) -> str:
@@ -113,6 +117,10 @@ def indicator_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFra
 
 
 def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str):
+    """One bar per group, its name above it, so the bars use the chart's whole width.
+
+    The value sits inside a long bar (white on the colour) and just after a short one, never on the axis.
+    """
     edition = int(shown["edition"].max())
     frame = shown[shown["edition"] == edition].copy()
     unit = indicator["unit"]
@@ -120,48 +128,78 @@ def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang:
     frame["label"] = [_label(r, unit, lang) for _, r in frame.iterrows()]
     frame["colour"] = frame["group_id"].map(styles["colour"])
     frame["order"] = frame["group_id"].map(styles["order"])
-    frame["x"] = frame["value"].fillna(0)  # a suppressed bar is not drawn; its label starts at the axis
-    frame = frame[["name", "label", "colour", "order", "value", "x"]]
     x_scale, x_axis = _x_scale(unit, frame["value"])
-    frame["name"] = frame["name"].map(wrap)
-    frame = frame.sort_values("order")
-    lines = int(frame["name"].str.count("\\|").max()) + 1
-    y = alt.Y("name:N", sort=list(frame["name"]), title=None, axis=alt.Axis(labelExpr=WRAPPED))
+    top = x_scale.to_dict()["domain"][1]
+    frame["x"] = frame["value"].fillna(0)  # a suppressed bar is not drawn; its label starts at the axis
+    frame["inside"] = frame["value"].fillna(0) >= INSIDE_SHARE * top
+    frame = frame[["name", "label", "colour", "order", "value", "x", "inside"]].sort_values("order")
+    y = alt.Y("name:N", sort=list(frame["name"]), title=None, axis=None)
     base = alt.Chart(frame).encode(y=y)
-    bars = base.transform_filter("isValid(datum.value)").mark_bar(height={"band": 0.62}).encode(
-        x=alt.X("value:Q", scale=x_scale, axis=x_axis),
+    bars = base.transform_filter("isValid(datum.value)").mark_bar(height=BAR).encode(
+        x=alt.X("value:Q", scale=x_scale, axis=alt.Axis(**{**x_axis.to_dict(), "grid": False})),
         color=alt.Color("name:N", scale=_colours(frame), legend=None))
-    labels = base.mark_text(align="left", dx=5, fontWeight=600).encode(x="x:Q", text="label:N")
-    chart = (bars + labels).properties(width=theme.WIDTH - 150, height=alt.Step(20 + 14 * lines))
-    items = "; ".join(f"{r['name'].replace('|', ' ')}: {r['label']}" for _, r in frame.sort_values("order").iterrows())
+    names = base.mark_text(align="left", baseline="bottom", dy=-(BAR / 2 + 3), limit=theme.WIDTH).encode(
+        x=alt.value(0), text="name:N")
+    inside = base.transform_filter("datum.inside").mark_text(align="right", dx=-6, fontWeight=700,
+                                                             color="#ffffff").encode(x="x:Q", text="label:N")
+    outside = base.transform_filter("!datum.inside").mark_text(align="left", dx=6, fontWeight=700).encode(
+        x="x:Q", text="label:N")
+    chart = (bars + names + inside + outside).properties(width=theme.WIDTH, height=alt.Step(BAR + 26))
+    items = "; ".join(f"{r['name']}: {r['label']}" for _, r in frame.iterrows())
     title = indicator[f"title_{lang}"]
     return chart, f"{i18n.t(lang, 'edition')} {edition}", i18n.t(lang, "chart_desc_bars", title=title,
                                                                   edition=edition, items=items)
 
 
 def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str):
+    """A line per group over the measurements; groups in a legend, values at the last point of each line.
+
+    Labels of the last points are moved apart where they would touch (at most one line of text per
+    14 px), so three or more groups with close values stay readable.
+    """
     frame = shown[shown["value"].notna()].copy()
     unit = indicator["unit"]
     frame["name"] = [styles.at[g, f"label_{lang}"] for g in frame["group_id"]]
     frame["label"] = [_label(r, unit, lang) for _, r in frame.iterrows()]
     frame["colour"] = frame["group_id"].map(styles["colour"])
     frame["shape"] = frame["group_id"].map(styles["shape"])
+    frame["order"] = frame["group_id"].map(styles["order"])
     frame["last"] = frame["edition"] == frame.groupby("group_id")["edition"].transform("max")
     frame["edition"] = frame["edition"].astype(int)
-    frame = frame[["name", "label", "colour", "shape", "edition", "value", "last"]]
     y_scale, y_axis = _x_scale(unit, frame["value"])
+    low, high = y_scale.to_dict()["domain"]
+    frame["label_at"] = frame["value"].astype(float)
+    frame.loc[frame["last"], "label_at"] = _spread(frame.loc[frame["last"], "value"].astype(float),
+                                                   (high - low) * LABEL_GAP / TREND_HEIGHT, low, high)
+    frame = frame.sort_values("order")[["name", "label", "colour", "shape", "edition", "value", "last",
+                                        "label_at"]]
+    legend = alt.Legend(orient="top", direction="vertical", title=None, labelLimit=theme.WIDTH - 30)
     base = alt.Chart(frame).encode(
-        x=alt.X("edition:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", scale=y_scale, axis=y_axis),
-        color=alt.Color("name:N", scale=_colours(frame), legend=None))
-    lines = base.mark_line()
-    dots = base.mark_point().encode(shape=alt.Shape("name:N", scale=_shapes(frame), legend=None))
-    values = base.mark_text(dy=-12, fontWeight=600).encode(text="label:N")
-    names = base.transform_filter("datum.last").mark_text(align="left", dx=10, dy=6).encode(text="name:N")
-    chart = (lines + dots + values + names).properties(width=theme.WIDTH - 120, height=220)
+        x=alt.X("edition:O", title=None, axis=alt.Axis(labelAngle=0), scale=alt.Scale(paddingOuter=0.3)),
+        color=alt.Color("name:N", scale=_colours(frame), legend=legend, sort=list(frame["name"].unique())))
+    lines = base.mark_line().encode(y=alt.Y("value:Q", scale=y_scale, axis=y_axis))
+    dots = base.mark_point().encode(y="value:Q", shape=alt.Shape("name:N", scale=_shapes(frame), legend=legend,
+                                                                   sort=list(frame["name"].unique())))
+    values = base.transform_filter("datum.last").mark_text(align="left", dx=10, fontWeight=700).encode(
+        y="label_at:Q", text="label:N")
+    chart = (lines + dots + values).properties(width=theme.WIDTH - 50, height=TREND_HEIGHT)
     items = "; ".join(f"{r['name']} {r['edition']}: {r['label']}" for _, r in frame.iterrows())
     first, last = int(frame["edition"].min()), int(frame["edition"].max())
     return chart, f"{first}–{last}", i18n.t(lang, "chart_desc_trend", title=indicator[f"title_{lang}"], items=items)
+
+
+def _spread(values: pd.Series, gap: float, low: float, high: float) -> pd.Series:
+    """Positions for labels at ``values``, at least ``gap`` apart, kept within [low, high], order kept."""
+    order = values.sort_values().index
+    placed: list[float] = []
+    for value in values[order]:
+        placed.append(max(value, placed[-1] + gap) if placed else value)
+    overshoot = placed[-1] - high if placed else 0
+    if overshoot > 0:  # pushed past the top: shift the whole stack down, but not below the bottom
+        placed = [max(low, p - overshoot) for p in placed]
+        for i in range(1, len(placed)):
+            placed[i] = max(placed[i], placed[i - 1] + gap)
+    return pd.Series(placed, index=order).reindex(values.index)
 
 
 def _latest_main(table: pd.DataFrame, indicators: pd.DataFrame, styles: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -176,28 +214,38 @@ def _latest_main(table: pd.DataFrame, indicators: pd.DataFrame, styles: pd.DataF
     frame["shape"] = frame["group_id"].map(styles["shape"])
     titles = indicators.set_index("indicator_id")[f"title_{lang}"]
     frame["title"] = (frame["indicator_id"].map(titles) + " (" + frame["edition"].astype(int).astype(str) + ")").map(
-        lambda text: wrap(text, 26))
+        lambda text: wrap(text, 40))
     frame["label"] = [_label(r, "percent", lang) for _, r in frame.iterrows()]
-    frame["high"] = frame["value"] >= frame.groupby("indicator_id")["value"].transform("max")
+    # Exactly one point per indicator carries its label on the right, even when both values are equal.
+    frame["high"] = frame.groupby("indicator_id")["value"].rank(method="first", ascending=False) == 1
     frame["edition"] = frame["edition"].astype(int)
     return frame
 
 
 def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, subtitle: str, source: str):
+    """Per indicator, the groups' values on one line, the indicator's name above it.
+
+    The scale runs a little past 0% and 100%, so the lower value's label fits left of its point and the
+    higher one's right of it, whatever the values: labels never meet each other, the points or an axis.
+    """
     frame = frame[["title", "name", "value", "label", "colour", "shape", "high"]]
-    y = alt.Y("title:N", sort=sort, title=None, axis=alt.Axis(labelExpr=WRAPPED, labelPadding=6))
+    lines = int(frame["title"].str.count("\\|").max()) + 1
+    step = 15 * lines + 30  # the name's lines, then the row of points
+    row = (15 * lines + 15) / step  # where the points sit within a row, below the name
+    y = alt.Y("title:N", sort=sort, title=None, axis=None, bandPosition=row)
+    x = alt.X("value:Q", scale=alt.Scale(domain=[-PERCENT_MARGIN, 100 + PERCENT_MARGIN], nice=False),
+              axis=PERCENT_AXIS)
     base = alt.Chart(frame).encode(y=y)
     rules = base.mark_rule(color="#9a9a9a", strokeWidth=2).encode(x="min(value):Q", x2="max(value):Q")
     dots = base.mark_point(size=110, opacity=1).encode(
-        x=alt.X("value:Q", scale=alt.Scale(domain=[0, 100]), axis=PERCENT_AXIS),
-        color=alt.Color("name:N", scale=_colours(frame), legend=LEGEND),
+        x=x, color=alt.Color("name:N", scale=_colours(frame), legend=LEGEND),
         shape=alt.Shape("name:N", scale=_shapes(frame), legend=LEGEND))
-    high = base.transform_filter("datum.high").mark_text(align="left", dx=9, fontSize=11).encode(
-        x="value:Q", text="label:N")
-    low = base.transform_filter("!datum.high").mark_text(align="right", dx=-9, fontSize=11).encode(
-        x="value:Q", text="label:N")
-    lines = int(frame["title"].str.count("\\|").max()) + 1
-    chart = (rules + dots + high + low).properties(width=theme.WIDTH - 170, height=alt.Step(16 + 12 * lines))
+    high = base.transform_filter("datum.high").mark_text(align="left", dx=10).encode(x="value:Q", text="label:N")
+    low = base.transform_filter("!datum.high").mark_text(align="right", dx=-10).encode(x="value:Q", text="label:N")
+    names = alt.Chart(frame).transform_filter("datum.high").mark_text(
+        align="left", baseline="top", dy=2, fontWeight=700, lineBreak="|", lineHeight=15).encode(
+        y=alt.Y("title:N", sort=sort, title=None, axis=None, bandPosition=0), x=alt.value(0), text="title:N")
+    chart = (rules + dots + high + low + names).properties(width=theme.WIDTH, height=alt.Step(step))
     items = "; ".join(f"{t.replace('|', ' ')}: " + ", ".join(f"{r['name']} {r['label']}" for _, r in rows.iterrows())
                       for t, rows in frame.groupby("title", sort=False))
     return _finish(chart, lang, title, [subtitle], i18n.t(lang, "chart_desc_dumbbell", title=title, items=items),
@@ -235,9 +283,10 @@ def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VCo
                                                                                  frame["provisional"], strict=True)]
     frame = frame[["year", "value", "label"]]
     base = alt.Chart(frame).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)))
+    # Every bar carries its value, so no value axis is needed: the bars get the chart's whole width.
     bars = base.mark_bar(color=theme.MAIN_COLOURS[0], width={"band": 0.7}).encode(
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=",d", tickCount=4)))
-    labels = base.mark_text(dy=-7, fontSize=11).encode(y="value:Q", text="label:N")
+        y=alt.Y("value:Q", title=None, axis=None))
+    labels = base.mark_text(dy=-7).encode(y="value:Q", text="label:N")
     chart = (bars + labels).properties(width=theme.WIDTH, height=200)
     notes = [f"* {i18n.t(lang, 'provisional')}"] if values["provisional"].any() else []
     items = "; ".join(f"{r['year']}: {r['label']}" for _, r in frame.iterrows())

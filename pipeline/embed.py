@@ -17,7 +17,11 @@ from .exports import indicator_scope
 from .package import DataPackage
 
 TEMPLATES = Path(__file__).parent / "templates"
-HEIGHT = 560
+# The frame's height must show everything at a phone's width without scrolling. It is estimated from the
+# chart's own height and the text's length at 360 px (about 36 characters a line at 16 px); the embed
+# test measures the real content in a browser at 360 and 680 px and checks the estimate is enough.
+CHARS_PER_LINE = 36
+LINE = 24  # px: one line of 16 px text at line height 1.5
 
 
 def environment() -> Environment:
@@ -26,11 +30,22 @@ def environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str) -> Markup:
+def frame_height(svg: str, texts: list[str]) -> int:
+    """Pixels the embed needs at 360 px wide: the chart as drawn, each text as wrapped, the margins."""
+    import math
+    import re
+
+    found = re.search(r'<svg[^>]*\sheight="([\d.]+)"', svg)
+    chart = float(found.group(1)) if found else 0
+    lines = sum(math.ceil(len(text) / CHARS_PER_LINE) + 1 for text in texts)  # +1: a paragraph's margin
+    return int(math.ceil((chart + lines * LINE + 48) / 10) * 10)
+
+
+def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str, height: int) -> Markup:
     """The ``<iframe>`` a journalist pastes into an article."""
     src = f"{pages.base_url(pkg)}embed/{lang}/{indicator_id}.html"
     return Markup('<iframe src="{}" title="{}" width="100%" height="{}" style="border:0;max-width:680px" '
-                  'loading="lazy"></iframe>').format(src, escape.plain(title), HEIGHT)
+                  'loading="lazy"></iframe>').format(src, escape.plain(title), height)
 
 
 def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path) -> None:
@@ -49,13 +64,18 @@ def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out
             shown = sorted({r["edition"] for r in first["refs"]})
             reports = ", ".join(editions.at[int(e), f"title_{lang}"] for e in shown)
             title = indicator[f"title_{lang}"]
+            svg = chart.read_text(encoding="utf-8") if chart.exists() else ""
+            source = f"{i18n.t(lang, 'source')}: {reports or i18n.t(lang, 'site_title')}."
+            height = frame_height(svg, [title, first["text"], f"{source} {i18n.t(lang, 'embed_licence')}",
+                                        f"{i18n.t(lang, 'embed_more')} · {i18n.t(lang, 'embed_csv')}"])
             page = template.render(
                 lang=lang, title=title, site_title=i18n.t(lang, "site_title"),
-                svg=chart.read_text(encoding="utf-8") if chart.exists() else "",
-                summary=first["text"], source=f"{i18n.t(lang, 'source')}: {reports or i18n.t(lang, 'site_title')}.",
+                svg=svg,
+                summary=first["text"], source=source,
                 licence=i18n.t(lang, "embed_licence"), more=i18n.t(lang, "embed_more"),
                 page_url=base + pages.path(lang, "indicator", ident),
                 csv_url=f"{base}data/{indicator_scope(ident).file(pkg, 'csv')}" if not rows.empty else "",
                 csv_label=i18n.t(lang, "embed_csv"))
             (folder / f"{ident}.html").write_text(page, encoding="utf-8")
-            (folder / f"{ident}.iframe.html").write_text(snippet(pkg, lang, ident, title) + "\n", encoding="utf-8")
+            (folder / f"{ident}.iframe.html").write_text(snippet(pkg, lang, ident, title, height) + "\n",
+                                                          encoding="utf-8")

@@ -19,7 +19,7 @@ import yaml
 from markupsafe import Markup
 
 from . import catalog, escape, exports, i18n, pages
-from .embed import environment, snippet
+from .embed import environment
 from .indicators import SHOWN
 from .package import DataPackage
 from .stats import clearly_different
@@ -205,6 +205,7 @@ class SiteBuilder:
                   "description": row[f"description_{lang}"]} for g, row in self.goals.iterrows()]
         ordered = pages.ordered_indicators(self.pkg)
         return {"goals": goals, "findings": self.findings(lang, "home"), "cite": self.cite(lang, self.base + page.path),
+                "chart": self.chart(lang, "comparison"),
                 "headline": self.findings(lang, "home", kinds=("intro",)),
                 "plan": self.findings(lang, "home", kinds=("plan",)),
                 "latest": i18n.t(lang, "latest_edition", title=self.edition_title(latest, lang)),
@@ -274,7 +275,7 @@ class SiteBuilder:
                 "findings": self.findings(lang, "indicator", ident), "table": table, "editions": editions,
                 "research": self.research(lang, indicator_id=ident),
                 "sources": sources, "downloads": downloads,
-                "embed": str(snippet(self.pkg, lang, ident, meta[f"title_{lang}"])),
+                "embed": (self.out / "embed" / lang / f"{ident}.iframe.html").read_text(encoding="utf-8").strip(),
                 "cite": self.cite(lang, self.base + page.path, measured), "permalink": self.base + page.path}
 
     def _comparison(self, page: Page) -> dict:

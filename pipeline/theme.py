@@ -14,7 +14,7 @@ FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 TEXT = "#1a1a1a"
 MUTED = "#4d4d4d"
 GRID = "#e0e0e0"
-WIDTH = 340
+WIDTH = 300  # px: drawn at this width on a phone, text at its own size (12 px and up)
 
 # Keyed by group role and position, not by id, so that a new group gets a colour without a code change.
 MAIN_COLOURS = ["#1f5a96", "#b34700"]
