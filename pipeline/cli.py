@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .build import OutputError
 from .package import PackageError
 
 DEFAULT_PACKAGE = Path("datapackage.json")
@@ -25,7 +26,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import InvalidPackage, OutputError, build
+    from .build import InvalidPackage, build
     from .quarto import QuartoError
 
     try:
@@ -34,9 +35,6 @@ def _build(args: argparse.Namespace) -> int:
         print(exc.report.to_text(), file=sys.stderr)
         print(f"Build stopped; {args.out} was left as it was.", file=sys.stderr)
         return INVALID
-    except OutputError as exc:
-        print(f"monitor: {exc}", file=sys.stderr)
-        return USAGE
     except QuartoError as exc:
         print(f"monitor: {exc}\nBuild stopped; {args.out} was left as it was.", file=sys.stderr)
         return FAILED
@@ -124,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)  # argparse exits with 2 on usage errors
     try:
         return args.func(args)
-    except PackageError as exc:
+    except (PackageError, OutputError) as exc:
         print(f"monitor: {exc}", file=sys.stderr)
         return USAGE
     except OSError as exc:
