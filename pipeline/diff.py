@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import escape
@@ -157,12 +158,16 @@ def compare(old_spec: str, new_spec: str, repo: Path | None = None) -> Diff:
         diff.added.append(dict(zip(KEY, map(_plain, key), strict=True)) | {"value": _plain(after.loc[key, "value"])})
     for key in before.index.difference(after.index):
         diff.removed.append(dict(zip(KEY, map(_plain, key), strict=True)) | {"value": _plain(before.loc[key, "value"])})
-    for key in before.index.intersection(after.index):
-        for column in COMPARED:
-            a, b = _plain(before.loc[key, column]), _plain(after.loc[key, column])
-            if a != b:
-                diff.changed.append(dict(zip(KEY, map(_plain, key), strict=True))
-                                    | {"field": column, "old": a, "new": b})
+    common = before.index.intersection(after.index)
+    old_rows, new_rows = before.loc[common, COMPARED], after.loc[common, COMPARED]
+    # One vectorised comparison per column (a loop over 40,000 rows took minutes); empty equals empty.
+    differs = pd.DataFrame({c: ~(old_rows[c].eq(new_rows[c]).fillna(False).astype(bool)
+                                 | (old_rows[c].isna() & new_rows[c].isna())) for c in COMPARED})
+    for row, column in zip(*np.nonzero(differs.to_numpy()), strict=True):  # by key, then by column
+        key, field = common[row], COMPARED[column]
+        diff.changed.append(dict(zip(KEY, map(_plain, key), strict=True))
+                            | {"field": field, "old": _plain(old_rows.iat[row, column]),
+                               "new": _plain(new_rows.iat[row, column])})
     diff.catalogue = _catalogue(old, new)
     diff.schema = _schema(old, new)
     return diff
