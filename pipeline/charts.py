@@ -325,19 +325,18 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path, renderer) -> dict[str,
     from .render import accessible_svg
 
     manifest: dict[str, dict] = {}
-    for lang in i18n.LANGUAGES:
+    jobs = [(lang, name, chart.to_dict(validate=False))  # the tests validate every spec against the schema
+            for lang in i18n.LANGUAGES for name, chart in all_charts(pkg, table, lang).items()]
+    drawn = renderer.render_all([(spec, lang) for lang, _, spec in jobs])
+    for (lang, name, spec), (svg, png) in zip(jobs, drawn, strict=True):
         folder = out / "charts" / lang
         folder.mkdir(parents=True, exist_ok=True)
-        for name, chart in all_charts(pkg, table, lang).items():
-            spec = chart.to_dict(validate=False)  # the tests validate every spec against the schema
-            svg, png = renderer.render(spec, lang)
-            title = " ".join(spec["title"]["text"])
-            description = spec["description"]
-            (folder / f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
-            (folder / f"{name}.svg").write_text(accessible_svg(svg, f"chart-{name}", title, description),
-                                                encoding="utf-8")
-            (folder / f"{name}.png").write_bytes(png)
-            manifest[f"{lang}/{name}"] = {"title": title, "description": description}
+        title = " ".join(spec["title"]["text"])
+        description = spec["description"]
+        (folder / f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
+        (folder / f"{name}.svg").write_text(accessible_svg(svg, f"chart-{name}", title, description), encoding="utf-8")
+        (folder / f"{name}.png").write_bytes(png)
+        manifest[f"{lang}/{name}"] = {"title": title, "description": description}
     (out / "charts" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                   encoding="utf-8")
     return manifest

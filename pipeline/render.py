@@ -21,6 +21,9 @@ from markupsafe import Markup
 
 LOCALES = {"nl": "nl-NL", "en": "en-US"}
 PNG_SCALE = 2
+# Starting a worker costs about a second (Python, vl-convert's engine); below this many charts to draw,
+# one process is faster. Workers are spawned, not forked: vl-convert's engine does not survive a fork.
+PARALLEL_FROM = 40
 _INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 _CLIP_ID = re.compile(r'(id="|url\(#)(clip\d+)')
@@ -40,17 +43,30 @@ class Renderer:
 
     def render(self, spec: dict, lang: str) -> tuple[str, bytes]:
         """The raw SVG text and the PNG bytes (at 2×) of a spec in a language's number format."""
-        key = self.key(spec, lang)
-        cached = self._read(key) if self.cache else None
-        if cached:
-            self.hits += 1
-            return cached
-        self.misses += 1
-        svg = vlc.vegalite_to_svg(spec, format_locale=LOCALES[lang])
-        png = vlc.svg_to_png(svg, scale=PNG_SCALE)
-        if self.cache:
-            self._write(key, svg.encode("utf-8"), png)
-        return svg, png
+        return self.render_all([(spec, lang)])[0]
+
+    def render_all(self, jobs: list[tuple[dict, str]]) -> list[tuple[str, bytes]]:
+        """Every (spec, language) job, in order: from the cache where possible, the rest on all cores."""
+        keys = [self.key(spec, lang) for spec, lang in jobs]
+        results: list[tuple[str, bytes] | None] = [self._read(k) if self.cache else None for k in keys]
+        missing = [i for i, found in enumerate(results) if found is None]
+        self.hits += len(jobs) - len(missing)
+        self.misses += len(missing)
+        workers = min(os.cpu_count() or 1, len(missing) // (PARALLEL_FROM // 2) or 1)
+        todo = [jobs[i] for i in missing]
+        if workers > 1 and len(missing) >= PARALLEL_FROM:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                drawn = list(pool.map(_draw, todo, chunksize=max(1, len(todo) // (workers * 4))))
+        else:
+            drawn = [_draw(job) for job in todo]
+        for i, (svg, png) in zip(missing, drawn, strict=True):
+            results[i] = (svg, png)
+            if self.cache:
+                self._write(keys[i], svg.encode("utf-8"), png)
+        return results
 
     def _read(self, key: str) -> tuple[str, bytes] | None:
         try:
@@ -71,6 +87,12 @@ class Renderer:
             os.replace(temporary, self.cache / name)
 
 
+def _draw(job: tuple[dict, str]) -> tuple[str, bytes]:
+    spec, lang = job
+    svg = vlc.vegalite_to_svg(spec, format_locale=LOCALES[lang])
+    return svg, vlc.svg_to_png(svg, scale=PNG_SCALE)
+
+
 def _checksum(svg: bytes, png: bytes) -> str:
     return hashlib.sha256(hashlib.sha256(svg).digest() + hashlib.sha256(png).digest()).hexdigest()
 
@@ -82,8 +104,11 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
     add noise for screen readers, so they are removed and the image is named by its own title and desc.
     """
     body = _INNER_ARIA.sub("", svg)
-    # Vega numbers clip paths per process; prefix them so several charts can share one page.
-    body = _CLIP_ID.sub(lambda m: f'{m.group(1)}{ident}-{m.group(2)}', body)
+    # Vega numbers clip paths per process (so per worker); number them per chart instead, and prefix them,
+    # so several charts can share one page and the same chart always has the same bytes.
+    numbers: dict[str, int] = {}
+    body = _CLIP_ID.sub(lambda m: f'{m.group(1)}{ident}-clip{numbers.setdefault(m.group(2), len(numbers) + 1)}',
+                        body)
     match = _SVG_OPEN.search(body)
     attributes = re.sub(r'\sclass="[^"]*"', "", match.group(1))
     opening = Markup('<svg{} role="img" aria-labelledby="{}-title {}-desc" class="chart" focusable="false">'
