@@ -39,3 +39,14 @@ def test_every_repository_path_in_the_docs_exists(doc):
             continue
         assert (ROOT / path).exists() or (ROOT / "data" / path).exists(), path
 
+
+
+def test_the_cli_reference_is_generated_from_the_parser():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cli_reference", ROOT / "tools" / "cli_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert written == module.reference(), "docs/cli.md is stale: run python tools/cli_reference.py"
+    assert all(f"## `monitor {name}`" in written for name in subcommands())
