@@ -349,7 +349,8 @@ class SiteBuilder:
 
         def row(rel: str, text: str, fmt: str) -> list[str]:
             path = data / rel
-            size = i18n.number(path.stat().st_size / 1024, lang, 0 if path.stat().st_size > 10240 else 1) + " kB"
+            kilobytes = i18n.number(path.stat().st_size / 1024, lang, 0 if path.stat().st_size > 10240 else 1)
+            size = kilobytes + "\u00a0kB"  # a no-break space: the unit never wraps away from its number
             return [Markup('<a href="{}" download>{}</a>').format(link(page.path, "data/" + rel), path.name), text,
                     t(f"format_{fmt}"), size]
 

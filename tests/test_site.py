@@ -117,7 +117,7 @@ def test_open_data_page_lists_downloads_dictionary_and_citation(site_build):
     for expected in (zip_name(PKG), ALL.file(PKG, "parquet"), edition_scope(2024).file(PKG, "csv"),
                      LATEST.file(PKG, "xlsx_en"), LATEST.file(PKG, "excel"), "Data dictionary", "data/results.csv",
                      "reference_year", "dcat-ap.jsonld",
-                     "How to cite", "Corrections", "CC BY 4.0", " kB"):
+                     "How to cite", "Corrections", "CC BY 4.0", "\u00a0kB"):
         assert expected in text, expected
     for resource in PKG.descriptor["resources"]:
         for f in resource["schema"]["fields"]:
