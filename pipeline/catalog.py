@@ -12,6 +12,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .i18n import LANGUAGES
 from .package import DataPackage
 
 MEDIA_TYPES = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -52,7 +53,7 @@ def schema_org(pkg: DataPackage, lang: str, downloads: list[dict], page_url: str
         "@context": "https://schema.org/", "@type": "Dataset",
         "name": settings[f"title_{lang}"], "description": settings[f"description_{lang}"],
         "url": page_url, "identifier": pkg.descriptor["homepage"], "version": pkg.descriptor["version"],
-        "dateModified": _modified(pkg), "inLanguage": ["nl", "en"], "isAccessibleForFree": True,
+        "dateModified": _modified(pkg), "inLanguage": list(LANGUAGES), "isAccessibleForFree": True,
         "keywords": pkg.descriptor.get("keywords", []), "license": licence["path"],
         "creator": publisher, "publisher": publisher, "temporalCoverage": f"{start}/{end}",
         "spatialCoverage": {"@type": "Place", "name": "Utrecht",
@@ -72,12 +73,11 @@ def dcat(pkg: DataPackage, downloads: list[dict]) -> dict:
     dataset, catalogue = home + "#dataset", home + "#catalogue"
     licence = {"@id": descriptor["licenses"][0]["path"]}
     publisher = {"@id": home + "#publisher", "@type": "foaf:Agent",
-                 "foaf:name": [{"@value": settings["publisher_nl"], "@language": "nl"},
-                               {"@value": settings["publisher_en"], "@language": "en"}]}
+                 "foaf:name": [{"@value": settings[f"publisher_{lang}"], "@language": lang} for lang in LANGUAGES]}
     start, end = _period(pkg)
 
     def both(key: str) -> list[dict]:
-        return [{"@value": settings[f"{key}_{lang}"], "@language": lang} for lang in ("nl", "en")]
+        return [{"@value": settings[f"{key}_{lang}"], "@language": lang} for lang in LANGUAGES]
 
     graph = [
         {"@id": catalogue, "@type": "dcat:Catalog", "dct:title": both("title"), "dct:description": both("description"),

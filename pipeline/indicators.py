@@ -96,7 +96,7 @@ def _changes(grid: pd.DataFrame, editions: pd.DataFrame) -> tuple[pd.Series, pd.
 def build_table(pkg: DataPackage) -> pd.DataFrame:
     """The indicator table, with columns in ``COLUMNS`` order and suppressed values removed."""
     grid = _frame(pkg)
-    indicative_n = int(pkg.settings.get("indicative_n", 50))
+    indicative_n = pkg.indicative_n
     grid.loc[grid["suppressed"].fillna(False).astype(bool), "value"] = np.nan
     grid["status"] = _status(grid, indicative_n)
     grid["ci_low"], grid["ci_high"] = _intervals(grid)

@@ -55,6 +55,16 @@ class DataPackage:
         """The monitor's own settings (thresholds, bilingual title) kept in the descriptor."""
         return self.descriptor.get("monitor", {})
 
+    @property
+    def min_n(self) -> int:
+        """Fewer respondents than this: the figure is never published (documented in the method page)."""
+        return int(self.settings.get("min_n", 30))
+
+    @property
+    def indicative_n(self) -> int:
+        """Fewer respondents than this (and at least ``min_n``): the figure is published as indicative."""
+        return int(self.settings.get("indicative_n", 50))
+
     def resource(self, name: str) -> dict:
         return next(r for r in self.descriptor["resources"] if r["name"] == name)
 

@@ -147,7 +147,7 @@ def percent_out_of_range(pkg: DataPackage) -> Iterator[Problem]:
 @rule("small-n-published")
 def small_n_published(pkg: DataPackage) -> Iterator[Problem]:
     """Never publish a figure based on fewer respondents than the threshold (privacy and reliability)."""
-    min_n = int(pkg.settings.get("min_n", 30))
+    min_n = pkg.min_n
     res = pkg["results"]
     bad = res[res["n"].notna() & (res["n"] < min_n) & res["value"].notna()]
     for index, row in bad.iterrows():

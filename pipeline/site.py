@@ -339,8 +339,7 @@ class SiteBuilder:
                 "indicator_table": {"id": "table-indicators", "caption": t("method_indicators"),
                                     "header": [t("col_indicator"), t("col_goal"), t("status"), t("col_source")],
                                     "rows": rows},
-                "threshold": t("method_threshold", min=self.pkg.settings.get("min_n", 30),
-                               ind=int(self.pkg.settings.get("indicative_n", 50)) - 1)}
+                "threshold": t("method_threshold", min=self.pkg.min_n, ind=self.pkg.indicative_n - 1)}
 
     def _open_data(self, page: Page) -> dict:
         lang = page.lang
