@@ -6,6 +6,8 @@ own; its links point at the public site with absolute addresses, since it is sho
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -32,9 +34,6 @@ def environment() -> Environment:
 
 def frame_height(svg: str, texts: list[str]) -> int:
     """Pixels the embed needs at 360 px wide: the chart as drawn, each text as wrapped, the margins."""
-    import math
-    import re
-
     found = re.search(r'<svg[^>]*\sheight="([\d.]+)"', svg)
     chart = float(found.group(1)) if found else 0
     lines = sum(math.ceil(len(text) / CHARS_PER_LINE) + 1 for text in texts)  # +1: a paragraph's margin

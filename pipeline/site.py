@@ -67,11 +67,11 @@ class SiteBuilder:
     def t(self, lang: str):
         return lambda key, **values: i18n.t(lang, key, **values)
 
-    def findings(self, lang: str, scope: str, ident: str | None = None, kinds: tuple[str, ...] | None = None,
-                 exclude: tuple[str, ...] = ("intro", "plan")) -> list[str]:
+    def findings(self, lang: str, scope: str, ident: str | None = None,
+                 kinds: tuple[str, ...] | None = None) -> list[str]:
         """The story's sentences for a page: its opening (``kinds=("intro",)``) or the list below it."""
         return [f["text"] for f in self.story[lang] if f["scope"] == scope and f["id"] == ident
-                and (f["kind"] in kinds if kinds else f["kind"] not in exclude)]
+                and (f["kind"] in kinds if kinds else f["kind"] not in ("intro", "plan"))]
 
     def chart(self, lang: str, name: str) -> Markup | None:
         """The chart's accessible SVG, to be placed inline (it needs no JavaScript), or None."""
@@ -134,13 +134,14 @@ class SiteBuilder:
                 total = data[data["value"].notna() & (data["group_role"] == "total")]
                 measured = self.indicators.at[indicator_id, "status"] == "measured"
                 missing = t("status_not_published") if measured else t("not_measured_yet")
-                note = None
+                note, edition = None, ""
                 if not total.empty:
                     row = total.sort_values("edition").iloc[-1]
+                    edition = int(row["edition"])
                     note = t("dashboard_total", group=self.groups.at[row["group_id"], f"label_{lang}"],
-                             value=self.value(row, lang), edition=int(row["edition"]))
-                rows.append({"title": title, "href": href, "edition": int(total["edition"].max()) if note else "",
-                             "note": note, "cells": [{"missing": missing} for _ in self.main_groups]})
+                             value=self.value(row, lang), edition=edition)
+                rows.append({"title": title, "href": href, "edition": edition, "note": note,
+                             "cells": [{"missing": missing} for _ in self.main_groups]})
                 continue
             edition = int(main["edition"].max())
             cells = []

@@ -164,7 +164,7 @@ def _gap_parts(a: pd.Series, b: pd.Series, invited: dict[int, int]) -> list[Part
     return [Part("gap_clear", {"pp": gap, "group": ("group", better["group_id"]), "direction": ("word", direction)})]
 
 
-def _trend_fact(row: pd.Series, previous: pd.Series, invited: dict[int, int]) -> Fact:
+def _trend_fact(row: pd.Series, previous: pd.Series) -> Fact:
     change = float(row["change_pp"])
     base = {"group": ("group", row["group_id"]), "pct": _v(row), "prev_pct": _v(previous),
             "prev": ("int", int(previous["edition"])), "edition": ("int", int(row["edition"]))}
@@ -245,7 +245,7 @@ def indicator_facts(rows: pd.DataFrame, invited: dict[int, int]) -> list[Fact]:
     trends = []
     for _, row in latest[latest["change_pp"].notna()].iterrows():
         previous = rows[(rows["group_id"] == row["group_id"]) & (rows["edition"] == row["change_from"])].iloc[0]
-        trends.append(_trend_fact(row, previous, invited))
+        trends.append(_trend_fact(row, previous))
     # Figures from earlier editions for groups that the latest edition has no figure for, so none goes unsaid.
     in_latest = set(latest.loc[latest["value"].notna(), "group_id"])
     earlier = rows[rows["value"].notna() & ~rows["group_id"].isin(in_latest)]
@@ -371,16 +371,12 @@ def home_facts(table: pd.DataFrame, indicators: pd.DataFrame) -> list[Fact]:
 
 def comparison_facts(table: pd.DataFrame) -> list[Fact]:
     facts = []
-    for indicator_id, rows in table.groupby("indicator_id", sort=False):
-        latest = _latest(rows)
-        headline = _pair_or_single(latest) if not latest.empty else None
-        if isinstance(headline, tuple):
-            a, b = headline
-            part = Part("comparison_line", {"title": ("title", indicator_id),
-                                            "pp": ("diff", (float(a["gap_pp"]), a["unit"])),
-                                            "a_pct": _v(a), "a_group": ("group", a["group_id"]), "b_pct": _v(b),
-                                            "b_group": ("group", b["group_id"]), "edition": ("int", int(a["edition"]))})
-            facts.append(Fact("comparison", None, "gap", [part], [a, b], abs(float(a["gap_pp"]))))
+    for a, b in _pairs(table):
+        part = Part("comparison_line", {"title": ("title", a["indicator_id"]),
+                                        "pp": ("diff", (float(a["gap_pp"]), a["unit"])),
+                                        "a_pct": _v(a), "a_group": ("group", a["group_id"]), "b_pct": _v(b),
+                                        "b_group": ("group", b["group_id"]), "edition": ("int", int(a["edition"]))})
+        facts.append(Fact("comparison", None, "gap", [part], [a, b], abs(float(a["gap_pp"]))))
     facts.sort(key=lambda f: -f.weight)
     if any(not _known_n(*f.refs) for f in facts):
         facts.insert(0, Fact("comparison", None, "caveat", [Part("comparison_caveat")], []))
