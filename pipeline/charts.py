@@ -141,7 +141,7 @@ def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang:
     names = base.mark_text(align="left", baseline="bottom", dy=-(BAR / 2 + 3), limit=theme.WIDTH).encode(
         x=alt.value(0), text="name:N")
     inside = base.transform_filter("datum.inside").mark_text(align="right", dx=-6, fontWeight=700,
-                                                             color="#ffffff").encode(x="x:Q", text="label:N")
+                                                             color=theme.ON_BAR_COLOUR).encode(x="x:Q", text="label:N")
     outside = base.transform_filter("!datum.inside").mark_text(align="left", dx=6, fontWeight=700).encode(
         x="x:Q", text="label:N")
     chart = (bars + names + inside + outside).properties(width=theme.WIDTH, height=alt.Step(BAR + 26))
@@ -236,7 +236,7 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, subti
     x = alt.X("value:Q", scale=alt.Scale(domain=[-PERCENT_MARGIN, 100 + PERCENT_MARGIN], nice=False),
               axis=PERCENT_AXIS)
     base = alt.Chart(frame).encode(y=y)
-    rules = base.mark_rule(color="#9a9a9a", strokeWidth=2).encode(x="min(value):Q", x2="max(value):Q")
+    rules = base.mark_rule(color=theme.RANGE_COLOUR, strokeWidth=2).encode(x="min(value):Q", x2="max(value):Q")
     dots = base.mark_point(size=110, opacity=1).encode(
         x=x, color=alt.Color("name:N", scale=_colours(frame), legend=LEGEND),
         shape=alt.Shape("name:N", scale=_shapes(frame), legend=LEGEND))

@@ -14,7 +14,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from . import escape, i18n, pages
+from . import escape, i18n, pages, tokens
 from .exports import indicator_scope
 from .package import DataPackage
 
@@ -68,7 +68,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out
             height = frame_height(svg, [title, first["text"], f"{source} {i18n.t(lang, 'embed_licence')}",
                                         f"{i18n.t(lang, 'embed_more')} · {i18n.t(lang, 'embed_csv')}"])
             page = template.render(
-                lang=lang, title=title, site_title=i18n.t(lang, "site_title"),
+                lang=lang, title=title, site_title=i18n.t(lang, "site_title"), tokens_css=tokens.css(),
                 svg=svg,
                 summary=first["text"], source=source,
                 licence=i18n.t(lang, "embed_licence"), more=i18n.t(lang, "embed_more"),

@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 from markupsafe import Markup
 
-from . import catalog, escape, exports, i18n, pages
+from . import catalog, escape, exports, i18n, pages, tokens
 from .embed import environment
 from .indicators import SHOWN
 from .package import DataPackage
@@ -447,6 +447,12 @@ def quarto_config(lang: str, pkg: DataPackage, goals: pd.DataFrame) -> dict:
     return config
 
 
+def copy_assets(target: Path) -> None:
+    """The site's own files, and the stylesheet of design tokens written from ``site/tokens.yaml``."""
+    shutil.copytree(SITE / "assets", target, dirs_exist_ok=True)
+    (target / "tokens.css").write_text(tokens.css(), encoding="utf-8")
+
+
 def write(builder: SiteBuilder, site_pages: list[Page]) -> None:
     out = builder.out
     env = builder.env
@@ -458,8 +464,8 @@ def write(builder: SiteBuilder, site_pages: list[Page]) -> None:
         config = quarto_config(lang, builder.pkg, builder.goals)
         (project / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                              encoding="utf-8")
-        shutil.copytree(SITE / "assets", project / "assets", dirs_exist_ok=True)
-    shutil.copytree(SITE / "assets", out / "preview" / "assets", dirs_exist_ok=True)
+        copy_assets(project / "assets")
+    copy_assets(out / "preview" / "assets")
     head = env.get_template("site/head.html")
     for page in site_pages:
         tags = head.render(csp=CSP, lang=page.lang, other_lang=OTHER[page.lang], base=builder.base, path=page.path,

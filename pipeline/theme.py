@@ -1,25 +1,27 @@
 """The one chart theme of the monitor, registered once with Altair.
 
-Calm and readable at phone width. Group colours are a colour-blind-safe pair (dark blue and dark orange,
-both at least 4.5:1 against white) that stays the same on every chart, and every group also has its own
-point shape, so colour never carries meaning alone.
+Calm and readable at phone width. Colours and font come from the design tokens (``site/tokens.yaml``):
+the two main groups are a colour-blind-safe pair that stays the same on every chart, and every group also
+has its own point shape, so colour never carries meaning alone.
 """
 
 from __future__ import annotations
 
 import altair as alt
 
+from .tokens import colour, font
+
 NAME = "monitor-utrecht"
-FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
-TEXT = "#1a1a1a"
-MUTED = "#4d4d4d"
-GRID = "#e0e0e0"
+FONT = font().replace('"', "")  # an SVG attribute: the names without CSS quotes
+TEXT, MUTED, GRID, AXIS = colour("text"), colour("muted"), colour("grid"), colour("axis")
 WIDTH = 300  # px: drawn at this width on a phone, text at its own size (12 px and up)
 
 # Keyed by group role and position, not by id, so that a new group gets a colour without a code change.
-MAIN_COLOURS = ["#1f5a96", "#b34700"]
-TOTAL_COLOUR = "#4d4d4d"
-REFERENCE_COLOUR = "#767676"
+MAIN_COLOURS = [colour("group-1"), colour("group-2")]
+TOTAL_COLOUR = colour("total")
+REFERENCE_COLOUR = colour("reference")
+RANGE_COLOUR = colour("range")
+ON_BAR_COLOUR = colour("on-bar")
 MAIN_SHAPES = ["circle", "square"]
 TOTAL_SHAPE = "diamond"
 REFERENCE_SHAPE = "triangle-up"
@@ -38,13 +40,13 @@ def config() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
-            "background": "#ffffff",
+            "background": colour("background"),
             "padding": {"left": 4, "right": 12, "top": 8, "bottom": 4},
             "view": {"stroke": None},
             "title": {"anchor": "start", "fontSize": 15, "fontWeight": 700, "color": TEXT,
                       "subtitleFontSize": 12, "subtitleColor": MUTED, "subtitlePadding": 4, "offset": 12},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": TEXT, "titleColor": MUTED,
-                     "titleFontWeight": 400, "gridColor": GRID, "domainColor": "#8c8c8c", "tickColor": "#8c8c8c",
+                     "titleFontWeight": 400, "gridColor": GRID, "domainColor": AXIS, "tickColor": AXIS,
                      "labelLimit": 180},
             "axisY": {"titleAngle": 0, "titleAlign": "left", "titleY": -8, "titleX": 0},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "title": None,

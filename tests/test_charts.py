@@ -14,6 +14,7 @@ from conftest import ROOT
 from fixtures import add_edition, set_results
 from markupsafe import escape
 
+from pipeline import tokens
 from pipeline.build import build
 from pipeline.package import load
 from pipeline.render import Renderer, accessible_svg
@@ -84,8 +85,9 @@ def test_group_colours_are_the_same_on_every_chart(site_build):
                 if not colour.startswith("#"):
                     continue  # a shape scale
                 colours.setdefault(name.split("|")[0], set()).add(colour)
-    assert colours["asielstatushouders"] == {"#1f5a96"}
-    assert colours["gezinsmigranten"] == {"#b34700"}
+    assert colours["asielstatushouders"] == {tokens.colour("group-1")}
+    assert colours["gezinsmigranten"] == {tokens.colour("group-2")}
+    assert tokens.colour("group-1") != tokens.colour("group-2")
 
 
 def scales(node):
