@@ -51,9 +51,10 @@ def chart_renders(repeats: int = 5) -> list[tuple[str, float, float]]:
     import vl_convert as vlc
 
     from pipeline.charts import all_charts
+    from pipeline.i18n import SETTINGS
     from pipeline.indicators import build_table
     from pipeline.package import load
-    from pipeline.render import LOCALES, Renderer, accessible_svg
+    from pipeline.render import Renderer, accessible_svg
 
     pkg = load(ROOT / "datapackage.json")
     charts = all_charts(pkg, build_table(pkg), "nl")
@@ -67,8 +68,8 @@ def chart_renders(repeats: int = 5) -> list[tuple[str, float, float]]:
             accessible_svg(svg, "c", "t", "d")
             ours.append(time.perf_counter() - start)
             start = time.perf_counter()
-            vlc.vegalite_to_svg(spec, format_locale=LOCALES["nl"])
-            vlc.vegalite_to_png(spec, scale=2, format_locale=LOCALES["nl"])
+            vlc.vegalite_to_svg(spec, format_locale=SETTINGS["nl"]["locale"])
+            vlc.vegalite_to_png(spec, scale=2, format_locale=SETTINGS["nl"]["locale"])
             bare.append(time.perf_counter() - start)
         rows.append((name, statistics.median(ours), statistics.median(bare)))
     return rows

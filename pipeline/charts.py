@@ -203,12 +203,11 @@ def _spread(values: pd.Series, gap: float, low: float, high: float) -> pd.Series
 
 
 def _latest_main(table: pd.DataFrame, indicators: pd.DataFrame, styles: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Per percent indicator, the main groups' values in the latest edition that has any."""
-    main = table[(table["group_role"] == "main") & table["value"].notna() & (table["unit"] == "percent")]
-    if main.empty:
-        return main.assign(name=[], title=[], colour=[], shape=[], label=[])
-    latest = main.groupby("indicator_id")["edition"].transform("max")
-    frame = main[main["edition"] == latest].copy()
+    """Per percent indicator, the main groups' values in its latest measurement."""
+    frame = table[table["latest"] & (table["group_role"] == "main") & table["value"].notna()
+                  & (table["unit"] == "percent")].copy()
+    if frame.empty:
+        return frame.assign(name=[], title=[], colour=[], shape=[], label=[])
     frame["name"] = [styles.at[g, f"label_{lang}"] for g in frame["group_id"]]
     frame["colour"] = frame["group_id"].map(styles["colour"])
     frame["shape"] = frame["group_id"].map(styles["shape"])
@@ -266,9 +265,7 @@ def goal_chart(table: pd.DataFrame, goal: pd.Series, pkg: DataPackage, styles: p
 
 def comparison_chart(table: pd.DataFrame, pkg: DataPackage, styles: pd.DataFrame, lang: str,
                      source: Source) -> alt.VConcatChart | None:
-    frame = _latest_main(table, pkg["indicators"], styles, lang)
-    both = frame.groupby("indicator_id")["value"].transform("count") == 2
-    frame = frame[both]
+    frame = _latest_main(table[table["compared"]], pkg["indicators"], styles, lang)
     if frame.empty:
         return None
     sort = list(frame.assign(g=frame["gap_pp"].abs()).sort_values("g", ascending=False)["title"].drop_duplicates())

@@ -34,15 +34,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from . import catalog, i18n
+from . import catalog, i18n, pages
 from .escape import spreadsheet
-from .indicators import SHOWN
+from .indicators import COLUMNS, SHOWN, build_table
 from .package import DataPackage
 
 METADATA = Path(__file__).parent / "metadata"
 FORMATS = {"csv": ".csv", "excel": "-excel.csv", "xlsx_nl": "-nl.xlsx", "xlsx_en": "-en.xlsx", "parquet": ".parquet"}
 PERCENT_COLUMNS = ("value", "ci_low", "ci_high")
-SHEETS = {"nl": ("cijfers", "kolommen", "over"), "en": ("data", "columns", "about")}
 
 
 @cache
@@ -131,7 +130,7 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
 def write_xlsx(frame: pd.DataFrame, path: Path, pkg: DataPackage, lang: str, cite: str) -> None:
     """Typed cells, column labels in ``lang``, percentages formatted as such; text is never a formula."""
     docs = column_docs()
-    data_name, columns_name, about_name = SHEETS[lang]
+    data_name, columns_name, about_name = (i18n.t(lang, f"sheet_{name}") for name in ("data", "columns", "about"))
     book = Workbook(write_only=True)
     stamp = package_date(pkg)
     book.properties.created = book.properties.modified = stamp
@@ -268,22 +267,23 @@ def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
 
 
 def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
+    table = table[COLUMNS]  # the published columns, as documented in metadata/indicator_table.yaml
     data = out / "data"
-    base = pkg.descriptor["homepage"].rstrip("/") + "/"
-    open_data = base + "open-data.html"
+    base = pages.base_url(pkg)
+    lang = i18n.LANGUAGES[0]
+    open_data = base + pages.path(lang, "open_data")
     written = write_table(table, ALL, data, pkg, open_data)
     for indicator_id, rows in table.groupby("indicator_id", sort=False, observed=True):
         written += write_table(rows, indicator_scope(str(indicator_id)), data, pkg,
-                               f"{base}indicatoren/{indicator_id}.html", ("csv", "excel", "xlsx_nl", "xlsx_en"))
+                               base + pages.path(lang, "indicator", str(indicator_id)),
+                               ("csv", "excel", "xlsx_nl", "xlsx_en"))
     editions = sorted(int(e) for e in pkg["editions"]["edition"])
     for edition in editions:
         written += write_table(table[table["edition"] == edition], edition_scope(edition), data, pkg, open_data)
     written += write_table(latest_per_group(table), LATEST, data, pkg, open_data)
     original = as_first_published(pkg)
     if original is not None:
-        from .indicators import build_table
-
-        first = build_table(original)
+        first = build_table(original)[COLUMNS]
         for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
             written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
                                    open_data, ("csv", "excel", "xlsx_nl", "xlsx_en"))

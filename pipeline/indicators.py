@@ -24,6 +24,14 @@ COLUMNS = [
 # not_measured: the indicator itself has not been measured yet.
 STATUSES = ["ok", "low_n", "suppressed", "not_published", "not_measured"]
 SHOWN = ["ok", "low_n", "suppressed"]  # the statuses a chart or sentence reports on
+# Facts that story, charts and site share, computed here once. They are not published as columns: the
+# downloads carry the columns documented in metadata/indicator_table.yaml.
+# latest: the row belongs to its indicator's latest measurement with a figure shown (or suppressed);
+# compared: a main group's row in the comparison of the groups: a percentage, in that latest measurement,
+#   where both main groups have a figure;
+# first_edition: the first measurement with a figure for the indicator ("measured since");
+# method_changed: the method changed in this row's measurement, compared with the one before.
+FACTS = ["latest", "compared", "first_edition", "method_changed"]
 
 
 def _frame(pkg: DataPackage) -> pd.DataFrame:
@@ -93,8 +101,25 @@ def _changes(grid: pd.DataFrame, editions: pd.DataFrame) -> tuple[pd.Series, pd.
     return change.reindex(grid.index), change_from.reindex(grid.index), caveat.reindex(grid.index)
 
 
+def method_changes(editions: pd.DataFrame) -> pd.Series:
+    """Per measurement, whether its method differs from the one before (never for the first)."""
+    changed = editions.set_index("edition")["method_changed"].astype(bool)
+    return changed & (changed.index != changed.index.min())
+
+
+def _facts(table: pd.DataFrame, editions: pd.DataFrame) -> pd.DataFrame:
+    by_indicator = table["indicator_id"]
+    shown = table["status"].isin(SHOWN)
+    latest = table["edition"] == table["edition"].where(shown).groupby(by_indicator).transform("max")
+    paired = latest & (table["group_role"] == "main") & table["value"].notna() & (table["unit"] == "percent")
+    first = table["edition"].where(table["value"].notna()).groupby(by_indicator).transform("min")
+    return pd.DataFrame({"latest": latest, "compared": paired & (paired.groupby(by_indicator).transform("sum") == 2),
+                         "first_edition": first.astype("Int64"),
+                         "method_changed": table["edition"].map(method_changes(editions)).astype(bool)})
+
+
 def build_table(pkg: DataPackage) -> pd.DataFrame:
-    """The indicator table, with columns in ``COLUMNS`` order and suppressed values removed."""
+    """The indicator table: ``COLUMNS`` (published) and ``FACTS`` (shared), suppressed values removed."""
     grid = _frame(pkg)
     indicative_n = pkg.indicative_n
     grid.loc[grid["suppressed"].fillna(False).astype(bool), "value"] = np.nan
@@ -106,4 +131,4 @@ def build_table(pkg: DataPackage) -> pd.DataFrame:
     table["status"] = pd.Categorical(table["status"], categories=STATUSES)
     for column in ["edition", "n", "reference_year", "change_from"]:
         table[column] = table[column].astype("Int64")
-    return table
+    return pd.concat([table, _facts(table, pkg["editions"])], axis=1)

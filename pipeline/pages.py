@@ -7,10 +7,11 @@ from pathlib import Path
 
 import yaml
 
+from .i18n import SETTINGS
 from .package import DataPackage
 
 METADATA = Path(__file__).parent / "metadata" / "pages.yaml"
-PREFIX = {"nl": "", "en": "en/"}  # where each language lives in the assembled site
+PREFIX = {lang: settings["prefix"] for lang, settings in SETTINGS.items()}  # each language's folder in the site
 
 
 @cache

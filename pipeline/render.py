@@ -19,7 +19,8 @@ from pathlib import Path
 import vl_convert as vlc
 from markupsafe import Markup
 
-LOCALES = {"nl": "nl-NL", "en": "en-US"}
+from .i18n import SETTINGS
+
 PNG_SCALE = 2
 # Starting a worker costs about a second (Python, vl-convert's engine); below this many charts to draw,
 # one process is faster. Workers are spawned, not forked: vl-convert's engine does not survive a fork.
@@ -39,7 +40,7 @@ class Renderer:
 
     def key(self, spec: dict, lang: str) -> str:
         text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(f"{vlc.__version__}|{LOCALES[lang]}|{PNG_SCALE}|{text}".encode()).hexdigest()
+        return hashlib.sha256(f"{vlc.__version__}|{SETTINGS[lang]['locale']}|{PNG_SCALE}|{text}".encode()).hexdigest()
 
     def render(self, spec: dict, lang: str) -> tuple[str, bytes]:
         """The raw SVG text and the PNG bytes (at 2×) of a spec in a language's number format."""
@@ -89,7 +90,7 @@ class Renderer:
 
 def _draw(job: tuple[dict, str]) -> tuple[str, bytes]:
     spec, lang = job
-    svg = vlc.vegalite_to_svg(spec, format_locale=LOCALES[lang])
+    svg = vlc.vegalite_to_svg(spec, format_locale=SETTINGS[lang]["locale"])
     return svg, vlc.svg_to_png(svg, scale=PNG_SCALE)
 
 

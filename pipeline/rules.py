@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pandas as pd
 
+from . import i18n
 from .package import DataPackage
 from .report import Problem
 
@@ -42,17 +43,19 @@ def _problem(pkg: DataPackage, resource: str, index: int | None, field: str | No
 @rule("missing-translation")
 def missing_translation(pkg: DataPackage) -> Iterator[Problem]:
     """Every text a reader sees exists in Dutch and English: a ``*_nl`` column filled needs its ``*_en``."""
-    other = {"nl": ("en", "English"), "en": ("nl", "Dutch")}
     for name, frame in pkg.tables.items():
         for column in frame.columns:
             base, _, lang = column.rpartition("_")
-            if lang not in other or f"{base}_{other[lang][0]}" not in frame:
+            if lang not in i18n.LANGUAGES:
                 continue
-            counterpart = f"{base}_{other[lang][0]}"
-            gaps = frame[(frame[column] != "") & (frame[counterpart] == "")]
-            for index in gaps.index:
-                yield _problem(pkg, name, index, counterpart, "missing-translation",
-                               f'the {other[lang][1]} text is missing while "{column}" is filled in')
+            for other in i18n.LANGUAGES:
+                counterpart = f"{base}_{other}"
+                if other == lang or counterpart not in frame:
+                    continue
+                gaps = frame[(frame[column] != "") & (frame[counterpart] == "")]
+                for index in gaps.index:
+                    yield _problem(pkg, name, index, counterpart, "missing-translation",
+                                   f'the {i18n.SETTINGS[other]["name"]} text is missing while "{column}" is filled in')
 
 
 def _result_indicators(pkg: DataPackage) -> set[str]:

@@ -194,8 +194,7 @@ def _trend_fact(row: pd.Series, previous: pd.Series) -> Fact:
 
 def _latest(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows of the latest edition that has any published (or suppressed) figure."""
-    shown = rows[rows["status"].isin(SHOWN)]
-    return shown[shown["edition"] == shown["edition"].max()] if not shown.empty else shown
+    return rows[rows["latest"] & rows["status"].isin(SHOWN)]
 
 
 def _pair_or_single(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series] | pd.Series | None:
@@ -277,14 +276,8 @@ def _line(scope: str, scope_id: str | None, rows: pd.DataFrame) -> Fact | None:
 
 
 def _pairs(rows: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
-    """Per indicator, the two main groups' latest figures, where both are published."""
-    pairs = []
-    for _, indicator_rows in rows.groupby("indicator_id", sort=False):
-        latest = _latest(indicator_rows)
-        headline = _pair_or_single(latest) if not latest.empty else None
-        if isinstance(headline, tuple):
-            pairs.append(headline)
-    return pairs
+    """Per indicator in the comparison of the groups, the two main groups' latest figures."""
+    return [(pair.iloc[0], pair.iloc[1]) for _, pair in rows[rows["compared"]].groupby("indicator_id", sort=False)]
 
 
 def pattern_parts(rows: pd.DataFrame, intro: bool = True) -> tuple[list[Part], list[pd.Series]]:

@@ -33,7 +33,7 @@ class SubPath(http.server.SimpleHTTPRequestHandler):
 def chosen_pages(manifest: list[dict]) -> list[dict]:
     """The first page of each kind in each language; the indicator is one with a chart and figures."""
     chosen = []
-    for lang in ("nl", "en"):
+    for lang in dict.fromkeys(p["lang"] for p in manifest):  # the languages, in the site's order
         for key in KEYS:
             candidates = [p for p in manifest if p["lang"] == lang and p["key"] == key]
             if key == "indicator":

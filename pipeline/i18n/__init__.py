@@ -13,8 +13,20 @@ from pathlib import Path
 
 import yaml
 
-LANGUAGES = ("nl", "en")
 FOLDER = Path(__file__).parent
+SETTINGS: dict[str, dict[str, str]] = yaml.safe_load(
+    (FOLDER.parent / "metadata" / "languages.yaml").read_text(encoding="utf-8"))
+LANGUAGES = tuple(SETTINGS)
+
+
+def other(lang: str) -> str:
+    """The language a page's switcher points to: the next one in the list."""
+    return LANGUAGES[(LANGUAGES.index(lang) + 1) % len(LANGUAGES)]
+
+
+def descriptor(item: dict, key: str, lang: str, default: str = "") -> str:
+    """A text of ``datapackage.json`` in a language: ``title_nl`` for Dutch, ``title`` for English."""
+    return item.get(key + SETTINGS[lang]["descriptor_suffix"], default)
 
 
 @cache
@@ -30,10 +42,8 @@ def number(value: float, lang: str, decimals: int | None = None) -> str:
     """A number with the language's separators; whole numbers without decimals unless asked."""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
-    text = f"{value:,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    settings = SETTINGS[lang]
+    return f"{value:,.{decimals}f}".translate(str.maketrans({",": settings["thousands"], ".": settings["decimal"]}))
 
 
 def percent(value: float, lang: str) -> str:
