@@ -111,7 +111,6 @@ def dcat(pkg: DataPackage, downloads: list[dict]) -> dict:
 
 
 def script(data: dict) -> Markup:
-    """JSON-LD for a ``<script>`` element: no character in it can end the element or open a shortcode."""
+    """JSON-LD as the text of a ``<script>`` element: no character in it can end the element."""
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup('<script type="application/ld+json">\n{}\n</script>').format(Markup(text))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -11,25 +11,18 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from . import escape, i18n, pages, tokens
 from .exports import indicator_scope
 from .package import DataPackage
+from .templating import html_environment
 
-TEMPLATES = Path(__file__).parent / "templates"
 # The frame's height must show everything at a phone's width without scrolling. It is estimated from the
 # chart's own height and the text's length at 360 px (about 36 characters a line at 16 px); the embed
 # test measures the real content in a browser at 360 and 680 px and checks the estimate is enough.
 CHARS_PER_LINE = 36
 LINE = 24  # px: one line of 16 px text at line height 1.5
-
-
-def environment() -> Environment:
-    """Every template escapes every value (``escape.html``): data cannot become markup or a shortcode."""
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, finalize=escape.html,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def frame_height(svg: str, texts: list[str]) -> int:
@@ -43,12 +36,12 @@ def frame_height(svg: str, texts: list[str]) -> int:
 def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str, height: int) -> Markup:
     """The ``<iframe>`` a journalist pastes into an article."""
     src = f"{pages.base_url(pkg)}embed/{lang}/{indicator_id}.html"
-    return Markup('<iframe src="{}" title="{}" width="100%" height="{}" style="border:0;max-width:680px" '
-                  'loading="lazy"></iframe>').format(src, escape.plain(title), height)
+    return Markup(html_environment().get_template("iframe.html").render(src=src, title=escape.plain(title),
+                                                                         height=height).strip())
 
 
 def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path) -> None:
-    template = environment().get_template("embed.html")
+    template = html_environment().get_template("embed.html")
     base = pages.base_url(pkg)
     editions = pkg["editions"].set_index("edition")
     for lang in i18n.LANGUAGES:

@@ -1,7 +1,8 @@
 """Escaping by context: every text from the data package is hostile until it is written as plain text.
 
 Each output format gets one function here, so that no module escapes by hand:
-- ``markdown``: text that Pandoc reads as Markdown (Quarto front matter, navbar and footer entries);
+- ``markdown``: text that Pandoc (and the preview's CommonMark) read as Markdown: page sources, front
+  matter, navbar and footer entries; ``markdown_url``: a link's address in Markdown;
 - ``html``: text and attribute values in generated HTML (what Jinja's autoescape does, plus braces, so that
   Quarto finds no shortcode in a raw HTML block);
 - ``fence``: a code fence longer than any run of backticks in the block it encloses;
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+from urllib.parse import quote
 
 from markupsafe import Markup
 from markupsafe import escape as _html_escape
@@ -36,6 +38,11 @@ def markdown(text: object) -> str:
     the search index and the downloads.
     """
     return _PUNCTUATION.sub(r"\\\1", plain(text))
+
+
+def markdown_url(url: object) -> str:
+    """A link target Markdown cannot misread: parentheses, spaces, quotes, brackets percent-encoded."""
+    return quote(plain(url), safe="/:?#@!$&*+,;=%-._~")
 
 
 def html(value: object) -> Markup:

@@ -27,6 +27,22 @@ def path(lang: str, key: str, ident: str | None = None) -> str:
     return f"{book['sections'][key][lang]}/{ident}.html"
 
 
+def kind(key: str) -> str:
+    """The kind of page a key is: the module and template that make it."""
+    book = _book()
+    return (book["static"].get(key) or book["sections"][key])["kind"]
+
+
+def kinds() -> set[str]:
+    book = _book()
+    return {entry["kind"] for part in ("static", "sections") for entry in book[part].values()}
+
+
+def frame(part: str) -> list[str]:
+    """The keys of the pages in the navigation bar (``"navigation"``) or the footer (``"footer"``)."""
+    return list(_book()[part])
+
+
 def source_path(lang: str, site_path: str) -> str:
     """The ``.qmd`` file of a page inside its language's Quarto project (which has no language prefix)."""
     return site_path.removeprefix(PREFIX[lang]).removesuffix(".html") + ".qmd"

@@ -60,3 +60,34 @@ def manifest(build: Path) -> list[dict]:
 
 def front_matter(qmd: Path) -> str:
     return re.match(r"---\n(.*?)\n---\n", qmd.read_text(encoding="utf-8"), re.S).group(1)
+
+
+def markdown_problems(qmd: str) -> list[str]:
+    """What in a page source's Markdown body is not plain text the pipeline meant: raw HTML outside the
+    fenced HTML blocks, a link or image to anything but the site or http(s), or a script in a block."""
+    from urllib.parse import urlparse as parse_url
+
+    from pipeline import preview
+
+    _, body = preview.split(qmd)
+    problems = []
+
+    def walk(tokens):
+        for token in tokens:
+            yield token
+            yield from walk(token.children or [])
+
+    for token in walk(preview.reader().parse(body)):
+        if token.type in ("html_block", "html_inline"):
+            problems.append(f"raw HTML: {token.content[:80]}")
+        if token.type in ("link_open", "image"):
+            target = token.attrGet("href") or token.attrGet("src") or ""
+            if parse_url(target).scheme not in ("", "http", "https"):
+                problems.append(f"link to {target}")
+        if token.type == "image":
+            problems.append(f"image {token.attrGet('src')}")
+        if token.type == "fence" and token.info.strip() == "{=html}":
+            scripts = token.content.count("<script")
+            if scripts != token.content.count('<script type="application/ld+json">'):
+                problems.append("a script in an HTML block")
+    return problems

@@ -20,6 +20,7 @@ from conftest import copy_package, edit_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from sitecheck import markdown_problems
 
 from pipeline.build import InvalidPackage, build
 from pipeline.escape import FORMULA_START, plain
@@ -114,11 +115,8 @@ def _assert_inert(out: Path, text: str) -> None:
         content = source.read_text(encoding="utf-8")
         assert "{{<" not in content and "{{%" not in content, source
         if source.suffix == ".qmd":
-            _, front, body = content.split("---\n", 2)
-            lines = body.strip().split("\n")
-            fence = lines[0].removesuffix("{=html}")
-            assert lines[-1] == fence and not any(re.fullmatch(rf"`{{{len(fence)},}}\s*", line)
-                                                  for line in lines[1:-1]), source
+            _, front, _ = content.split("---\n", 2)
+            assert markdown_problems(content) == [], source
             title = yaml.safe_load(front)["title"]
             assert re.sub(r"\\(.)", r"\1", title) == plain(re.sub(r"\\(.)", r"\1", title))  # one plain line
     for table in (out / "data").rglob("*.csv"):

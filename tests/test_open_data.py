@@ -108,7 +108,7 @@ def test_indicator_downloads_are_offered_on_its_page(site_build):
 
 def test_citations_name_the_reports_and_the_site(site_build):
     page = (site_build / "preview" / "en" / "indicators" / "betaald-werk.html").read_text(encoding="utf-8")
-    cite = re.search(r'<h2 id="cite-heading">.*?</h2>\s*<p>(.*?)</p>', page, re.S).group(1)
+    cite = re.search(r'<h2 id="cite">.*?</h2>\s*<p>(.*?)</p>', page, re.S).group(1)
     # the page shows the 2024 figure for all newcomers and the 2025 figures per group: both reports
     assert "City of Utrecht, Research department (2024, 2025)" in cite
     assert "Civic Integration Monitor 2024 (first measurement); Civic Integration Report 2025" in cite

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 
 import pytest
 import yaml
@@ -52,11 +53,12 @@ def test_counterparts_map_both_ways(site_build):
 
 def test_language_switcher_leads_to_the_counterpart(site_build):
     for page in manifest(site_build):
-        for source in (site_build / "preview" / page["path"], qmd_for(site_build, page)):
-            text = source.read_text(encoding="utf-8")
-            anchor = text.split('class="language-switch"><a href="', 1)[1].split('"', 1)[0]
+        preview = (site_build / "preview" / page["path"]).read_text(encoding="utf-8")
+        source = qmd_for(site_build, page).read_text(encoding="utf-8")
+        for anchor in (re.search(r'class="language-switch">\s*<p><a href="([^"]+)"', preview).group(1),
+                       re.search(r"::: \{\.language-switch\}\n\[[^\]]*\]\(([^)]+)\)", source).group(1)):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page["path"]), anchor))
-            assert target == page["counterpart"], source
+            assert target == page["counterpart"], page["path"]
 
 
 def test_lang_and_hreflang(site_build):

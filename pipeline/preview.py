@@ -1,0 +1,128 @@
+"""The preview: the site's ``.qmd`` sources rendered without Quarto, each into one plain frame.
+
+It renders the very files Quarto renders, with a CommonMark reader (markdown-it-py) that understands the
+few Pandoc extensions the pages use: fenced divs (``::: {.class}``, Quarto callouts), attributes on
+links, spans and headings, definition lists and raw HTML blocks. The tests read the site here, and
+anyone without Quarto can browse it from ``build/preview/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from functools import cache
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+
+from . import i18n, pages
+from .package import DataPackage
+from .site import copy_assets
+from .site.common import link
+from .site.frame import footer_items, footer_text, nav_items
+from .templating import html_environment
+
+_ATTRIBUTE = re.compile(r'([.#])([\w-]+)|([\w-]+)="([^"]*)"')
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{(#[\w-]+)\}\s*$")
+
+
+def _attributes(text: str) -> dict[str, str]:
+    """``{.a .b #c key="v"}`` as HTML attributes."""
+    found: dict[str, str] = {}
+    for mark, name, key, value in _ATTRIBUTE.findall(text):
+        if mark == ".":
+            found["class"] = f"{found['class']} {name}" if "class" in found else name
+        elif mark == "#":
+            found["id"] = name
+        else:
+            found[key] = value
+    return found
+
+
+def _div(self, tokens: list[Token], idx: int, options, env) -> str:
+    """A fenced div; a Quarto callout gets its title, as Quarto shows it."""
+    token = tokens[idx]
+    if token.nesting != 1:
+        return "</div>\n"
+    attributes = _attributes(token.info)
+    title = attributes.pop("title", None)
+    if "callout" in attributes.get("class", ""):
+        attributes["class"] += " callout"
+    token.attrs = attributes
+    opening = self.renderToken(tokens, idx, options, env)
+    if title:
+        opening += str(_components().callout_title(title))
+    return opening
+
+
+def _heading_ids(state) -> None:
+    """Pandoc's ``## Heading {#id}``: the id goes on the heading, the braces out of its text."""
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        inline = state.tokens[index + 1]
+        found = _HEADING_ATTRIBUTES.search(inline.content)
+        if found and inline.children:
+            token.attrs.update(_attributes(found.group(1)))
+            last = inline.children[-1]
+            last.content = _HEADING_ATTRIBUTES.sub("", last.content)
+
+
+@cache
+def _components():
+    return html_environment().get_template("site/components.html").module
+
+
+@cache
+def reader() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).use(deflist_plugin).use(attrs_plugin, spans=True)
+    md.use(container_plugin, name="div", validate=lambda params, *args: params.strip().startswith("{"), render=_div)
+    code = md.renderer.rules["fence"]
+
+    def fence(self, tokens: list[Token], idx: int, options, env) -> str:
+        """A raw HTML block (```` ```{=html} ````) is passed through, as Pandoc does; other code is shown."""
+        return tokens[idx].content if tokens[idx].info.strip() == "{=html}" else code(tokens, idx, options, env)
+
+    md.add_render_rule("fence", fence)
+    md.core.ruler.push("heading_ids", _heading_ids)
+    return md
+
+
+def split(source: str) -> tuple[dict, str]:
+    """A ``.qmd`` file's front matter and Markdown body."""
+    _, front, body = source.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def plain(markdown: str) -> str:
+    """Markdown-escaped text (a title) as the text it stands for."""
+    return Markup(reader().renderInline(markdown)).striptags()
+
+
+def run(out: Path, pkg: DataPackage) -> None:
+    """Render every page of ``site-pages.json`` from ``quarto/<lang>/`` into ``preview/``."""
+    template = html_environment().get_template("site/preview.html")
+    preview = out / "preview"
+    copy_assets(preview / "assets")
+    for page in json.loads((out / "site-pages.json").read_text(encoding="utf-8")):
+        lang, path = page["lang"], page["path"]
+        front, body = split((out / "quarto" / lang / pages.source_path(lang, path)).read_text(encoding="utf-8"))
+        target = preview / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(template.render(
+            lang=lang, title=plain(front["title"]), description=plain(front["description"]),
+            head=Markup(front["include-in-header"]["text"]), image=front.get("image"),
+            root=link(path, "x")[:-1], site_title=i18n.t(lang, "site_title"),
+            skip=i18n.t(lang, "skip_to_content"), home=link(path, pages.path(lang, "home")),
+            nav=nav_items(lang, path), nav_label=i18n.t(lang, "nav_home"), body=Markup(reader().render(body)),
+            footer=footer_text(lang, pkg), footer_links=footer_items(lang, path)), encoding="utf-8")
+    for folder in ("data", "charts", "embed"):
+        if (out / folder).exists():
+            shutil.copytree(out / folder, preview / folder, dirs_exist_ok=True)

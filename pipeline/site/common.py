@@ -1,0 +1,162 @@
+"""What every kind of page shares: the page record, relative links, and the views several pages show.
+
+Pages compute nothing: every figure, sentence and chart arrives made (indicator stage, story, charts),
+and these helpers only pick and format them for a language.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from .. import exports, i18n, pages
+from ..indicators import SHOWN, method_changes
+from ..package import DataPackage
+from ..stats import clearly_different
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CONTENT = ROOT / "site" / "content"
+
+
+@dataclass
+class Page:
+    lang: str
+    key: str
+    kind: str
+    ident: str | None
+    path: str  # from the site root, e.g. "en/indicators/taalles.html"
+    title: str
+    description: str
+    counterpart: str
+    image: str | None = None
+
+
+def link(from_path: str, to_path: str) -> str:
+    """Relative link between two site paths; works wherever the site is served."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+def prose(lang: str, name: str) -> Markup:
+    """A writer's Markdown (``site/content/<lang>/<name>.qmd``), placed in the page as it is written."""
+    return Markup((CONTENT / lang / f"{name}.qmd").read_text(encoding="utf-8"))
+
+
+class Site:
+    """The data of one build, and the views that more than one kind of page shows."""
+
+    def __init__(self, pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path):
+        self.pkg, self.table, self.story, self.out = pkg, table, story, out
+        self.base = pages.base_url(pkg)
+        self.indicators = pkg["indicators"].set_index("indicator_id")
+        self.goals = pkg["goals"].sort_values("order").set_index("goal_id")
+        self.groups = pkg["groups"].sort_values("order").set_index("group_id")
+        self.editions = pkg["editions"].sort_values("edition").set_index("edition")
+        self.method_changed = method_changes(pkg["editions"])
+        self.main_groups = list(self.groups[self.groups["role"] == "main"].index)
+        manifest = out / "charts" / "manifest.json"
+        self.charts = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+        self.by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False, observed=True)}
+
+    def findings(self, lang: str, scope: str, ident: str | None = None,
+                 kinds: tuple[str, ...] | None = None) -> list[str]:
+        """The story's sentences for a page: its opening (``kinds=("intro",)``) or the list below it."""
+        return [f["text"] for f in self.story[lang] if f["scope"] == scope and f["id"] == ident
+                and (f["kind"] in kinds if kinds else f["kind"] not in ("intro", "plan"))]
+
+    def chart(self, lang: str, name: str) -> Markup | None:
+        """The chart's accessible SVG, to be placed inline (it needs no JavaScript), or None."""
+        if f"{lang}/{name}" not in self.charts:
+            return None
+        return Markup((self.out / "charts" / lang / f"{name}.svg").read_text(encoding="utf-8"))
+
+    def edition_title(self, edition: int, lang: str) -> str:
+        title = self.editions.at[edition, f"title_{lang}"]
+        return title if str(edition) in title else f"{title} ({edition})"
+
+    def value(self, row: pd.Series, lang: str) -> str:
+        return i18n.value(row["value"], row["unit"], lang) if pd.notna(row["value"]) else ""
+
+    def measured_since(self, indicator_id: str, lang: str) -> str:
+        """Since when the indicator has figures; or that it was measured without any figure published; or not."""
+        first = self.by_indicator[indicator_id]["first_edition"].iloc[0]
+        if pd.notna(first):
+            return i18n.t(lang, "measured_since", edition=int(first))
+        measured = self.indicators.at[indicator_id, "status"] == "measured"
+        return i18n.t(lang, "status_not_published" if measured else "not_measured_status")
+
+    def cite(self, lang: str, url: str, rows: pd.DataFrame | None = None) -> str:
+        """The citation of a page: the reports behind its figures (all, unless ``rows`` narrows them)."""
+        rows = self.table if rows is None else rows
+        editions = sorted(int(e) for e in rows.loc[rows["status"].isin(SHOWN), "edition"].unique())
+        return exports.citation(self.pkg, lang, editions, url)
+
+    def research(self, lang: str, goal_id: str = "", indicator_id: str = "") -> list[dict]:
+        """What the reports themselves say about this goal or indicator (or, with neither, the monitor)."""
+        rows = self.pkg["research"]
+        rows = rows[(rows["goal_id"] == goal_id) & (rows["indicator_id"] == indicator_id)] if not indicator_id \
+            else rows[rows["indicator_id"] == indicator_id]
+        return [{"text": r[f"text_{lang}"], "source": r[f"source_{lang}"], "href": r["source_url"],
+                 "kind": i18n.t(lang, f"research_{r['kind']}")} for _, r in rows.sort_values("order").iterrows()]
+
+    def change(self, row: pd.Series, previous: pd.Series | None, lang: str) -> dict:
+        """The dashboard's change cell: an arrow, and the same in words; colour only for a clear change."""
+        if previous is None or pd.isna(row["change_pp"]):
+            return {"arrow": "–", "tone": "none", "text": i18n.t(lang, "change_none")}
+        change = float(row["change_pp"])
+        if change == 0:
+            return {"arrow": "=", "tone": "neutral", "text": i18n.t(lang, "change_same")}
+        size = i18n.points(change, lang) if row["unit"] == "percent" else i18n.value(abs(change), row["unit"], lang)
+        words = [i18n.t(lang, "change_up" if change > 0 else "change_down", pp=size)]
+        clear = clearly_different(row, previous)
+        tone = "neutral"
+        if row["polarity"] != "neutral":
+            better = (change > 0) == (row["polarity"] == "higher_is_better")
+            words.append(i18n.t(lang, "change_better" if better else "change_worse"))
+            if clear:
+                tone = "better" if better else "worse"
+        words.append(i18n.t(lang, "change_clear" if clear else "change_uncertain"))
+        return {"arrow": "▲" if change > 0 else "▼", "tone": tone, "text": "; ".join(words)}
+
+    def dashboard(self, lang: str, page_path: str, indicator_ids: list[str], board_id: str) -> dict:
+        """Per indicator, the main groups' latest figures and their change: the table of the home and goal pages."""
+        t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+        rows = []
+        for indicator_id in indicator_ids:
+            data = self.by_indicator[indicator_id]
+            latest = data[data["latest"]].set_index("group_id")
+            main = latest[latest.index.isin(self.main_groups) & latest["value"].notna()]
+            row = {"title": self.indicators.at[indicator_id, f"title_{lang}"],
+                   "href": link(page_path, pages.path(lang, "indicator", indicator_id)), "edition": "", "note": None}
+            if main.empty:
+                # No figure per group: say so, and show the figure for everyone where one was published.
+                measured = self.indicators.at[indicator_id, "status"] == "measured"
+                missing = t("status_not_published") if measured else t("not_measured_yet")
+                total = latest[latest["value"].notna() & (latest["group_role"] == "total")]
+                if not total.empty:
+                    group_id, first = total.index[0], total.iloc[0]
+                    row["edition"] = int(first["edition"])
+                    row["note"] = t("dashboard_total", group=self.groups.at[group_id, f"label_{lang}"],
+                                    value=self.value(first, lang), edition=row["edition"])
+                rows.append({**row, "cells": [{"missing": missing} for _ in self.main_groups]})
+                continue
+            row["edition"] = int(main["edition"].iloc[0])
+            cells = []
+            for group_id in self.main_groups:
+                if group_id not in main.index:
+                    status = latest.at[group_id, "status"] if group_id in latest.index else "not_published"
+                    cells.append({"missing": t(f"status_{status}")})
+                    continue
+                figure = main.loc[group_id]
+                previous = None
+                if pd.notna(figure["change_from"]):
+                    previous = data[(data["group_id"] == group_id) & (data["edition"] == figure["change_from"])].iloc[0]
+                cells.append({"value": self.value(figure, lang), "change": self.change(figure, previous, lang)})
+            rows.append({**row, "cells": cells})
+        return {"id": board_id, "caption": t("dashboard_caption"), "indicator_label": t("dashboard_indicator"),
+                "edition_label": t("dashboard_edition"), "rows": rows,
+                "groups": [self.groups.at[g, f"label_{lang}"] for g in self.main_groups]}

@@ -1,0 +1,77 @@
+"""An indicator's page: its figures per measurement and group, what they say, how and where they were measured."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import exports, i18n, pages
+from ..indicators import SHOWN
+from .common import Page, Site, link
+
+DOWNLOADS = ("csv", "excel", "xlsx_nl", "xlsx_en")
+CHART_FILES = (("png", "png"), ("svg", "svg"), ("vl", "vl.json"))
+
+
+def _table(site: Site, rows: pd.DataFrame, title: str, ident: str, lang: str) -> dict:
+    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+
+    def group(row: pd.Series) -> str:
+        label = site.groups.at[row["group_id"], f"label_{lang}"]
+        if pd.isna(row["reference_year"]):
+            return label
+        return f"{label} ({t('reference_year', year=int(row['reference_year']))})"
+
+    return {"id": f"table-{ident}", "caption": t("table_caption", title=title),
+            "header": [t(f"col_{name}") for name in ("edition", "group", "value", "n", "interval", "status")],
+            "rows": [[int(r["edition"]), group(r), site.value(r, lang) or "–",
+                      i18n.number(r["n"], lang) if pd.notna(r["n"]) else t("unknown"),
+                      f"{i18n.number(r['ci_low'], lang)}–{i18n.number(r['ci_high'], lang)}"
+                      if pd.notna(r["ci_low"]) else "–", t(f"status_{r['status']}")] for _, r in rows.iterrows()]}
+
+
+def _wording(meta: pd.Series, measured: pd.DataFrame, lang: str) -> dict | None:
+    """The published wording, labelled as what it is: only a question asked word for word is quoted."""
+    kind = meta["wording_kind"]
+    if not kind or not meta[f"wording_{lang}"]:
+        return None
+    urls = measured["source_url"].dropna()
+    return {"label": i18n.t(lang, f"wording_{kind}"), "text": meta[f"wording_{lang}"], "quoted": kind == "question",
+            "source": meta[f"wording_source_{lang}"], "href": urls.iloc[-1] if not urls.empty else None}
+
+
+def context(site: Site, page: Page) -> dict:
+    lang, ident, here = page.lang, page.ident, page.path
+    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+    meta = site.indicators.loc[ident]
+    rows = site.by_indicator[ident]
+    rows = rows[rows["status"].isin(SHOWN)]
+    measured = rows[rows["value"].notna()]
+    editions = [{"title": site.edition_title(e, lang), "notes": site.editions.at[e, f"method_notes_{lang}"],
+                 "changed": bool(site.method_changed[e])} for e in sorted(int(x) for x in measured["edition"].unique())]
+    sources = [{"href": url, "text": site.editions.at[int(e), f"title_{lang}"] + (f", {figure}" if figure else "")}
+               for e, url, figure in measured[["edition", "source_url", "source_figure"]].fillna("")
+               .drop_duplicates(["edition", "source_url"]).itertuples(index=False)]
+    downloads = []
+    if not measured.empty:
+        scope = exports.indicator_scope(ident)
+        downloads = [{"href": link(here, "data/" + scope.file(site.pkg, fmt)), "text": t(f"download_{fmt}"),
+                      "download": True} for fmt in DOWNLOADS]
+        downloads += [{"href": link(here, f"charts/{lang}/{ident}.{suffix}"), "text": t(f"download_{name}"),
+                       "download": True} for name, suffix in CHART_FILES]
+    goal_id = meta["goal_id"]
+    errata = site.pkg["errata"][site.pkg["errata"]["indicator_id"] == ident].sort_values("date")
+    corrections = [t("erratum_line", date=r["date"], edition=int(r["edition"]),
+                     group=site.groups.at[r["group_id"], f"label_{lang}"], old=i18n.number(r["old_value"], lang),
+                     new=i18n.number(r["new_value"], lang), description=r[f"description_{lang}"])
+                   for _, r in errata.iterrows()]
+    return {"goal": {"href": link(here, pages.path(lang, "goal", goal_id)),
+                     "title": site.goals.at[goal_id, f"title_{lang}"]},
+            "status": f"{site.measured_since(ident, lang)} · {t('source_kind_' + meta['source_kind'])}",
+            "wording": _wording(meta, measured, lang), "definition": meta[f"definition_{lang}"],
+            "note": meta[f"note_{lang}"], "corrections": corrections, "chart": site.chart(lang, ident),
+            "findings": site.findings(lang, "indicator", ident),
+            "table": _table(site, rows, meta[f"title_{lang}"], ident, lang) if not rows.empty else None,
+            "research": site.research(lang, indicator_id=ident), "editions": editions, "sources": sources,
+            "downloads": downloads,
+            "embed": (site.out / "embed" / lang / f"{ident}.iframe.html").read_text(encoding="utf-8").strip(),
+            "cite": site.cite(lang, site.base + here, measured), "permalink": site.base + here}

@@ -1,0 +1,26 @@
+"""About the research: the writer's text, then per measurement its method, the groups and the indicators."""
+
+from __future__ import annotations
+
+from .. import i18n, pages
+from .common import Page, Site, prose
+
+
+def context(site: Site, page: Page) -> dict:
+    lang = page.lang
+    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+    editions = [{"title": site.edition_title(e, lang), "notes": row[f"method_notes_{lang}"],
+                 "changed": bool(site.method_changed[e]), "source": {"href": row["source_url"],
+                                                                     "text": row[f"title_{lang}"]}}
+                for e, row in site.editions.iterrows()]
+    groups = [{"label": row[f"label_{lang}"], "definition": row[f"definition_{lang}"]}
+              for _, row in site.groups.iterrows()]
+    rows = [[site.indicators.at[i, f"title_{lang}"], site.goals.at[site.indicators.at[i, "goal_id"], f"title_{lang}"],
+             site.measured_since(i, lang), t(f"source_kind_{site.indicators.at[i, 'source_kind']}")]
+            for i in pages.ordered_indicators(site.pkg)]
+    return {"content": prose(lang, "method"), "editions": editions, "groups": groups,
+            "research": site.research(lang),
+            "indicator_table": {"id": "table-indicators", "caption": t("method_indicators"),
+                                "header": [t("col_indicator"), t("col_goal"), t("status"), t("col_source")],
+                                "rows": rows},
+            "threshold": t("method_threshold", min=site.pkg.min_n, ind=site.pkg.indicative_n - 1)}

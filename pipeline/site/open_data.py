@@ -1,0 +1,58 @@
+"""The open-data page: every download with its size, the catalogue records, changes, errata and dictionary."""
+
+from __future__ import annotations
+
+from .. import catalog, exports, i18n
+from .common import Page, Site, link
+
+
+def context(site: Site, page: Page) -> dict:
+    lang, pkg = page.lang, site.pkg
+    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+    data = site.out / "data"
+
+    def download(rel: str, text: str, fmt: str) -> list:
+        size = (data / rel).stat().st_size
+        kilobytes = i18n.number(size / 1024, lang, 0 if size > 10240 else 1)
+        return [{"href": link(page.path, "data/" + rel), "text": (data / rel).name, "download": True}, text,
+                t(f"format_{fmt}"), kilobytes + "\u00a0kB"]  # a no-break space: the unit stays with its number
+
+    listed = [(rel, t(kind, **{k: v for k, v in values.items() if k != "format"}), values.get("format", "zip"))
+              for rel, kind, values in exports.main_downloads(pkg)]
+    described = catalog.distributions(pkg, data, [(rel, text) for rel, text, _ in listed])
+    header = [t("col_field"), t("col_type"), t("col_required"), t("col_description")]
+    errata = None
+    if not pkg["errata"].empty:
+        first = {int(e): {"href": link(page.path, "data/" + exports.first_published_scope(int(e)).file(pkg, "csv")),
+                          "text": t("download_first_published"), "download": True}
+                 for e in pkg["errata"]["edition"].unique()}
+        errata = {"id": "table-errata", "caption": t("errata"),
+                  "header": [t("col_date"), t("col_edition"), t("col_indicator"), t("col_group"),
+                             t("col_correction"), t("downloads")],
+                  "rows": [[r["date"], int(r["edition"]), site.indicators.at[r["indicator_id"], f"title_{lang}"],
+                            site.groups.at[r["group_id"], f"label_{lang}"],
+                            f"{i18n.number(r['old_value'], lang)} → {i18n.number(r['new_value'], lang)}. "
+                            + r[f"description_{lang}"], first[int(r["edition"])]]
+                           for _, r in pkg["errata"].sort_values("date").iterrows()]}
+    dictionary = [{"title": i18n.descriptor(resource, "title", lang, resource["name"]), "path": resource["path"],
+                   "description": i18n.descriptor(resource, "description", lang),
+                   "table": {"id": f"dictionary-{resource['name']}", "caption": resource["path"], "header": header,
+                             "rows": [[f["name"], f.get("type", "string"),
+                                       t("yes") if f.get("constraints", {}).get("required") else t("no"),
+                                       i18n.descriptor(f, "description", lang)] for f in resource["schema"]["fields"]]}}
+                  for resource in pkg.descriptor["resources"]]
+    return {"jsonld": catalog.script(catalog.schema_org(pkg, lang, described, site.base + page.path)),
+            "downloads": {"id": "table-downloads", "caption": t("downloads_all"),
+                          "header": [t("download_file"), t("col_description"), t("download_format"),
+                                     t("download_size")],
+                          "rows": [download(*item) for item in listed]},
+            "dcat": {"href": link(page.path, "data/" + exports.DCAT_NAME), "text": t("machine_readable")},
+            "cite": site.cite(lang, site.base + page.path),
+            "changes": {"id": "table-changes", "caption": t("changes"),
+                        "header": [t("col_edition"), t("col_description")],
+                        "rows": [[e, r[f"method_notes_{lang}"]] for e, r in site.editions.iterrows()]},
+            "errata": errata,
+            "table_dictionary": {"id": "dictionary-indicator-table", "caption": t("indicator_table_title"),
+                                 "header": header,
+                                 "rows": [[c, d["type"], "", d[lang]] for c, d in exports.column_docs().items()]},
+            "dictionary": dictionary}

@@ -1,0 +1,9 @@
+"""A page that is only a writer's text (accessibility, colophon): ``site/content/<lang>/<key>.qmd``."""
+
+from __future__ import annotations
+
+from .common import Page, Site, prose
+
+
+def context(site: Site, page: Page) -> dict:
+    return {"content": prose(page.lang, page.key)}
