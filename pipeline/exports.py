@@ -40,7 +40,9 @@ from .indicators import COLUMNS, SHOWN, build_table
 from .package import DataPackage
 
 METADATA = Path(__file__).parent / "metadata"
-FORMATS = {"csv": ".csv", "excel": "-excel.csv", "xlsx_nl": "-nl.xlsx", "xlsx_en": "-en.xlsx", "parquet": ".parquet"}
+FORMATS = {"csv": ".csv", "excel": "-excel.csv", **{f"xlsx_{lang}": f"-{lang}.xlsx" for lang in i18n.LANGUAGES},
+           "parquet": ".parquet"}
+SMALL_FORMATS = tuple(f for f in FORMATS if f != "parquet")  # per indicator and as first published
 PERCENT_COLUMNS = ("value", "ci_low", "ci_high")
 
 
@@ -276,7 +278,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
     for indicator_id, rows in table.groupby("indicator_id", sort=False, observed=True):
         written += write_table(rows, indicator_scope(str(indicator_id)), data, pkg,
                                base + pages.path(lang, "indicator", str(indicator_id)),
-                               ("csv", "excel", "xlsx_nl", "xlsx_en"))
+                               SMALL_FORMATS)
     editions = sorted(int(e) for e in pkg["editions"]["edition"])
     for edition in editions:
         written += write_table(table[table["edition"] == edition], edition_scope(edition), data, pkg, open_data)
@@ -286,7 +288,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
         first = build_table(original)[COLUMNS]
         for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
             written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
-                                   open_data, ("csv", "excel", "xlsx_nl", "xlsx_en"))
+                                   open_data, SMALL_FORMATS)
     written.append(write_package_zip(pkg, data / zip_name(pkg)))
     downloads = catalog.distributions(pkg, data, [(rel, i18n.t("en", kind, **{k: v for k, v in values.items()
                                                                               if k != "format"}))

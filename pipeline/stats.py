@@ -9,30 +9,14 @@ import numpy as np
 Z95 = 1.959963984540054
 
 
-def wilson(percent: float, n: int, population: int | None = None, z: float = Z95) -> tuple[float, float]:
-    """95% interval, in percent, for a share observed among ``n`` respondents.
+def wilson_arrays(percent: np.ndarray, n: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """95% intervals, in percent, for shares observed among ``n`` respondents, whole columns at once.
 
     Wilson behaves well near 0% and 100% and for small n, where the normal approximation does not. When
-    the respondents are a large part of a known ``population``, the finite-population correction narrows
-    the interval by shrinking the effective variance (n is replaced by the effective sample size).
+    the respondents are a large part of a known ``population`` (NaN: unknown), the finite-population
+    correction narrows the interval by using the effective sample size; when everyone answered, there is
+    no sampling error.
     """
-    if n <= 0:
-        raise ValueError("n must be positive")
-    p = percent / 100
-    n_eff = float(n)
-    if population and population > 1 and n < population:
-        fpc = (population - n) / (population - 1)
-        n_eff = n / fpc
-    elif population and n >= population:
-        return percent, percent  # everyone answered: no sampling error
-    denom = 1 + z * z / n_eff
-    centre = (p + z * z / (2 * n_eff)) / denom
-    half = z * math.sqrt(p * (1 - p) / n_eff + z * z / (4 * n_eff * n_eff)) / denom
-    return max(0.0, centre - half) * 100, min(1.0, centre + half) * 100
-
-
-def wilson_arrays(percent: np.ndarray, n: np.ndarray, population: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``wilson`` over whole columns at once (NaN population: no correction)."""
     p, n = np.asarray(percent, float) / 100, np.asarray(n, float)
     population = np.asarray(population, float)
     correct = ~np.isnan(population) & (population > 1) & (n < population)
@@ -45,6 +29,15 @@ def wilson_arrays(percent: np.ndarray, n: np.ndarray, population: np.ndarray) ->
     low, high = np.maximum(0.0, centre - half) * 100, np.minimum(1.0, centre + half) * 100
     census = ~np.isnan(population) & (n >= population)
     return np.where(census, p * 100, low), np.where(census, p * 100, high)
+
+
+def wilson(percent: float, n: int, population: int | None = None) -> tuple[float, float]:
+    """One interval: ``wilson_arrays`` for a single figure (the build computes whole columns)."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    known = np.nan if population is None else population
+    low, high = wilson_arrays(np.array([percent]), np.array([n]), np.array([known]))
+    return float(low[0]), float(high[0])
 
 
 def respondents_for_clear_difference(percent_a: float, percent_b: float, z: float = Z95) -> int | None:

@@ -110,9 +110,13 @@ def _frictionless_problems(path: Path, descriptor: dict) -> list[Problem]:
     for task in report.tasks:
         schema = schemas.get(task.name) or {}
         lookups = {fk["reference"]["resource"] for fk in schema.get("foreignKeys", [])} & (broken.keys() - {task.name})
+        missing = {_field_of(e) for e in task.errors if e.type == "missing-label"}
         for error in task.errors:
             # A file that cannot be read also breaks the lookups other files make into it: report the cause once.
             if any(error.type == "foreign-key" or error.note in broken[b] for b in lookups):
+                continue
+            # A missing column is one problem, not one per row (older frictionless reports each empty cell).
+            if error.type != "missing-label" and _field_of(error) in missing:
                 continue
             problems.append(Problem(str(task.place), getattr(error, "row_number", None), _field_of(error),
                                     error.type, plain_words(error, schema)))

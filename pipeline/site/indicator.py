@@ -8,7 +8,6 @@ from .. import exports, i18n, pages
 from ..indicators import SHOWN
 from .common import Page, Site, link
 
-DOWNLOADS = ("csv", "excel", "xlsx_nl", "xlsx_en")
 CHART_FILES = (("png", "png"), ("svg", "svg"), ("vl", "vl.json"))
 
 
@@ -55,7 +54,7 @@ def context(site: Site, page: Page) -> dict:
     if not measured.empty:
         scope = exports.indicator_scope(ident)
         downloads = [{"href": link(here, "data/" + scope.file(site.pkg, fmt)), "text": t(f"download_{fmt}"),
-                      "download": True} for fmt in DOWNLOADS]
+                      "download": True} for fmt in exports.SMALL_FORMATS]
         downloads += [{"href": link(here, f"charts/{lang}/{ident}.{suffix}"), "text": t(f"download_{name}"),
                        "download": True} for name, suffix in CHART_FILES]
     goal_id = meta["goal_id"]
