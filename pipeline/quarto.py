@@ -2,7 +2,13 @@
 
 Each language is rendered into its own folder (a project whose output sits inside another's makes Quarto
 remove the other's files), both at the same time, then Dutch is copied to the site root and English under
-``en/``, together with the downloads, charts and embeds the pages link to. The assembled site is checked
+``en/``, together with the downloads, charts and embeds the pages link to.
+
+Renders are incremental: when the output folder holds the previous build's render and only some pages'
+sources changed (same configuration, navigation, styles, set of pages and Quarto version), only those pages
+are rendered again, into a copy of the previous render, and Quarto's search index and sitemap, which it
+then writes for those pages only, are completed from the previous ones. A test proves the result equals a
+full render. The assembled site is checked
 against the page list before the build may succeed: Quarto skips inputs silently (any path with a folder
 whose name starts with a dot), and an empty site must never be published. Without Quarto this stage says
 so and skips: the sources and the browsable preview are complete either way.
@@ -11,12 +17,15 @@ so and skips: the sources and the browsable preview are complete either way.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+
+import yaml
 
 from .i18n import LANGUAGES
 from .pages import PREFIX
@@ -72,16 +81,117 @@ def missing_pages(site: Path, manifest: list[dict]) -> list[str]:
     return missing
 
 
-def _render(quarto: str, projects: dict[str, Path]) -> None:
-    """Render every language's project at the same time; each is its own Quarto process."""
-    running = {lang: subprocess.Popen([quarto, "render", str(project), "--quiet"], stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.PIPE, text=True)
-               for lang, project in projects.items()}
+# ---- incremental renders ---------------------------------------------------------------------------------
+RECORD = "render.json"  # in each project after a render: the Quarto version that made its _site
+SKIPPED = ("_site", ".quarto")
+
+
+def _sources(project: Path) -> dict[str, bytes]:
+    """A project's own files (pages, configuration, styles) by path; not what Quarto made of them."""
+    return {p.relative_to(project).as_posix(): p.read_bytes() for p in project.rglob("*")
+            if p.is_file() and p.relative_to(project).parts[0] not in SKIPPED and p.name != RECORD}
+
+
+def plan(project: Path, previous: Path, version: str) -> list[str] | None:
+    """The pages of ``project`` to render again, given the ``previous`` render; None: render everything.
+
+    Only pages whose own source changed are rendered again. Anything shared (configuration, navigation,
+    styles), a page added or removed, another Quarto version, or changes to most pages: everything.
+    """
+    record = previous / RECORD
+    if not (previous / "_site" / "search.json").is_file() or not record.is_file():
+        return None
+    if json.loads(record.read_text(encoding="utf-8")).get("quarto") != version:
+        return None
+    new, old = _sources(project), _sources(previous)
+    changed = sorted(path for path in new if new[path] != old.get(path))
+    pages = [path for path in new if path.endswith(".qmd")]
+    if set(new) != set(old) or any(not path.endswith(".qmd") for path in changed) or len(changed) > len(pages) / 2:
+        return None
+    return changed
+
+
+def _page(href: str) -> str:
+    return href.split("#", 1)[0]
+
+
+def merge_search(old: list[dict], new: list[dict], rendered: set[str]) -> list[dict]:
+    """The search index of a full render: old entries of unchanged pages, new entries of rendered ones,
+    each page where a full render puts it (the order of the previous index)."""
+    fresh: dict[str, list[dict]] = {}
+    for doc in new:
+        fresh.setdefault(_page(doc["href"]), []).append(doc)
+    merged: list[dict] = []
+    for doc in old:
+        page = _page(doc["href"])
+        if page not in rendered:
+            merged.append(doc)
+        elif page in fresh:
+            merged += fresh.pop(page)
+    return merged + [doc for docs in fresh.values() for doc in docs]
+
+
+_URL = re.compile(r"  <url>\n    <loc>([^<]*)</loc>.*?</url>\n", re.S)
+
+
+def merge_sitemap(old: str, new: str) -> str:
+    """The previous sitemap with the entries (and dates) of the pages rendered again."""
+    fresh = {match.group(1): match.group(0) for match in _URL.finditer(new)}
+    return _URL.sub(lambda match: fresh.get(match.group(1), match.group(0)), old)
+
+
+def _narrowed(project: Path, pages: list[str]) -> bytes:
+    """Point the project's render list at ``pages``; returns the configuration as it was."""
+    config_path = project / "_quarto.yml"
+    original = config_path.read_bytes()
+    config = yaml.safe_load(original)
+    config.setdefault("project", {})["render"] = pages
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return original
+
+
+def _finish_incremental(project: Path, previous: Path, pages: list[str]) -> None:
+    """Quarto wrote index, sitemap and libraries for the rendered pages only: complete them."""
+    site, before = project / "_site", previous / "_site"
+    rendered = {page.removesuffix(".qmd") + ".html" for page in pages}
+    new = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    old = json.loads((before / "search.json").read_text(encoding="utf-8"))
+    # JSON.stringify(docs, undefined, 2), as Quarto writes it
+    (site / "search.json").write_text(json.dumps(merge_search(old, new, rendered), ensure_ascii=False, indent=2),
+                                      encoding="utf-8")
+    if (before / "sitemap.xml").is_file() and (site / "sitemap.xml").is_file():
+        (site / "sitemap.xml").write_text(merge_sitemap((before / "sitemap.xml").read_text(encoding="utf-8"),
+                                                        (site / "sitemap.xml").read_text(encoding="utf-8")),
+                                          encoding="utf-8")
+    if (before / "site_libs").is_dir():  # libraries of the pages not rendered this time
+        shutil.copytree(before / "site_libs", site / "site_libs", dirs_exist_ok=True)
+
+
+def version(quarto: str) -> str:
+    return subprocess.run([quarto, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def _render(quarto: str, projects: dict[str, Path], plans: dict[str, list[str] | None], previous: Path) -> None:
+    """Render every language's project at the same time (each its own Quarto process), whole or in part."""
+    running, originals = {}, {}
+    for lang, project in projects.items():
+        pages = plans[lang]
+        if pages is not None:
+            shutil.copytree(previous / lang / "_site", project / "_site", dirs_exist_ok=True)
+            if not pages:
+                continue  # nothing changed: the previous render stands
+            originals[lang] = _narrowed(project, pages)
+        command = [quarto, "render", str(project), "--quiet", *(["--no-clean"] if pages else [])]
+        running[lang] = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     failed = []
     for lang, process in running.items():
         _, stderr = process.communicate()
+        if lang in originals:
+            (projects[lang] / "_quarto.yml").write_bytes(originals[lang])
         if process.returncode != 0:
             failed.append(f"quarto render failed for {lang}:\n{stderr[-4000:]}")
+        elif plans[lang]:
+            _finish_incremental(projects[lang], previous / lang, plans[lang])
     if failed:
         raise QuartoError("\n".join(failed))
 
@@ -106,10 +216,20 @@ def run(out: Path, final: Path, log: Callable[[str], None] = print) -> bool:
                                   "starts with a dot, and Quarto skips such folders. Build from another folder.")
             sources = shutil.copytree(sources, Path(scratch) / "quarto")
         projects = {lang: sources / lang for lang in LANGUAGES}
-        _render(quarto, projects)
+        previous = final / "quarto"
+        rendered_by = version(quarto)
+        plans = {lang: plan(project, previous / lang, rendered_by) for lang, project in projects.items()}
+        _render(quarto, projects, plans, previous)
+        for lang, pages in plans.items():
+            total = len(list(projects[lang].glob("**/*.qmd")))
+            done = f"{total} pages" if pages is None else f"{len(pages)} of {total} pages (the others are unchanged)"
+            log(f"  {'':<12} {lang}: rendered {done}")
         site = out / "site"
         for lang, project in projects.items():
             shutil.copytree(project / "_site", site / PREFIX[lang], dirs_exist_ok=True)
+            if project != out / "quarto" / lang:  # rendered in a copy: keep the render for the next build
+                shutil.copytree(project / "_site", out / "quarto" / lang / "_site", dirs_exist_ok=True)
+            (out / "quarto" / lang / RECORD).write_text(json.dumps({"quarto": rendered_by}) + "\n", encoding="utf-8")
     for folder in ("data", "charts", "embed"):
         shutil.copytree(out / folder, site / folder, dirs_exist_ok=True)
     (site / ".nojekyll").write_text("")

@@ -7,14 +7,17 @@ one test with the real Quarto proves a build below a hidden folder still renders
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from fixtures import set_results
 from test_build import snapshot
 
 from pipeline import build as build_module
+from pipeline import quarto
 from pipeline.quarto import missing_pages
 
 
@@ -84,3 +87,89 @@ def test_a_build_below_a_hidden_folder_still_renders_every_page(package, tmp_pat
     assert build_module.build(package, out, force=True, log=lambda _: None)
     manifest = json.loads((out / "site-pages.json").read_text(encoding="utf-8"))
     assert manifest and missing_pages(out / "site", manifest) == []
+
+
+# ---- incremental renders ---------------------------------------------------------------------------------
+def project(folder: Path, pages: dict[str, str], config: str = "project: {type: website}\n",
+            version: str | None = "1.6.40") -> Path:
+    """A language's project as a build leaves it: sources, a rendered _site and the render record."""
+    folder.mkdir(parents=True)
+    (folder / "_quarto.yml").write_text(config, encoding="utf-8")
+    for name, text in pages.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "_site").mkdir()
+    (folder / "_site" / "search.json").write_text("[]", encoding="utf-8")
+    if version:
+        (folder / quarto.RECORD).write_text(json.dumps({"quarto": version}), encoding="utf-8")
+    return folder
+
+
+PAGES = {"index.qmd": "home", "a/one.qmd": "one", "a/two.qmd": "two", "three.qmd": "three"}
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({}, []),
+    ({"pages": {**PAGES, "a/one.qmd": "one, changed"}}, ["a/one.qmd"]),
+    ({"pages": {**PAGES, "a/one.qmd": "x", "three.qmd": "y", "index.qmd": "z"}}, None),  # most pages: all
+    ({"pages": {**PAGES, "four.qmd": "new page"}}, None),  # a page added: navigation may change
+    ({"pages": {k: v for k, v in PAGES.items() if k != "three.qmd"}}, None),  # a page removed
+    ({"config": "project: {type: website}\nlang: en\n"}, None),  # shared configuration
+    ({"pages": {**PAGES, "assets/monitor.css": "body {}"}}, None),  # styles
+    ({"version": "1.7.0"}, None),  # another Quarto
+])
+def test_only_pages_whose_own_source_changed_are_rendered_again(tmp_path, change, expected):
+    previous = project(tmp_path / "previous", PAGES)
+    new = project(tmp_path / "new", change.get("pages", PAGES), change.get("config", "project: {type: website}\n"))
+    assert quarto.plan(new, previous, change.get("version", "1.6.40")) == expected
+
+
+def test_without_a_previous_render_everything_is_rendered(tmp_path):
+    new = project(tmp_path / "new", PAGES)
+    assert quarto.plan(new, tmp_path / "nothing", "1.6.40") is None
+    assert quarto.plan(new, project(tmp_path / "unrecorded", PAGES, version=None), "1.6.40") is None
+
+
+def test_the_search_index_keeps_the_order_of_a_full_render():
+    old = [{"href": "a.html"}, {"href": "b.html"}, {"href": "b.html#old-section"}, {"href": "c.html"}]
+    new = [{"href": "b.html", "text": "new"}, {"href": "b.html#new-section"}]
+    merged = quarto.merge_search(old, new, {"b.html"})
+    assert merged == [{"href": "a.html"}, {"href": "b.html", "text": "new"}, {"href": "b.html#new-section"},
+                      {"href": "c.html"}]
+
+
+def test_the_sitemap_takes_the_new_entries_of_rendered_pages():
+    def sitemap(*entries):
+        urls = "".join(f"  <url>\n    <loc>{loc}</loc>\n    <lastmod>{day}</lastmod>\n  </url>\n"
+                       for loc, day in entries)
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset>\n{urls}</urlset>\n'
+
+    old = sitemap(("https://x/a.html", "1"), ("https://x/b.html", "1"))
+    assert quarto.merge_sitemap(old, sitemap(("https://x/b.html", "2"))) == sitemap(("https://x/a.html", "1"),
+                                                                                   ("https://x/b.html", "2"))
+
+
+@pytest.mark.quarto
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="needs Quarto (installed by the GitHub workflow)")
+def test_an_incremental_render_equals_a_full_render(site_build, package, tmp_path):
+    """One changed figure: the pages it appears on are rendered again, and the site is what a full render
+    of the changed package gives, byte for byte, search index included (the sitemap's dates aside)."""
+    set_results(package, {("taalles", 2024, "asielstatushouders"): {"value": "78.5"}})
+    incremental, full = tmp_path / "incremental", tmp_path / "full"
+    shutil.copytree(site_build, incremental)  # the previous build
+    said: list[str] = []
+    assert build_module.build(package, incremental, force=True, log=said.append)
+    assert any("of 24 pages (the others are unchanged)" in line for line in said), said
+    assert build_module.build(package, full, force=True, log=lambda _: None)
+    files = {p.relative_to(full / "site").as_posix() for p in (full / "site").rglob("*") if p.is_file()}
+    assert files == {p.relative_to(incremental / "site").as_posix()
+                     for p in (incremental / "site").rglob("*") if p.is_file()}
+    different = [f for f in sorted(files)
+                 if (full / "site" / f).read_bytes() != (incremental / "site" / f).read_bytes()]
+    assert all(f.endswith("sitemap.xml") for f in different), different
+    for name in different:
+        undated = [re.sub(r"<lastmod>[^<]*</lastmod>", "", (root / "site" / name).read_text(encoding="utf-8"))
+                   for root in (full, incremental)]
+        assert undated[0] == undated[1]
+    page = (incremental / "site" / "indicatoren" / "taalles.html").read_text(encoding="utf-8")
+    assert "78,5%" in page  # the changed figure is there

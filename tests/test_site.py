@@ -138,7 +138,9 @@ def test_quarto_configuration_parses_and_names_only_files_that_exist(site_build)
         hrefs = [item["href"] for item in config["website"]["navbar"]["left"] if "href" in item]
         hrefs += [m["href"] for item in config["website"]["navbar"]["left"] for m in item.get("menu", [])]
         hrefs += [item["href"] for item in config["website"]["page-footer"]["right"]]
-        for name in [*hrefs, *config["format"]["html"]["css"]]:
+        for name in hrefs:  # pages, by the address Quarto gives them
+            assert (project / name).with_suffix(".qmd").is_file(), (lang, name)
+        for name in config["format"]["html"]["css"]:
             assert (project / name).is_file(), (lang, name)
         assert config["website"]["site-url"].endswith("/en/") == (lang == "en")
 
