@@ -69,16 +69,17 @@ def _indicators(b: Build) -> None:
 def _exports(b: Build) -> None:
     from . import exports
 
-    exports.run(b.pkg, b.table, b.work)
+    exports.run(b.pkg, b.table, b.work, b.cache / "workbooks")
 
 
 def _charts(b: Build) -> None:
     from . import charts
     from .render import Renderer
 
-    renderer = Renderer(cache=b.cache / "charts")
-    charts.run(b.pkg, b.table, b.work, renderer)
-    b.log(f"  {'':<12} charts rendered: {renderer.misses}, taken from the cache: {renderer.hits}")
+    renderer, memo = Renderer(cache=b.cache / "charts"), charts.spec_memo(b.cache / "specs")
+    charts.run(b.pkg, b.table, b.work, renderer, memo)
+    b.log(f"  {'':<12} charts rendered: {renderer.misses}, taken from the cache: {renderer.hits} "
+          f"(specifications made: {memo.misses}, kept: {memo.hits})")
 
 
 def _story(b: Build) -> None:

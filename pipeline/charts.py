@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import i18n, theme
 from .indicators import SHOWN
+from .memo import Memo
 from .package import DataPackage
 
 PERCENT_AXIS = alt.Axis(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
@@ -293,37 +294,80 @@ def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VCo
                    "chart_source_other")
 
 
-def all_charts(pkg: DataPackage, table: pd.DataFrame, lang: str) -> dict[str, alt.TopLevelMixin]:
-    """Every chart of the site for one language, by file name (``<indicator_id>``, ``goal-<id>``, ...)."""
+Recipe = tuple[str, tuple, Callable[[], alt.TopLevelMixin | None]]  # name, what it is drawn from, how
+
+
+def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str) -> list[Recipe]:
+    """Every chart of the site for one language, by file name (``<indicator_id>``, ``goal-<id>``, ...):
+    what each is drawn from (for the memo's key) and the function that draws it."""
     styles = group_styles(pkg)
     editions = pkg["editions"].set_index("edition")
+    titles = editions[f"title_{lang}"]
 
     def source(rows: pd.DataFrame) -> str:
         """The reports the drawn figures come from."""
         used = sorted(rows.loc[rows["value"].notna(), "edition"].unique())
-        return ", ".join(editions.at[int(e), f"title_{lang}"] for e in used)
+        return ", ".join(titles.at[int(e)] for e in used)
 
-    found: dict[str, alt.TopLevelMixin | None] = {}
+    shared = (lang, styles, titles)
+    found: list[Recipe] = []
+    by_indicator = dict(iter(table.groupby("indicator_id", sort=False, observed=True)))
     for _, indicator in pkg["indicators"].iterrows():
-        rows = table[table["indicator_id"] == indicator["indicator_id"]]
-        found[indicator["indicator_id"]] = indicator_chart(rows, indicator, styles, lang, source)
+        rows = by_indicator[indicator["indicator_id"]]
+        found.append((indicator["indicator_id"], (*shared, rows, indicator),
+                      lambda r=rows, i=indicator: indicator_chart(r, i, styles, lang, source)))
     for _, goal in pkg["goals"].iterrows():
-        found[f"goal-{goal['goal_id']}"] = goal_chart(table, goal, pkg, styles, lang, source)
-    found["comparison"] = comparison_chart(table, pkg, styles, lang, source)
+        rows = table[table["goal_id"] == goal["goal_id"]]
+        found.append((f"goal-{goal['goal_id']}", (*shared, rows, goal, pkg["indicators"]),
+                      lambda g=goal: goal_chart(table, g, pkg, styles, lang, source)))
+    found.append(("comparison", (*shared, table[table["compared"]], pkg["indicators"]),
+                  lambda: comparison_chart(table, pkg, styles, lang, source)))
     for _, series in pkg["context_series"].iterrows():
         values = pkg["context"][pkg["context"]["series_id"] == series["series_id"]]
         if not values.empty:
-            found[f"context-{series['series_id']}"] = context_chart(series, values, lang)
-    return {name: chart for name, chart in found.items() if chart is not None}
+            found.append((f"context-{series['series_id']}", (lang, series, values),
+                          lambda s=series, v=values: context_chart(s, v, lang)))
+    return found
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, out: Path, renderer) -> dict[str, dict]:
+def all_charts(pkg: DataPackage, table: pd.DataFrame, lang: str) -> dict[str, alt.TopLevelMixin]:
+    """Every chart of the site for one language, drawn."""
+    drawn = {name: make() for name, _, make in recipes(pkg, table, lang)}
+    return {name: chart for name, chart in drawn.items() if chart is not None}
+
+
+def spec_memo(cache: Path | None) -> Memo:
+    """Specifications kept between builds: building one with Altair costs more than reading it back."""
+    here = Path(__file__).parent
+    return Memo(cache, Path(__file__), here / "theme.py", here / "tokens.py", here / "indicators.py",
+                here / "i18n" / "__init__.py",
+                *sorted((here / "i18n").glob("*.yaml")), here.parent / "site" / "tokens.yaml", alt.__version__)
+
+
+def specs(pkg: DataPackage, table: pd.DataFrame, memo: Memo) -> list[tuple[str, str, dict]]:
+    """(language, name, Vega-Lite spec) of every chart; a chart drawn before from the same data is read back."""
+    found = []
+    for lang in i18n.LANGUAGES:
+        for name, inputs, make in recipes(pkg, table, lang):
+            key = memo.key(name, *inputs)
+            kept = memo.get(key)
+            if kept is None:
+                chart = make()
+                spec = chart.to_dict(validate=False) if chart is not None else None  # tests validate each spec
+                memo.put(key, json.dumps(spec, ensure_ascii=False).encode("utf-8"))
+            else:
+                spec = json.loads(kept)
+            if spec is not None:
+                found.append((lang, name, spec))
+    return found
+
+
+def run(pkg: DataPackage, table: pd.DataFrame, out: Path, renderer, memo: Memo | None = None) -> dict[str, dict]:
     """Write ``charts/<lang>/<name>.vl.json|.svg|.png``; returns a manifest the site and embeds read."""
     from .render import accessible_svg
 
     manifest: dict[str, dict] = {}
-    jobs = [(lang, name, chart.to_dict(validate=False))  # the tests validate every spec against the schema
-            for lang in i18n.LANGUAGES for name, chart in all_charts(pkg, table, lang).items()]
+    jobs = specs(pkg, table, memo or Memo(None))
     drawn = renderer.render_all([(spec, lang) for lang, _, spec in jobs])
     for (lang, name, spec), (svg, png) in zip(jobs, drawn, strict=True):
         folder = out / "charts" / lang

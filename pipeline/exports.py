@@ -37,6 +37,7 @@ from openpyxl.styles import Font
 from . import catalog, i18n, pages
 from .escape import spreadsheet
 from .indicators import COLUMNS, SHOWN, build_table
+from .memo import Memo
 from .package import DataPackage
 
 METADATA = Path(__file__).parent / "metadata"
@@ -203,9 +204,19 @@ def _reproducible(path: Path, stamp: datetime.datetime) -> None:
             target.writestr(fixed, data)
 
 
+def workbook_memo(cache: Path | None) -> Memo:
+    """Workbooks kept between builds: writing one with openpyxl costs far more than reading it back."""
+    import openpyxl
+
+    here = Path(__file__).parent
+    return Memo(cache, Path(__file__), METADATA / "indicator_table.yaml", *sorted((here / "i18n").glob("*.yaml")),
+                here / "escape.py", openpyxl.__version__)
+
+
 def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage, url: str,
-                formats: tuple[str, ...] = tuple(FORMATS)) -> list[Path]:
+                formats: tuple[str, ...] = tuple(FORMATS), memo: Memo | None = None) -> list[Path]:
     """One scope's rows in every format; returns the written paths."""
+    memo = memo or Memo(None)
     written = []
     editions = sorted(int(e) for e in table.loc[table["status"].isin(SHOWN), "edition"].unique())
     for fmt in formats:
@@ -219,7 +230,15 @@ def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage,
             table.to_parquet(path, index=False)
         else:
             lang = fmt.removeprefix("xlsx_")
-            write_xlsx(table, path, pkg, lang, citation(pkg, lang, editions, url))
+            cite = citation(pkg, lang, editions, url)
+            key = memo.key(lang, table, cite, pkg.settings, pkg.descriptor.get("licenses"), pkg.descriptor["version"],
+                           pkg.descriptor["homepage"], package_date(pkg).isoformat())
+            made = memo.get(key)
+            if made is None:
+                write_xlsx(table, path, pkg, lang, cite)
+                memo.put(key, path.read_bytes())
+            else:
+                path.write_bytes(made)
         written.append(path)
     return written
 
@@ -268,27 +287,30 @@ def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
     return found
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> list[Path]:
+def run(pkg: DataPackage, table: pd.DataFrame, out: Path, cache: Path | None = None) -> list[Path]:
+    """Every download; workbooks made before from the same rows are taken from ``cache``."""
+    memo = workbook_memo(cache)
     table = table[COLUMNS]  # the published columns, as documented in metadata/indicator_table.yaml
     data = out / "data"
     base = pages.base_url(pkg)
     lang = i18n.LANGUAGES[0]
     open_data = base + pages.path(lang, "open_data")
-    written = write_table(table, ALL, data, pkg, open_data)
+    written = write_table(table, ALL, data, pkg, open_data, memo=memo)
     for indicator_id, rows in table.groupby("indicator_id", sort=False, observed=True):
         written += write_table(rows, indicator_scope(str(indicator_id)), data, pkg,
                                base + pages.path(lang, "indicator", str(indicator_id)),
-                               SMALL_FORMATS)
+                               SMALL_FORMATS, memo)
     editions = sorted(int(e) for e in pkg["editions"]["edition"])
     for edition in editions:
-        written += write_table(table[table["edition"] == edition], edition_scope(edition), data, pkg, open_data)
-    written += write_table(latest_per_group(table), LATEST, data, pkg, open_data)
+        written += write_table(table[table["edition"] == edition], edition_scope(edition), data, pkg, open_data,
+                               memo=memo)
+    written += write_table(latest_per_group(table), LATEST, data, pkg, open_data, memo=memo)
     original = as_first_published(pkg)
     if original is not None:
         first = build_table(original)[COLUMNS]
         for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
             written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
-                                   open_data, SMALL_FORMATS)
+                                   open_data, SMALL_FORMATS, memo)
     written.append(write_package_zip(pkg, data / zip_name(pkg)))
     downloads = catalog.distributions(pkg, data, [(rel, i18n.t("en", kind, **{k: v for k, v in values.items()
                                                                               if k != "format"}))

@@ -1,0 +1,73 @@
+"""Results kept between builds, by the hash of everything they are made from.
+
+A chart specification or a workbook made from the same rows, words and code is the same bytes, so a
+build reads it back instead of making it again. The key covers the inputs and the source of the code that
+makes them, so a change to either makes a new entry. Entries are written atomically, with a checksum
+written last and checked on reading: a half-written entry is made again, never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+
+def _digest(part: object) -> bytes:
+    if isinstance(part, pd.DataFrame | pd.Series):
+        frame = part.to_frame() if isinstance(part, pd.Series) else part
+        header = json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode()
+        # A row's position is kept by the order of the hashes; a record's field names are its index.
+        hashed = pd.util.hash_pandas_object(frame, index=isinstance(part, pd.Series))
+        return header + hashed.to_numpy().tobytes()
+    if isinstance(part, Path):
+        return part.read_bytes()
+    if isinstance(part, bytes):
+        return part
+    return json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
+class Memo:
+    """A folder of entries; with ``folder`` None, nothing is kept (every lookup misses)."""
+
+    def __init__(self, folder: Path | None, *code: object):
+        self.folder = folder
+        self.version = hashlib.sha256(b"".join(_digest(part) for part in code)).hexdigest()
+        self.hits = self.misses = 0
+
+    def key(self, *parts: object) -> str:
+        digest = hashlib.sha256(self.version.encode())
+        for part in parts:
+            data = _digest(part)
+            digest.update(len(data).to_bytes(8, "little") + data)  # lengths: no two inputs run together
+        return digest.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        if self.folder is None:
+            self.misses += 1
+            return None
+        try:
+            data = (self.folder / key).read_bytes()
+            expected = (self.folder / f"{key}.sum").read_text(encoding="ascii")
+        except OSError:
+            self.misses += 1
+            return None
+        if hashlib.sha256(data).hexdigest() != expected:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name, content in ((key, data), (f"{key}.sum", hashlib.sha256(data).hexdigest().encode("ascii"))):
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+            os.replace(temporary, self.folder / name)

@@ -1,0 +1,67 @@
+"""What a build keeps between builds (workbooks, chart specifications) is used only for the same inputs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from pipeline import charts, exports
+from pipeline.indicators import build_table
+from pipeline.memo import Memo
+from pipeline.package import load
+
+PKG = load(ROOT / "datapackage.json")
+
+
+def test_a_key_changes_with_any_input_and_with_the_code(tmp_path):
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    memo = Memo(tmp_path, "code v1")
+    key = memo.key("nl", frame)
+    assert key == Memo(tmp_path, "code v1").key("nl", frame.copy())
+    assert key != memo.key("en", frame)
+    assert key != memo.key("nl", frame.assign(b=["x", "z"]))
+    assert key != memo.key("nl", frame.iloc[::-1])  # row order is part of the input
+    assert key != memo.key("nl", frame.rename(columns={"b": "c"}))
+    assert key != memo.key("nl", frame.astype({"a": "float64"}))
+    assert key != Memo(tmp_path, "code v2").key("nl", frame)
+    assert memo.key("ab", "c") != memo.key("a", "bc")  # parts never run together
+
+
+def test_a_damaged_entry_is_made_again(tmp_path):
+    memo = Memo(tmp_path, "code")
+    memo.put("k", b"workbook bytes")
+    assert memo.get("k") == b"workbook bytes"
+    (tmp_path / "k").write_bytes(b"workbook by")  # cut short, as by a full disk
+    assert memo.get("k") is None and memo.misses == 1
+    assert Memo(None).get("k") is None  # without a folder nothing is kept
+
+
+@pytest.fixture
+def tables():
+    table = build_table(PKG)
+    return table, table[exports.COLUMNS]
+
+
+def test_a_kept_workbook_is_the_workbook_that_would_be_written(tmp_path, tables):
+    _, table = tables
+    memo = exports.workbook_memo(tmp_path / "cache")
+    first = exports.write_table(table, exports.ALL, tmp_path / "a", PKG, "https://x/", ("xlsx_nl",), memo)[0]
+    second = exports.write_table(table, exports.ALL, tmp_path / "b", PKG, "https://x/", ("xlsx_nl",), memo)[0]
+    assert memo.hits == 1 and first.read_bytes() == second.read_bytes()
+    changed = table.assign(value=table["value"] + 1)
+    third = exports.write_table(changed, exports.ALL, tmp_path / "c", PKG, "https://x/", ("xlsx_nl",), memo)[0]
+    assert memo.hits == 1 and third.read_bytes() != first.read_bytes()
+
+
+def test_kept_specifications_equal_freshly_drawn_ones(tmp_path, tables):
+    table, _ = tables
+    memo = charts.spec_memo(tmp_path / "specs")
+    drawn = charts.specs(PKG, table, memo)
+    assert memo.hits == 0 and memo.misses > len(drawn) / 2
+    kept = charts.specs(PKG, table, memo)
+    assert memo.hits == memo.misses and kept == drawn
+    one = table["indicator_id"] == "taalles"
+    changed = charts.specs(PKG, table.assign(value=table["value"].where(~one, table["value"] + 1)), memo)
+    redrawn = {name for (lang, name, spec), (_, _, before) in zip(changed, drawn, strict=True) if spec != before}
+    assert "taalles" in redrawn and redrawn <= {"taalles", "goal-taal", "comparison"}
