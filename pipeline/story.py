@@ -346,10 +346,10 @@ def home_facts(table: pd.DataFrame, indicators: pd.DataFrame) -> list[Fact]:
     top = sorted((f for f in lines if f), key=lambda f: -f.weight)[:HOME_FINDINGS]
     current = table[table["edition"] == edition]
     changes = current[current["change_pp"].notna() & (current["group_role"] != "reference")]
+    earlier = table.set_index(["indicator_id", "group_id", "edition"], drop=False)  # one lookup per change
     trends = []
     for _, row in changes.iterrows():
-        previous = table[(table["indicator_id"] == row["indicator_id"]) & (table["group_id"] == row["group_id"])
-                         & (table["edition"] == row["change_from"])].iloc[0]
+        previous = earlier.loc[(row["indicator_id"], row["group_id"], row["change_from"])]
         part = Part("trend_line", {"title": ("title", row["indicator_id"]), "group": ("group", row["group_id"]),
                                    "prev_pct": _v(previous), "prev": ("int", int(previous["edition"])),
                                    "pct": _v(row), "edition": ("int", edition)})

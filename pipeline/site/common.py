@@ -61,6 +61,7 @@ class Site:
         manifest = out / "charts" / "manifest.json"
         self.charts = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
         self.by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False, observed=True)}
+        self._board_rows: dict[tuple[str, str], dict] = {}
 
     def findings(self, lang: str, scope: str, ident: str | None = None,
                  kinds: tuple[str, ...] | None = None) -> list[str]:
@@ -127,36 +128,42 @@ class Site:
         t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
         rows = []
         for indicator_id in indicator_ids:
-            data = self.by_indicator[indicator_id]
-            latest = data[data["latest"]].set_index("group_id")
-            main = latest[latest.index.isin(self.main_groups) & latest["value"].notna()]
-            row = {"title": self.indicators.at[indicator_id, f"title_{lang}"],
-                   "href": link(page_path, pages.path(lang, "indicator", indicator_id)), "edition": "", "note": None}
-            if main.empty:
-                # No figure per group: say so, and show the figure for everyone where one was published.
-                measured = self.indicators.at[indicator_id, "status"] == "measured"
-                missing = t("status_not_published") if measured else t("not_measured_yet")
-                total = latest[latest["value"].notna() & (latest["group_role"] == "total")]
-                if not total.empty:
-                    group_id, first = total.index[0], total.iloc[0]
-                    row["edition"] = int(first["edition"])
-                    row["note"] = t("dashboard_total", group=self.groups.at[group_id, f"label_{lang}"],
-                                    value=self.value(first, lang), edition=row["edition"])
-                rows.append({**row, "cells": [{"missing": missing} for _ in self.main_groups]})
-                continue
-            row["edition"] = int(main["edition"].iloc[0])
-            cells = []
-            for group_id in self.main_groups:
-                if group_id not in main.index:
-                    status = latest.at[group_id, "status"] if group_id in latest.index else "not_published"
-                    cells.append({"missing": t(f"status_{status}")})
-                    continue
-                figure = main.loc[group_id]
-                previous = None
-                if pd.notna(figure["change_from"]):
-                    previous = data[(data["group_id"] == group_id) & (data["edition"] == figure["change_from"])].iloc[0]
-                cells.append({"value": self.value(figure, lang), "change": self.change(figure, previous, lang)})
-            rows.append({**row, "cells": cells})
+            if (lang, indicator_id) not in self._board_rows:  # made once: the home page and a goal's page show it
+                self._board_rows[lang, indicator_id] = self._board_row(lang, indicator_id)
+            href = link(page_path, pages.path(lang, "indicator", indicator_id))
+            rows.append({**self._board_rows[lang, indicator_id], "href": href})
         return {"id": board_id, "caption": t("dashboard_caption"), "indicator_label": t("dashboard_indicator"),
                 "edition_label": t("dashboard_edition"), "rows": rows,
                 "groups": [self.groups.at[g, f"label_{lang}"] for g in self.main_groups]}
+
+    def _board_row(self, lang: str, indicator_id: str) -> dict:
+        """One indicator's row of the dashboard: its latest figures per main group, or why there are none."""
+        t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+        data = self.by_indicator[indicator_id]
+        latest = data[data["latest"]].set_index("group_id")
+        main = latest[latest.index.isin(self.main_groups) & latest["value"].notna()]
+        row = {"title": self.indicators.at[indicator_id, f"title_{lang}"], "edition": "", "note": None}
+        if main.empty:
+            # No figure per group: say so, and show the figure for everyone where one was published.
+            measured = self.indicators.at[indicator_id, "status"] == "measured"
+            missing = t("status_not_published") if measured else t("not_measured_yet")
+            total = latest[latest["value"].notna() & (latest["group_role"] == "total")]
+            if not total.empty:
+                group_id, first = total.index[0], total.iloc[0]
+                row["edition"] = int(first["edition"])
+                row["note"] = t("dashboard_total", group=self.groups.at[group_id, f"label_{lang}"],
+                                value=self.value(first, lang), edition=row["edition"])
+            return {**row, "cells": [{"missing": missing} for _ in self.main_groups]}
+        row["edition"] = int(main["edition"].iloc[0])
+        cells = []
+        for group_id in self.main_groups:
+            if group_id not in main.index:
+                status = latest.at[group_id, "status"] if group_id in latest.index else "not_published"
+                cells.append({"missing": t(f"status_{status}")})
+                continue
+            figure = main.loc[group_id]
+            previous = None
+            if pd.notna(figure["change_from"]):
+                previous = data[(data["group_id"] == group_id) & (data["edition"] == figure["change_from"])].iloc[0]
+            cells.append({"value": self.value(figure, lang), "change": self.change(figure, previous, lang)})
+        return {**row, "cells": cells}
