@@ -68,9 +68,6 @@ def write_sources(site: Site, found: list[Page]) -> None:
         context["page"] = {"counterpart": link(page.path, page.counterpart), "other_lang": i18n.other(page.lang),
                            "switch_label": i18n.t(page.lang, "switch_language")}
         context["t"] = lambda key, _lang=page.lang, **values: i18n.t(_lang, key, **values)
-        if "embed" in context:
-            context["embed"] = Markup(context["embed"])  # shown as code: a fence keeps it literal
-            context["code_fence"] = Markup(escape.fence(context["embed"]))
         body = markdown.get_template(f"site/{page.kind}.qmd").render(**context)
         tags = head.render(csp=CSP, lang=page.lang, other_lang=i18n.other(page.lang), base=site.base,
                            path=page.path, counterpart=page.counterpart).strip()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
-from .. import exports, i18n, pages
+from .. import escape, exports, i18n, pages
 from ..indicators import SHOWN
 from .common import Page, Site, link
 
@@ -63,6 +64,8 @@ def context(site: Site, page: Page) -> dict:
                      group=site.groups.at[r["group_id"], f"label_{lang}"], old=i18n.number(r["old_value"], lang),
                      new=i18n.number(r["new_value"], lang), description=r[f"description_{lang}"])
                    for _, r in errata.iterrows()]
+    # The iframe snippet is shown as code: our own escaped HTML, in a fence it cannot close.
+    embed = Markup((site.out / "embed" / lang / f"{ident}.iframe.html").read_text(encoding="utf-8").strip())
     return {"goal": {"href": link(here, pages.path(lang, "goal", goal_id)),
                      "title": site.goals.at[goal_id, f"title_{lang}"]},
             "status": f"{site.measured_since(ident, lang)} · {t('source_kind_' + meta['source_kind'])}",
@@ -71,6 +74,5 @@ def context(site: Site, page: Page) -> dict:
             "findings": site.findings(lang, "indicator", ident),
             "table": _table(site, rows, meta[f"title_{lang}"], ident, lang) if not rows.empty else None,
             "research": site.research(lang, indicator_id=ident), "editions": editions, "sources": sources,
-            "downloads": downloads,
-            "embed": (site.out / "embed" / lang / f"{ident}.iframe.html").read_text(encoding="utf-8").strip(),
+            "downloads": downloads, "embed": embed, "code_fence": Markup(escape.fence(embed)),
             "cite": site.cite(lang, site.base + here, measured), "permalink": site.base + here}
