@@ -168,6 +168,7 @@ def _finish_incremental(project: Path, previous: Path, pages: list[str]) -> None
 
 
 def version(quarto: str) -> str:
+    """The installed Quarto's version: a render by another version is never reused."""
     return subprocess.run([quarto, "--version"], capture_output=True, text=True, check=False).stdout.strip()
 
 
