@@ -2,8 +2,8 @@
 
 The cache key is the hash of the spec, the locale and the renderer's version, so an unchanged chart is
 never rendered twice, and any change to data, wording, theme or renderer renders it anew. Entries are
-written atomically with a checksum written last, and checked on every read: a damaged or half-written
-entry is rendered again, never published.
+kept by ``pipeline.memo`` (atomic, with a checksum checked on every read): a damaged or half-written entry
+is rendered again, never published.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import vl_convert as vlc
 from markupsafe import Markup
 
 from .i18n import SETTINGS
+from .memo import Memo
 
 PNG_SCALE = 2
 # Starting a worker costs about a second (Python, vl-convert's engine); below this many charts to draw,
@@ -37,6 +38,9 @@ class Renderer:
     cache: Path | None = None
     hits: int = 0
     misses: int = 0
+
+    def __post_init__(self) -> None:
+        self._store = Memo(self.cache)  # the key already holds the renderer's version and settings
 
     def key(self, spec: dict, lang: str) -> str:
         text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
@@ -70,32 +74,18 @@ class Renderer:
         return results
 
     def _read(self, key: str) -> tuple[str, bytes] | None:
-        try:
-            svg, png = (self.cache / f"{key}.svg").read_bytes(), (self.cache / f"{key}.png").read_bytes()
-            expected = (self.cache / f"{key}.sum").read_text(encoding="ascii")
-        except OSError:
-            return None
-        if expected != _checksum(svg, png):
-            return None
-        return svg.decode("utf-8"), png
+        svg, png = self._store.get(f"{key}.svg"), self._store.get(f"{key}.png")
+        return (svg.decode("utf-8"), png) if svg is not None and png is not None else None
 
     def _write(self, key: str, svg: bytes, png: bytes) -> None:
-        self.cache.mkdir(parents=True, exist_ok=True)
-        for name, data in ((f"{key}.svg", svg), (f"{key}.png", png), (f"{key}.sum", _checksum(svg, png).encode())):
-            handle, temporary = tempfile.mkstemp(dir=self.cache, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, self.cache / name)
+        self._store.put(f"{key}.svg", svg)
+        self._store.put(f"{key}.png", png)
 
 
 def _draw(job: tuple[dict, str]) -> tuple[str, bytes]:
     spec, lang = job
     svg = vlc.vegalite_to_svg(spec, format_locale=SETTINGS[lang]["locale"])
     return svg, vlc.svg_to_png(svg, scale=PNG_SCALE)
-
-
-def _checksum(svg: bytes, png: bytes) -> str:
-    return hashlib.sha256(hashlib.sha256(svg).digest() + hashlib.sha256(png).digest()).hexdigest()
 
 
 def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
@@ -112,7 +102,13 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
                         body)
     match = _SVG_OPEN.search(body)
     attributes = re.sub(r'\sclass="[^"]*"', "", match.group(1))
-    opening = Markup('<svg{} role="img" aria-labelledby="{}-title {}-desc" class="chart" focusable="false">'
-                     '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>').format(
-        Markup(attributes), ident, ident, ident, title, ident, description)
-    return body[: match.start()] + str(opening) + body[match.end():]
+    opening = _svg_opening().render(attributes=Markup(attributes), ident=ident, title=title,
+                                    description=description).strip()
+    return body[: match.start()] + opening + body[match.end():]
+
+
+@cache
+def _svg_opening():
+    from .templating import html_environment
+
+    return html_environment().get_template("svg_open.html")

@@ -15,7 +15,8 @@ from pipeline.site import common
 
 SHARED_MODULES = {"__init__", "common", "frame"}
 SHARED_TEMPLATES = {"page", "components"}
-TAG = re.compile(r"<(a|p|div|span|table|t[rdh]|ul|ol|li|h[1-6]|script|iframe|meta|link|br|strong|figure|svg)[\s>/]")
+TAG = re.compile(r"<(a|p|div|span|table|t[rdh]|ul|ol|li|h[1-6]|script|iframe|meta|link|br|strong|figure|svg|title|desc)"
+                 r"[\s>/{]")
 
 
 def test_each_kind_of_page_is_one_module_and_one_template():
