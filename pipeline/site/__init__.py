@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -67,7 +68,7 @@ def write_sources(site: Site, found: list[Page]) -> None:
         context = modules[page.kind].context(site, page)
         context["page"] = {"counterpart": link(page.path, page.counterpart), "other_lang": i18n.other(page.lang),
                            "switch_label": i18n.t(page.lang, "switch_language")}
-        context["t"] = lambda key, _lang=page.lang, **values: i18n.t(_lang, key, **values)
+        context["t"] = partial(i18n.t, page.lang)
         body = markdown.get_template(f"site/{page.kind}.qmd").render(**context)
         tags = head.render(csp=CSP, lang=page.lang, other_lang=i18n.other(page.lang), base=site.base,
                            path=page.path, counterpart=page.counterpart).strip()

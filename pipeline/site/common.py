@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -125,7 +126,7 @@ class Site:
 
     def dashboard(self, lang: str, page_path: str, indicator_ids: list[str], board_id: str) -> dict:
         """Per indicator, the main groups' latest figures and their change: the table of the home and goal pages."""
-        t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+        t = partial(i18n.t, lang)
         rows = []
         for indicator_id in indicator_ids:
             if (lang, indicator_id) not in self._board_rows:  # made once: the home page and a goal's page show it
@@ -138,7 +139,7 @@ class Site:
 
     def _board_row(self, lang: str, indicator_id: str) -> dict:
         """One indicator's row of the dashboard: its latest figures per main group, or why there are none."""
-        t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+        t = partial(i18n.t, lang)
         data = self.by_indicator[indicator_id]
         latest = data[data["latest"]].set_index("group_id")
         main = latest[latest.index.isin(self.main_groups) & latest["value"].notna()]

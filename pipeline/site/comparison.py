@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from .. import i18n
 from .common import Page, Site
 
 
 def context(site: Site, page: Page) -> dict:
     lang = page.lang
-    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+    t = partial(i18n.t, lang)
     rows = []
     for indicator_id, pair in site.table[site.table["compared"]].groupby("indicator_id", sort=False, observed=True):
         pair = pair.set_index("group_id")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from .. import i18n
 from .common import Page, Site
 
 
 def context(site: Site, page: Page) -> dict:
     lang = page.lang
-    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+    t = partial(i18n.t, lang)
     series_list = []
     for _, series in site.pkg["context_series"].sort_values("order").iterrows():
         values = site.pkg["context"][site.pkg["context"]["series_id"] == series["series_id"]].sort_values("year")

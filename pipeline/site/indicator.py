@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 from markupsafe import Markup
 
@@ -13,7 +15,7 @@ CHART_FILES = (("png", "png"), ("svg", "svg"), ("vl", "vl.json"))
 
 
 def _table(site: Site, rows: pd.DataFrame, title: str, ident: str, lang: str) -> dict:
-    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+    t = partial(i18n.t, lang)
 
     def group(row: pd.Series) -> str:
         label = site.groups.at[row["group_id"], f"label_{lang}"]
@@ -41,7 +43,7 @@ def _wording(meta: pd.Series, measured: pd.DataFrame, lang: str) -> dict | None:
 
 def context(site: Site, page: Page) -> dict:
     lang, ident, here = page.lang, page.ident, page.path
-    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+    t = partial(i18n.t, lang)
     meta = site.indicators.loc[ident]
     rows = site.by_indicator[ident]
     rows = rows[rows["status"].isin(SHOWN)]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from .. import i18n, pages
 from .common import Page, Site, prose
 
 
 def context(site: Site, page: Page) -> dict:
     lang = page.lang
-    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+    t = partial(i18n.t, lang)
     editions = [{"title": site.edition_title(e, lang), "notes": row[f"method_notes_{lang}"],
                  "changed": bool(site.method_changed[e]), "source": {"href": row["source_url"],
                                                                      "text": row[f"title_{lang}"]}}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from .. import catalog, exports, i18n
 from .common import Page, Site, link
 
 
 def context(site: Site, page: Page) -> dict:
     lang, pkg = page.lang, site.pkg
-    t = lambda key, **values: i18n.t(lang, key, **values)  # noqa: E731
+    t = partial(i18n.t, lang)
     data = site.out / "data"
 
     def download(rel: str, text: str, fmt: str) -> list:
