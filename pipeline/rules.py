@@ -195,17 +195,18 @@ def suppressed_derivable(pkg: DataPackage) -> Iterator[Problem]:
     the total and one group reveals the other; one of those two must be suppressed as well.
     """
     res = _results_with(pkg)
-    for (indicator, edition), cell in res.groupby(["indicator_id", "edition"]):
-        main = cell[cell["role"] == "main"]
-        total = cell[(cell["role"] == "total") & cell["value"].notna() & cell["n"].notna()]
-        if len(main) != 2 or total.empty or main["suppressed"].sum() != 1:
-            continue
-        published = main[~main["suppressed"] & main["n"].notna()]
-        if not published.empty:
-            index = total.index[0]
-            yield _problem(pkg, "results", index, "value", "suppressed-derivable",
-                           f'"{indicator}" {edition}: one main group is suppressed, but it can be worked out from '
-                           "this total and the other group; suppress this total too")
+    main = res["role"] == "main"
+    cells = res.assign(main=main, suppressed_main=main & res["suppressed"],
+                       published_main=main & ~res["suppressed"] & res["n"].notna())
+    counts = cells.groupby(["indicator_id", "edition"])[["main", "suppressed_main", "published_main"]].sum()
+    derivable = counts[(counts["main"] == 2) & (counts["suppressed_main"] == 1) & (counts["published_main"] > 0)]
+    totals = res[(res["role"] == "total") & res["value"].notna() & res["n"].notna()]
+    first_totals = totals.groupby(["indicator_id", "edition"]).head(1)
+    keys = pd.MultiIndex.from_frame(first_totals[["indicator_id", "edition"]])
+    for index, row in first_totals[keys.isin(derivable.index)].iterrows():
+        yield _problem(pkg, "results", index, "value", "suppressed-derivable",
+                       f'"{row["indicator_id"]}" {row["edition"]}: one main group is suppressed, but it can be '
+                       "worked out from this total and the other group; suppress this total too")
 
 
 @rule("erratum-mismatch")
