@@ -44,14 +44,18 @@ def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out
     template = html_environment().get_template("embed.html")
     base = pages.base_url(pkg)
     editions = pkg["editions"].set_index("edition")
+    measured = set(table.loc[table["value"].notna(), "indicator_id"])
     for lang in i18n.LANGUAGES:
         folder = out / "embed" / lang
         folder.mkdir(parents=True, exist_ok=True)
+        firsts: dict[str, dict] = {}
+        for finding in story[lang]:
+            if finding["scope"] == "indicator":
+                firsts.setdefault(finding["id"], finding)
         for _, indicator in pkg["indicators"].iterrows():
             ident = indicator["indicator_id"]
             chart = out / "charts" / lang / f"{ident}.svg"
-            first = next(f for f in story[lang] if f["scope"] == "indicator" and f["id"] == ident)
-            rows = table[(table["indicator_id"] == ident) & table["value"].notna()]
+            first = firsts[ident]
             # The source names the reports behind what the embed shows: its first sentence (and chart).
             shown = sorted({r["edition"] for r in first["refs"]})
             reports = ", ".join(editions.at[int(e), f"title_{lang}"] for e in shown)
@@ -66,7 +70,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out
                 summary=first["text"], source=source,
                 licence=i18n.t(lang, "embed_licence"), more=i18n.t(lang, "embed_more"),
                 page_url=base + pages.path(lang, "indicator", ident),
-                csv_url=f"{base}data/{indicator_scope(ident).file(pkg, 'csv')}" if not rows.empty else "",
+                csv_url=f"{base}data/{indicator_scope(ident).file(pkg, 'csv')}" if ident in measured else "",
                 csv_label=i18n.t(lang, "embed_csv"))
             (folder / f"{ident}.html").write_text(page, encoding="utf-8")
             (folder / f"{ident}.iframe.html").write_text(snippet(pkg, lang, ident, title, height) + "\n",

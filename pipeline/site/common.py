@@ -63,12 +63,16 @@ class Site:
         self.charts = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
         self.by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False, observed=True)}
         self._board_rows: dict[tuple[str, str], dict] = {}
+        self._findings: dict[tuple[str, str, str | None], list[dict]] = {}
+        for lang, found in story.items():
+            for finding in found:
+                self._findings.setdefault((lang, finding["scope"], finding["id"]), []).append(finding)
 
     def findings(self, lang: str, scope: str, ident: str | None = None,
                  kinds: tuple[str, ...] | None = None) -> list[str]:
         """The story's sentences for a page: its opening (``kinds=("intro",)``) or the list below it."""
-        return [f["text"] for f in self.story[lang] if f["scope"] == scope and f["id"] == ident
-                and (f["kind"] in kinds if kinds else f["kind"] not in ("intro", "plan"))]
+        return [f["text"] for f in self._findings.get((lang, scope, ident), [])
+                if (f["kind"] in kinds if kinds else f["kind"] not in ("intro", "plan"))]
 
     def chart(self, lang: str, name: str) -> Markup | None:
         """The chart's accessible SVG, to be placed inline (it needs no JavaScript), or None."""
