@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from .files import link_tree
 from .i18n import LANGUAGES
 from .pages import PREFIX
 
@@ -232,7 +233,7 @@ def run(out: Path, final: Path, log: Callable[[str], None] = print) -> bool:
                 shutil.copytree(project / "_site", out / "quarto" / lang / "_site", dirs_exist_ok=True)
             (out / "quarto" / lang / RECORD).write_text(json.dumps({"quarto": rendered_by}) + "\n", encoding="utf-8")
     for folder in ("data", "charts", "embed"):
-        shutil.copytree(out / folder, site / folder, dirs_exist_ok=True)
+        link_tree(out / folder, site / folder)
     (site / ".nojekyll").write_text("")
     # Browsers ask for /favicon.ico whatever the page declares; the site's root has one.
     shutil.copy(Path(__file__).resolve().parent.parent / "site" / "assets" / "favicon.ico", site / "favicon.ico")
