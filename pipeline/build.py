@@ -45,6 +45,8 @@ class Build:
     cache: Path
     pkg: DataPackage | None = None
     table: object = None  # pandas.DataFrame, once the indicators stage ran
+    rows: object = None  # the same table as Python values (indicators.plain), for story, embeds and site
+    workers: object = None  # workers.Workers with the package and table: a pool shared by exports and charts
     story: dict = field(default_factory=dict)
     log: Callable[[str], None] = print
     render: bool = True  # False: everything but the Quarto render (the preview and the sources still exist)
@@ -61,15 +63,18 @@ def _validate(b: Build) -> None:
 
 
 def _indicators(b: Build) -> None:
-    from .indicators import build_table
+    from .indicators import build_table, plain
+    from .workers import Workers
 
     b.table = build_table(b.pkg)
+    b.rows = plain(b.table)
+    b.workers = Workers(pkg=b.pkg, table=b.table, rows=b.rows)  # its processes start when first needed
 
 
 def _exports(b: Build) -> None:
     from . import exports
 
-    exports.run(b.pkg, b.table, b.work, b.cache / "workbooks")
+    exports.run(b.pkg, b.table, b.work, b.cache / "workbooks", b.workers)
 
 
 def _charts(b: Build) -> None:
@@ -77,7 +82,7 @@ def _charts(b: Build) -> None:
     from .render import Renderer
 
     renderer, memo = Renderer(cache=b.cache / "charts"), charts.spec_memo(b.cache / "specs")
-    charts.run(b.pkg, b.table, b.work, renderer, memo)
+    charts.run(b.pkg, b.table, b.work, renderer, memo, b.workers)
     b.log(f"  {'':<12} charts rendered: {renderer.misses}, taken from the cache: {renderer.hits} "
           f"(specifications made: {memo.misses}, kept: {memo.hits})")
 
@@ -85,19 +90,19 @@ def _charts(b: Build) -> None:
 def _story(b: Build) -> None:
     from . import story
 
-    b.story = story.run(b.pkg, b.table, b.work)
+    b.story = story.run(b.pkg, b.rows, b.work)
 
 
 def _embeds(b: Build) -> None:
     from . import embed
 
-    embed.run(b.pkg, b.table, b.story, b.work)
+    embed.run(b.pkg, b.rows, b.story, b.work)
 
 
 def _site(b: Build) -> None:
     from . import site
 
-    site.run(b.pkg, b.table, b.story, b.work)
+    site.run(b.pkg, b.rows, b.story, b.work, b.workers)
 
 
 def _render(b: Build) -> None:
@@ -215,6 +220,8 @@ def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], re
         (work / FINGERPRINT).write_text(stamp)
         _swap(work, out)
     finally:
+        if b.workers is not None:
+            b.workers.close()
         shutil.rmtree(work, ignore_errors=True)
     print_(f"  {'total':<12} {time.perf_counter() - total:6.2f} s  → {out}")
     return True

@@ -17,8 +17,9 @@ import pandas as pd
 
 from . import i18n, theme
 from .indicators import SHOWN
-from .memo import Memo
+from .memo import Memo, RowHashes
 from .package import DataPackage
+from .workers import Workers, shared
 
 PERCENT_AXIS = alt.Axis(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
 LEGEND = alt.Legend(orient="top", direction="vertical", labelLimit=theme.WIDTH - 30)
@@ -297,9 +298,10 @@ def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VCo
 Recipe = tuple[str, tuple, Callable[[], alt.TopLevelMixin | None]]  # name, what it is drawn from, how
 
 
-def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str) -> list[Recipe]:
+def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str, hashes: RowHashes | None = None) -> list[Recipe]:
     """Every chart of the site for one language, by file name (``<indicator_id>``, ``goal-<id>``, ...):
     what each is drawn from (for the memo's key) and the function that draws it."""
+    hashes = hashes or RowHashes(table)
     styles = group_styles(pkg)
     editions = pkg["editions"].set_index("edition")
     titles = editions[f"title_{lang}"]
@@ -314,13 +316,13 @@ def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str) -> list[Recipe]:
     by_indicator = dict(iter(table.groupby("indicator_id", sort=False, observed=True)))
     for _, indicator in pkg["indicators"].iterrows():
         rows = by_indicator[indicator["indicator_id"]]
-        found.append((indicator["indicator_id"], (*shared, rows, indicator),
+        found.append((indicator["indicator_id"], (*shared, hashes.of(rows), indicator),
                       lambda r=rows, i=indicator: indicator_chart(r, i, styles, lang, source)))
     for _, goal in pkg["goals"].iterrows():
         rows = table[table["goal_id"] == goal["goal_id"]]
-        found.append((f"goal-{goal['goal_id']}", (*shared, rows, goal, pkg["indicators"]),
+        found.append((f"goal-{goal['goal_id']}", (*shared, hashes.of(rows), goal, pkg["indicators"]),
                       lambda g=goal: goal_chart(table, g, pkg, styles, lang, source)))
-    found.append(("comparison", (*shared, table[table["compared"]], pkg["indicators"]),
+    found.append(("comparison", (*shared, hashes.of(table[table["compared"]]), pkg["indicators"]),
                   lambda: comparison_chart(table, pkg, styles, lang, source)))
     for _, series in pkg["context_series"].iterrows():
         values = pkg["context"][pkg["context"]["series_id"] == series["series_id"]]
@@ -344,31 +346,57 @@ def spec_memo(cache: Path | None) -> Memo:
                 *sorted((here / "i18n").glob("*.yaml")), here.parent / "site" / "tokens.yaml", alt.__version__)
 
 
-def specs(pkg: DataPackage, table: pd.DataFrame, memo: Memo) -> list[tuple[str, str, dict]]:
-    """(language, name, Vega-Lite spec) of every chart; a chart drawn before from the same data is read back."""
+def specs(pkg: DataPackage, table: pd.DataFrame, memo: Memo,
+          workers: Workers | None = None) -> list[tuple[str, str, dict]]:
+    """(language, name, Vega-Lite spec) of every chart; a chart drawn before from the same data is read back.
+
+    The rest are built on every core: ``workers`` made with this ``pkg`` and ``table`` (or a pool of its own).
+    """
+    hashes = RowHashes(table)
+    listed = [(lang, name, memo.key(name, *inputs)) for lang in i18n.LANGUAGES
+              for name, inputs, _ in recipes(pkg, table, lang, hashes)]
+    kept = {key: memo.get(key) for _, _, key in listed}
+    missing = [(lang, name, key) for lang, name, key in listed if kept[key] is None]
+    jobs = [(lang, name) for lang, name, _ in missing]
+    if workers is None:
+        with Workers(pkg=pkg, table=table) as own:
+            made = own.map(_spec, jobs)
+    else:
+        made = workers.map(_spec, jobs)
+    for (_, _, key), text in zip(missing, made, strict=True):
+        memo.put(key, text)
+        kept[key] = text
     found = []
-    for lang in i18n.LANGUAGES:
-        for name, inputs, make in recipes(pkg, table, lang):
-            key = memo.key(name, *inputs)
-            kept = memo.get(key)
-            if kept is None:
-                chart = make()
-                spec = chart.to_dict(validate=False) if chart is not None else None  # tests validate each spec
-                memo.put(key, json.dumps(spec, ensure_ascii=False).encode("utf-8"))
-            else:
-                spec = json.loads(kept)
-            if spec is not None:
-                found.append((lang, name, spec))
+    for lang, name, key in listed:
+        spec = json.loads(kept[key])
+        if spec is not None:
+            found.append((lang, name, spec))
     return found
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, out: Path, renderer, memo: Memo | None = None) -> dict[str, dict]:
+def _spec(job: tuple[str, str]) -> bytes:
+    """One chart's Vega-Lite spec as JSON (``null`` for a chart with nothing to draw), built by Altair.
+
+    Run in a worker, which builds the language's recipes once and then draws from them.
+    """
+    values = shared()
+    lang, name = job
+    made = values.setdefault("recipes", {})
+    if lang not in made:
+        made[lang] = {n: make for n, _, make in recipes(values["pkg"], values["table"], lang)}
+    chart = made[lang][name]()
+    spec = chart.to_dict(validate=False) if chart is not None else None  # the tests validate each spec
+    return json.dumps(spec, ensure_ascii=False).encode("utf-8")
+
+
+def run(pkg: DataPackage, table: pd.DataFrame, out: Path, renderer, memo: Memo | None = None,
+        workers: Workers | None = None) -> dict[str, dict]:
     """Write ``charts/<lang>/<name>.vl.json|.svg|.png``; returns a manifest the site and embeds read."""
     from .render import accessible_svg
 
     manifest: dict[str, dict] = {}
-    jobs = specs(pkg, table, memo or Memo(None))
-    drawn = renderer.render_all([(spec, lang) for lang, _, spec in jobs])
+    jobs = specs(pkg, table, memo or Memo(None), workers)
+    drawn = renderer.render_all([(spec, lang) for lang, _, spec in jobs], workers)
     for (lang, name, spec), (svg, png) in zip(jobs, drawn, strict=True):
         folder = out / "charts" / lang
         folder.mkdir(parents=True, exist_ok=True)

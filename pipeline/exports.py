@@ -27,6 +27,7 @@ import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import yaml
@@ -35,10 +36,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from . import catalog, i18n, pages
-from .escape import spreadsheet
+from .escape import FORMULA_START, spreadsheet
 from .indicators import COLUMNS, SHOWN, build_table
-from .memo import Memo
+from .memo import Memo, RowHashes
 from .package import DataPackage
+from .workers import Workers, shared
 
 METADATA = Path(__file__).parent / "metadata"
 FORMATS = {"csv": ".csv", "excel": "-excel.csv", **{f"xlsx_{lang}": f"-{lang}.xlsx" for lang in i18n.LANGUAGES},
@@ -115,19 +117,28 @@ def latest_per_group(table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[sorted(latest.index)]
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
+def write_csv(frame: pd.DataFrame, path: Path, risky: list[str] | None = None) -> None:
     """The canonical CSV (UTF-8, comma, decimal point), with formula-like text cells neutralised."""
-    _neutralised(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    _neutralised(frame, risky).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def write_excel_csv(frame: pd.DataFrame, path: Path) -> None:
+def write_excel_csv(frame: pd.DataFrame, path: Path, risky: list[str] | None = None) -> None:
     """A CSV that Dutch Excel opens by double-click: byte-order mark, semicolons and decimal commas."""
-    _neutralised(frame).to_csv(path, index=False, sep=";", decimal=",", encoding="utf-8-sig", lineterminator="\r\n")
+    _neutralised(frame, risky).to_csv(path, index=False, sep=";", decimal=",", encoding="utf-8-sig",
+                                      lineterminator="\r\n")
 
 
-def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+def risky_columns(frame: pd.DataFrame) -> list[str]:
+    """The text columns with a cell a spreadsheet would read as a formula (``escape.spreadsheet``)."""
     text = frame.select_dtypes(include=["object", "string", "category"]).columns
-    return frame.assign(**{c: frame[c].astype(object).map(spreadsheet) for c in text})
+    return [c for c in text if frame[c].astype(object).str.startswith(FORMULA_START, na=False).any()]
+
+
+def _neutralised(frame: pd.DataFrame, risky: list[str] | None = None) -> pd.DataFrame:
+    """The frame with every formula-like text cell quoted; ``risky``: the columns that may have one, when
+    known for the whole table (checking each of a thousand small tables again costs seconds)."""
+    risky = risky_columns(frame) if risky is None else risky
+    return frame.assign(**{c: frame[c].astype(object).map(spreadsheet) for c in risky})
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, pkg: DataPackage, lang: str, cite: str) -> None:
@@ -204,6 +215,32 @@ def _reproducible(path: Path, stamp: datetime.datetime) -> None:
             target.writestr(fixed, data)
 
 
+class Pending(NamedTuple):
+    """A workbook to write: where, which rows, in which language, cited how, and its key in the memo."""
+
+    path: Path
+    rows: pd.DataFrame
+    lang: str
+    cite: str
+    key: str
+
+
+def _write_pending(job: Pending) -> None:
+    """Write one workbook (in a worker: ``workers.shared`` holds the package)."""
+    write_xlsx(job.rows, job.path, shared()["pkg"], job.lang, job.cite)
+
+
+def write_pending(pending: list[Pending], pkg: DataPackage, memo: Memo, workers: Workers | None = None) -> None:
+    """Write the listed workbooks on every core (openpyxl is the slowest part of a cold build) and keep them."""
+    if workers is None:
+        with Workers(pkg=pkg) as own:
+            own.map(_write_pending, pending)
+    else:
+        workers.map(_write_pending, pending)
+    for job in pending:
+        memo.put(job.key, job.path.read_bytes())
+
+
 def workbook_memo(cache: Path | None) -> Memo:
     """Workbooks kept between builds: writing one with openpyxl costs far more than reading it back."""
     import openpyxl
@@ -214,31 +251,38 @@ def workbook_memo(cache: Path | None) -> Memo:
 
 
 def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage, url: str,
-                formats: tuple[str, ...] = tuple(FORMATS), memo: Memo | None = None) -> list[Path]:
-    """One scope's rows in every format; returns the written paths."""
+                formats: tuple[str, ...] = tuple(FORMATS), memo: Memo | None = None,
+                hashes: RowHashes | None = None, later: list[Pending] | None = None,
+                risky: list[str] | None = None) -> list[Path]:
+    """One scope's rows in every format; returns the written paths. ``hashes``: of the table the rows are
+    from; ``later``: where workbooks not in the memo are listed to be written together, instead of now;
+    ``risky``: the columns of that table with formula-like text (``risky_columns``)."""
     memo = memo or Memo(None)
+    rows_key = hashes.of(table) if hashes is not None else table
     written = []
     editions = sorted(int(e) for e in table.loc[table["status"].isin(SHOWN), "edition"].unique())
     for fmt in formats:
         path = data / scope.file(pkg, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
-            write_csv(table, path)
+            write_csv(table, path, risky)
         elif fmt == "excel":
-            write_excel_csv(table, path)
+            write_excel_csv(table, path, risky)
         elif fmt == "parquet":
             table.to_parquet(path, index=False)
         else:
             lang = fmt.removeprefix("xlsx_")
             cite = citation(pkg, lang, editions, url)
-            key = memo.key(lang, table, cite, pkg.settings, pkg.descriptor.get("licenses"), pkg.descriptor["version"],
-                           pkg.descriptor["homepage"], package_date(pkg).isoformat())
+            key = memo.key(lang, rows_key, cite, pkg.settings, pkg.descriptor.get("licenses"),
+                           pkg.descriptor["version"], pkg.descriptor["homepage"], package_date(pkg).isoformat())
             made = memo.get(key)
-            if made is None:
+            if made is not None:
+                path.write_bytes(made)
+            elif later is not None:
+                later.append(Pending(path, table, lang, cite, key))
+            else:
                 write_xlsx(table, path, pkg, lang, cite)
                 memo.put(key, path.read_bytes())
-            else:
-                path.write_bytes(made)
         written.append(path)
     return written
 
@@ -287,30 +331,35 @@ def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
     return found
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, out: Path, cache: Path | None = None) -> list[Path]:
-    """Every download; workbooks made before from the same rows are taken from ``cache``."""
+def run(pkg: DataPackage, table: pd.DataFrame, out: Path, cache: Path | None = None,
+        workers: Workers | None = None) -> list[Path]:
+    """Every download; workbooks made before from the same rows are taken from ``cache``, the others are
+    written on every core (``workers`` made with this ``pkg``, or a pool of its own)."""
     memo = workbook_memo(cache)
+    pending: list[Pending] = []
     table = table[COLUMNS]  # the published columns, as documented in metadata/indicator_table.yaml
+    hashes = RowHashes(table)
     data = out / "data"
     base = pages.base_url(pkg)
     lang = i18n.LANGUAGES[0]
     open_data = base + pages.path(lang, "open_data")
-    written = write_table(table, ALL, data, pkg, open_data, memo=memo)
+    known = {"memo": memo, "hashes": hashes, "later": pending, "risky": risky_columns(table)}
+    written = write_table(table, ALL, data, pkg, open_data, **known)
     for indicator_id, rows in table.groupby("indicator_id", sort=False, observed=True):
         written += write_table(rows, indicator_scope(str(indicator_id)), data, pkg,
-                               base + pages.path(lang, "indicator", str(indicator_id)),
-                               SMALL_FORMATS, memo)
+                               base + pages.path(lang, "indicator", str(indicator_id)), SMALL_FORMATS, **known)
     editions = sorted(int(e) for e in pkg["editions"]["edition"])
     for edition in editions:
         written += write_table(table[table["edition"] == edition], edition_scope(edition), data, pkg, open_data,
-                               memo=memo)
-    written += write_table(latest_per_group(table), LATEST, data, pkg, open_data, memo=memo)
+                               **known)
+    written += write_table(latest_per_group(table), LATEST, data, pkg, open_data, **known)
     original = as_first_published(pkg)
     if original is not None:
         first = build_table(original)[COLUMNS]
         for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
             written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
-                                   open_data, SMALL_FORMATS, memo)
+                                   open_data, SMALL_FORMATS, memo, later=pending)
+    write_pending(pending, pkg, memo, workers)
     written.append(write_package_zip(pkg, data / zip_name(pkg)))
     downloads = catalog.distributions(pkg, data, [(rel, i18n.t("en", kind, **{k: v for k, v in values.items()
                                                                               if k != "format"}))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from functools import cache
 from pathlib import Path
 
@@ -23,11 +22,13 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
 from . import i18n, pages
+from .files import link_tree
 from .package import DataPackage
 from .site import copy_assets
 from .site.common import link
 from .site.frame import footer_items, footer_text, nav_items
 from .templating import html_environment
+from .workers import Workers, shared
 
 _ATTRIBUTE = re.compile(r'([.#])([\w-]+)|([\w-]+)="([^"]*)"')
 _HEADING_ATTRIBUTES = re.compile(r"\s*\{(#[\w-]+)\}\s*$")
@@ -101,28 +102,41 @@ def split(source: str) -> tuple[dict, str]:
     return yaml.safe_load(front), body
 
 
+def _page(job: tuple[Path, str, str]) -> None:
+    out, lang, path = job
+    front, body = split((out / "quarto" / lang / pages.source_path(lang, path)).read_text(encoding="utf-8"))
+    target = out / "preview" / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_template().render(
+        lang=lang, title=plain(front["title"]), description=plain(front["description"]),
+        head=Markup(front["include-in-header"]["text"]), image=front.get("image"),
+        root=link(path, "x")[:-1], site_title=i18n.t(lang, "site_title"),
+        skip=i18n.t(lang, "skip_to_content"), home=link(path, pages.path(lang, "home")),
+        nav=nav_items(lang, path), nav_label=i18n.t(lang, "nav_home"), body=Markup(reader().render(body)),
+        footer=footer_text(lang, shared()["pkg"]), footer_links=footer_items(lang, path)), encoding="utf-8")
+
+
+@cache
+def _template():
+    return html_environment().get_template("site/preview.html")
+
+
 def plain(markdown: str) -> str:
     """Markdown-escaped text (a title) as the text it stands for."""
     return Markup(reader().renderInline(markdown)).striptags()
 
 
-def run(out: Path, pkg: DataPackage) -> None:
-    """Render every page of ``site-pages.json`` from ``quarto/<lang>/`` into ``preview/``."""
-    template = html_environment().get_template("site/preview.html")
-    preview = out / "preview"
-    copy_assets(preview / "assets")
-    for page in json.loads((out / "site-pages.json").read_text(encoding="utf-8")):
-        lang, path = page["lang"], page["path"]
-        front, body = split((out / "quarto" / lang / pages.source_path(lang, path)).read_text(encoding="utf-8"))
-        target = preview / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(template.render(
-            lang=lang, title=plain(front["title"]), description=plain(front["description"]),
-            head=Markup(front["include-in-header"]["text"]), image=front.get("image"),
-            root=link(path, "x")[:-1], site_title=i18n.t(lang, "site_title"),
-            skip=i18n.t(lang, "skip_to_content"), home=link(path, pages.path(lang, "home")),
-            nav=nav_items(lang, path), nav_label=i18n.t(lang, "nav_home"), body=Markup(reader().render(body)),
-            footer=footer_text(lang, pkg), footer_links=footer_items(lang, path)), encoding="utf-8")
+def run(out: Path, pkg: DataPackage, workers: Workers | None = None) -> None:
+    """Render every page of ``site-pages.json`` from ``quarto/<lang>/`` into ``preview/``, on every core
+    (``workers`` made with this package, or a pool of its own)."""
+    copy_assets(out / "preview" / "assets")
+    jobs = [(out, page["lang"], page["path"]) for page in
+            json.loads((out / "site-pages.json").read_text(encoding="utf-8"))]
+    if workers is None:
+        with Workers(pkg=pkg) as own:
+            own.map(_page, jobs)
+    else:
+        workers.map(_page, jobs)
     for folder in ("data", "charts", "embed"):
         if (out / folder).exists():
-            shutil.copytree(out / folder, preview / folder, dirs_exist_ok=True)
+            link_tree(out / folder, out / "preview" / folder)

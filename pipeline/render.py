@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -21,11 +20,9 @@ from markupsafe import Markup
 
 from .i18n import SETTINGS
 from .memo import Memo
+from .workers import Workers
 
 PNG_SCALE = 2
-# Starting a worker costs about a second (Python, vl-convert's engine); below this many charts to draw,
-# one process is faster. Workers are spawned, not forked: vl-convert's engine does not survive a fork.
-PARALLEL_FROM = 40
 _INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 _CLIP_ID = re.compile(r'(id="|url\(#)(clip\d+)')
@@ -50,23 +47,20 @@ class Renderer:
         """The raw SVG text and the PNG bytes (at 2×) of a spec in a language's number format."""
         return self.render_all([(spec, lang)])[0]
 
-    def render_all(self, jobs: list[tuple[dict, str]]) -> list[tuple[str, bytes]]:
-        """Every (spec, language) job, in order: from the cache where possible, the rest on all cores."""
+    def render_all(self, jobs: list[tuple[dict, str]], workers: Workers | None = None) -> list[tuple[str, bytes]]:
+        """Every (spec, language) job, in order: from the cache where possible, the rest on all cores
+        (the build's ``workers``, or a pool of its own)."""
         keys = [self.key(spec, lang) for spec, lang in jobs]
         results: list[tuple[str, bytes] | None] = [self._read(k) if self.cache else None for k in keys]
         missing = [i for i, found in enumerate(results) if found is None]
         self.hits += len(jobs) - len(missing)
         self.misses += len(missing)
-        workers = min(os.cpu_count() or 1, len(missing) // (PARALLEL_FROM // 2) or 1)
         todo = [jobs[i] for i in missing]
-        if workers > 1 and len(missing) >= PARALLEL_FROM:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                drawn = list(pool.map(_draw, todo, chunksize=max(1, len(todo) // (workers * 4))))
+        if workers is None:
+            with Workers() as own:
+                drawn = own.map(_draw, todo)
         else:
-            drawn = [_draw(job) for job in todo]
+            drawn = workers.map(_draw, todo)
         for i, (svg, png) in zip(missing, drawn, strict=True):
             results[i] = (svg, png)
             if self.cache:

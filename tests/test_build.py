@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE, edit_csv
+from conftest import REFERENCE, ROOT, edit_csv
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
@@ -214,3 +214,33 @@ def test_build_with_missing_package_is_a_usage_error(tmp_path, run_cli):
     code, _, err = run_cli("build", "--package", tmp_path / "missing.json", "--out", tmp_path / "out")
     assert code == 2 and "no such file" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_build_on_every_core_equals_a_build_in_one_process(site_build, tmp_path, monkeypatch):
+    """Workbooks, chart specifications, drawings, page sources and previews made by spawned workers are
+    the same bytes as those made in the build's own process (the shared build stays under the threshold)."""
+    from pipeline import workers
+    from pipeline.build import build
+
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / "cold-cache"))  # nothing kept: every job runs
+    started = []
+    monkeypatch.setattr(workers.ProcessPoolExecutor, "__init__", _counting(workers.ProcessPoolExecutor.__init__,
+                                                                           started))
+    out = tmp_path / "build"
+    build(ROOT / "datapackage.json", out, force=True, log=lambda _: None, render=False)
+    assert len(started) == 1  # one pool, shared by the stages
+    differing = [str(p.relative_to(out)) for p in sorted(out.rglob("*")) if p.is_file()
+                 and p.name != ".fingerprint" and "quarto" not in p.parts[len(out.parts):][:1]
+                 and p.read_bytes() != (site_build / p.relative_to(out)).read_bytes()]
+    assert differing == []
+    sources = sorted((out / "quarto").rglob("*.qmd"))
+    assert sources and all(p.read_bytes() == (site_build / p.relative_to(out)).read_bytes() for p in sources)
+
+
+def _counting(init, calls: list):
+    def counted(self, *args, **kwargs):
+        calls.append(args)
+        init(self, *args, **kwargs)
+    return counted

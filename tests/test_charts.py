@@ -188,14 +188,14 @@ def test_accessible_svg_escapes_its_texts():
 
 
 def test_charts_drawn_on_all_cores_equal_those_drawn_in_one_process(site_build, monkeypatch):
-    from pipeline import render
+    from pipeline import render, workers
 
     specs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((site_build / "charts" / "nl")
                                                                         .glob("*.vl.json"))][:4]
     jobs = [(spec, "nl") for spec in specs]
     serial = render.Renderer(cache=None).render_all(jobs)
-    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
     parallel = render.Renderer(cache=None).render_all(jobs)
     def readable(results):  # as published: clip-path ids numbered per chart, not per process
         return [render.accessible_svg(svg, "chart", "title", "description") for svg, _ in results]

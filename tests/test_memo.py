@@ -8,7 +8,7 @@ from conftest import ROOT
 
 from pipeline import charts, exports
 from pipeline.indicators import build_table
-from pipeline.memo import Memo
+from pipeline.memo import Memo, RowHashes
 from pipeline.package import load
 
 PKG = load(ROOT / "datapackage.json")
@@ -65,3 +65,20 @@ def test_kept_specifications_equal_freshly_drawn_ones(tmp_path, tables):
     changed = charts.specs(PKG, table.assign(value=table["value"].where(~one, table["value"] + 1)), memo)
     redrawn = {name for (lang, name, spec), (_, _, before) in zip(changed, drawn, strict=True) if spec != before}
     assert "taalles" in redrawn and redrawn <= {"taalles", "goal-taal", "comparison"}
+
+
+def test_row_hashes_key_a_selection_by_its_own_rows_only(tables):
+    table, _ = tables
+    hashes = RowHashes(table)
+    one = table[table["indicator_id"] == "taalles"]
+    assert hashes.of(one) == RowHashes(table.copy()).of(one)
+    assert hashes.of(one) != hashes.of(one.iloc[::-1])  # row order counts
+    assert hashes.of(one) != hashes.of(one[one.columns[:-1]])  # so do the columns
+    elsewhere = table.assign(value=table["value"].where(table["indicator_id"] == "taalles", -1))
+    assert RowHashes(elsewhere).of(one) == hashes.of(one)  # a change to other indicators leaves it alone
+    changed = table.assign(value=table["value"].where(table["indicator_id"] != "taalles", -1))
+    assert RowHashes(changed).of(one) != hashes.of(one)
+    with pytest.raises(ValueError):
+        hashes.of(one.assign(extra=1))  # not a selection of the hashed table
+    with pytest.raises(ValueError):
+        hashes.of(one.set_axis(one.index + len(table)))

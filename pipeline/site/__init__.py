@@ -22,6 +22,7 @@ from markupsafe import Markup
 from .. import escape, i18n, pages, tokens
 from ..package import DataPackage
 from ..templating import html_environment, markdown_environment
+from ..workers import Workers, shared
 from .common import ROOT, Page, Site, link
 from .frame import CSP, quarto_config
 
@@ -52,11 +53,12 @@ def copy_assets(target: Path) -> None:
     (target / "tokens.css").write_text(tokens.css(), encoding="utf-8")
 
 
-def write_sources(site: Site, found: list[Page]) -> None:
-    """Every page's ``.qmd``: front matter (Markdown-escaped) and a Markdown body from its kind's template."""
-    markdown, html = markdown_environment(), html_environment()
-    page_template, head = markdown.get_template("site/page.qmd"), html.get_template("site/head.html")
-    modules = {kind: importlib.import_module(f"{__name__}.{kind}") for kind in pages.kinds()}
+def write_sources(site: Site, found: list[Page], workers: Workers | None = None) -> None:
+    """Every page's ``.qmd``: front matter (Markdown-escaped) and a Markdown body from its kind's template.
+
+    The pages are written on every core (``workers`` made with this package and table, or a pool of its
+    own); each worker reads the story the story stage wrote.
+    """
     for lang in i18n.LANGUAGES:
         project = site.out / "quarto" / lang
         project.mkdir(parents=True, exist_ok=True)
@@ -64,33 +66,59 @@ def write_sources(site: Site, found: list[Page]) -> None:
         (project / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                              encoding="utf-8")
         copy_assets(project / "assets")
-    for page in found:
-        context = modules[page.kind].context(site, page)
-        context["page"] = {"counterpart": link(page.path, page.counterpart), "other_lang": i18n.other(page.lang),
-                           "switch_label": i18n.t(page.lang, "switch_language")}
-        context["t"] = partial(i18n.t, page.lang)
-        body = markdown.get_template(f"site/{page.kind}.qmd").render(**context)
-        tags = head.render(csp=CSP, lang=page.lang, other_lang=i18n.other(page.lang), base=site.base,
-                           path=page.path, counterpart=page.counterpart).strip()
-        # Pandoc reads front matter as Markdown and Quarto evaluates it: data goes in escaped as Markdown.
-        front = {"title": escape.markdown(page.title), "lang": page.lang,
-                 "description": escape.markdown(page.description), "include-in-header": {"text": tags}}
-        if page.image:
-            front["image"] = page.image
-        target = site.out / "quarto" / page.lang / pages.source_path(page.lang, page.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        front_matter = Markup(yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip())
-        target.write_text(page_template.render(front_matter=front_matter, body=Markup(body.strip())), encoding="utf-8")
+    jobs = [(site.out, page) for page in found]
+    if workers is None:
+        with Workers(pkg=site.pkg, rows=site.table) as own:
+            own.map(_write_page, jobs)
+    else:
+        workers.map(_write_page, jobs)
     manifest = [{"lang": p.lang, "key": p.key, "kind": p.kind, "id": p.ident, "path": p.path,
                  "counterpart": p.counterpart, "title": p.title} for p in found]
     (site.out / "site-pages.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path) -> list[Page]:
+def _writer(out: Path) -> tuple[Site, dict]:
+    """This process's view of the build in ``out`` and its templates, made once per process."""
+    values = shared()
+    if values.get("site_out") != out:
+        story = {lang: json.loads((out / "story" / f"{lang}.json").read_text(encoding="utf-8"))
+                 for lang in i18n.LANGUAGES}
+        markdown = markdown_environment()
+        values.update(site_out=out, site=Site(values["pkg"], values["rows"], story, out), templates={
+            "page": markdown.get_template("site/page.qmd"), "head": html_environment().get_template("site/head.html"),
+            **{kind: markdown.get_template(f"site/{kind}.qmd") for kind in pages.kinds()}})
+    return values["site"], values["templates"]
+
+
+def _write_page(job: tuple[Path, Page]) -> None:
+    out, page = job
+    site, templates = _writer(out)
+    context = importlib.import_module(f"{__name__}.{page.kind}").context(site, page)
+    context["page"] = {"counterpart": link(page.path, page.counterpart), "other_lang": i18n.other(page.lang),
+                       "switch_label": i18n.t(page.lang, "switch_language")}
+    context["t"] = partial(i18n.t, page.lang)
+    body = templates[page.kind].render(**context)
+    tags = templates["head"].render(csp=CSP, lang=page.lang, other_lang=i18n.other(page.lang), base=site.base,
+                                    path=page.path, counterpart=page.counterpart).strip()
+    # Pandoc reads front matter as Markdown and Quarto evaluates it: data goes in escaped as Markdown.
+    front = {"title": escape.markdown(page.title), "lang": page.lang,
+             "description": escape.markdown(page.description), "include-in-header": {"text": tags}}
+    if page.image:
+        front["image"] = page.image
+    target = out / "quarto" / page.lang / pages.source_path(page.lang, page.path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    front_matter = Markup(yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip())
+    target.write_text(templates["page"].render(front_matter=front_matter, body=Markup(body.strip())),
+                      encoding="utf-8")
+
+
+def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path,
+        workers: Workers | None = None) -> list[Page]:
+    """Write the pages' sources and the preview; ``table`` is the plain table (``indicators.plain``)."""
     from .. import preview
 
     site = Site(pkg, table, story, out)
     found = site_pages(site)
-    write_sources(site, found)
-    preview.run(out, pkg)
+    write_sources(site, found, workers)
+    preview.run(out, pkg, workers)
     return found
