@@ -90,7 +90,7 @@ def _charts(b: Build) -> None:
 def _story(b: Build) -> None:
     from . import story
 
-    b.story = story.run(b.pkg, b.rows, b.work)
+    b.story = story.run(b.pkg, b.rows, b.work, b.workers)
 
 
 def _embeds(b: Build) -> None:

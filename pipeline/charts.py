@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import i18n, theme
 from .indicators import SHOWN
-from .memo import Memo, RowHashes
+from .memo import Memo, RowHashes, digest
 from .package import DataPackage
 from .workers import Workers, shared
 
@@ -311,12 +311,12 @@ def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str, hashes: RowHashes 
         used = sorted(rows.loc[rows["value"].notna(), "edition"].unique())
         return ", ".join(titles.at[int(e)] for e in used)
 
-    shared = (lang, styles, titles)
+    shared = (lang, digest(styles), digest(titles))  # hashed once for all of the language's charts
     found: list[Recipe] = []
     by_indicator = dict(iter(table.groupby("indicator_id", sort=False, observed=True)))
     for _, indicator in pkg["indicators"].iterrows():
         rows = by_indicator[indicator["indicator_id"]]
-        found.append((indicator["indicator_id"], (*shared, hashes.of(rows), indicator),
+        found.append((indicator["indicator_id"], (*shared, hashes.of(rows), indicator.to_dict()),
                       lambda r=rows, i=indicator: indicator_chart(r, i, styles, lang, source)))
     for _, goal in pkg["goals"].iterrows():
         rows = table[table["goal_id"] == goal["goal_id"]]

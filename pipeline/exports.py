@@ -100,9 +100,11 @@ def package_date(pkg: DataPackage) -> datetime.datetime:
 
 def citation(pkg: DataPackage, lang: str, editions: list[int], url: str) -> str:
     """One citation in APA style: the reports the figures come from, then this site with version and date."""
-    table = pkg["editions"].set_index("edition")
-    years = sorted({int(table.at[e, "published"]) for e in editions if pd.notna(table.at[e, "published"])})
-    reports = "; ".join(table.at[e, f"title_{lang}"] for e in sorted(editions))
+    known = pkg["editions"]
+    published = dict(zip(known["edition"], known["published"], strict=True))
+    titles = dict(zip(known["edition"], known[f"title_{lang}"], strict=True))
+    years = sorted({int(published[e]) for e in editions if pd.notna(published[e])})
+    reports = "; ".join(titles[e] for e in sorted(editions))
     return i18n.t(lang, "cite_text", publisher=pkg.settings[f"publisher_{lang}"],
                   years=", ".join(str(y) for y in years) or i18n.t(lang, "no_date"), reports=reports,
                   title=pkg.settings[f"title_{lang}"], version=pkg.descriptor["version"],

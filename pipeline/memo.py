@@ -21,7 +21,8 @@ def _header(frame: pd.DataFrame) -> bytes:
     return json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode()
 
 
-def _digest(part: object) -> bytes:
+def digest(part: object) -> bytes:
+    """The bytes a key is made of for one input (bytes pass as they are): to hash a shared input once."""
     if isinstance(part, pd.DataFrame | pd.Series):
         frame = part.to_frame() if isinstance(part, pd.Series) else part
         header = _header(frame)
@@ -44,12 +45,13 @@ class RowHashes:
 
     def __init__(self, table: pd.DataFrame):
         self.table = table
-        self.hashes = pd.util.hash_pandas_object(table, index=False)
+        self.hashes = pd.util.hash_pandas_object(table, index=False).to_numpy()
 
     def of(self, rows: pd.DataFrame) -> bytes:
-        if not rows.columns.isin(self.table.columns).all() or not rows.index.isin(self.table.index).all():
+        positions = self.table.index.get_indexer(rows.index)
+        if not rows.columns.isin(self.table.columns).all() or (positions < 0).any():
             raise ValueError("RowHashes.of takes a selection of the hashed table's rows and columns")
-        return _header(rows) + self.hashes.loc[rows.index].to_numpy().tobytes()
+        return _header(rows) + self.hashes[positions].tobytes()
 
 
 class Memo:
@@ -57,15 +59,15 @@ class Memo:
 
     def __init__(self, folder: Path | None, *code: object):
         self.folder = folder
-        self.version = hashlib.sha256(b"".join(_digest(part) for part in code)).hexdigest()
+        self.version = hashlib.sha256(b"".join(digest(part) for part in code)).hexdigest()
         self.hits = self.misses = 0
 
     def key(self, *parts: object) -> str:
-        digest = hashlib.sha256(self.version.encode())
+        total = hashlib.sha256(self.version.encode())
         for part in parts:
-            data = _digest(part)
-            digest.update(len(data).to_bytes(8, "little") + data)  # lengths: no two inputs run together
-        return digest.hexdigest()
+            data = digest(part)
+            total.update(len(data).to_bytes(8, "little") + data)  # lengths: no two inputs run together
+        return total.hexdigest()
 
     def get(self, key: str) -> bytes | None:
         if self.folder is None:

@@ -23,6 +23,7 @@ from . import i18n
 from .indicators import SHOWN
 from .package import DataPackage
 from .stats import clearly_different, respondents_for_clear_difference
+from .workers import Workers, shared
 
 TEMPLATES = Path(__file__).parent / "story"
 HOME_FINDINGS = 5
@@ -376,25 +377,59 @@ def comparison_facts(table: pd.DataFrame) -> list[Fact]:
     return facts
 
 
-def facts(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
+def _head(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
+    """The findings before the indicators': the home page's, then each goal's."""
     found = home_facts(table, pkg["indicators"])
     for _, goal in pkg["goals"].sort_values("order").iterrows():
         found += goal_facts(table, goal["goal_id"], pkg["indicators"])
+    return found
+
+
+def _invited(pkg: DataPackage) -> dict[int, int]:
     editions = pkg["editions"]
-    invited = {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
+    return {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
+
+
+def facts(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
+    """Every finding, in the order of the story: home, goals, indicators, comparison."""
+    found = _head(pkg, table)
+    invited = _invited(pkg)
     for _, rows in table.groupby("indicator_id", sort=False):
         found += indicator_facts(rows, invited)
     return found + comparison_facts(table)
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, out: Path) -> dict[str, list[dict]]:
-    """Write ``story/<lang>.json``: a list of findings per language, in the same order in both."""
-    all_facts = facts(pkg, table)
+def _indicator_findings(indicator_id: str) -> dict[str, list[dict]]:
+    """One indicator's findings, written in every language: a job for ``workers`` (package and rows shared)."""
+    values = shared()
+    if "story" not in values:
+        pkg = values["pkg"]
+        values["story"] = (dict(iter(values["rows"].groupby("indicator_id", sort=False))), _invited(pkg),
+                           {lang: Writer(pkg, lang) for lang in i18n.LANGUAGES})
+    by_indicator, invited, writers = values["story"]
+    found = indicator_facts(by_indicator[indicator_id], invited)
+    return {lang: [writer.finding(f) for f in found] for lang, writer in writers.items()}
+
+
+def run(pkg: DataPackage, table: pd.DataFrame, out: Path, workers: Workers | None = None) -> dict[str, list[dict]]:
+    """Write ``story/<lang>.json``: a list of findings per language, in the same order in both (``facts``).
+
+    ``table`` is the plain table (``indicators.plain``); the indicators' findings are made on every core
+    (``workers`` made with this package and ``rows=table``, or a pool of its own).
+    """
+    head, tail = _head(pkg, table), comparison_facts(table)
+    jobs = list(pd.unique(table["indicator_id"]))
+    if workers is None:
+        with Workers(pkg=pkg, rows=table) as own:
+            per_indicator = own.map(_indicator_findings, jobs)
+    else:
+        per_indicator = workers.map(_indicator_findings, jobs)
     folder = out / "story"
     folder.mkdir(parents=True, exist_ok=True)
     story = {}
     for lang in i18n.LANGUAGES:
         writer = Writer(pkg, lang)
-        story[lang] = [writer.finding(f) for f in all_facts]
+        story[lang] = [writer.finding(f) for f in head] + [f for found in per_indicator for f in found[lang]] + \
+            [writer.finding(f) for f in tail]
         (folder / f"{lang}.json").write_text(json.dumps(story[lang], ensure_ascii=False, indent=1), encoding="utf-8")
     return story
