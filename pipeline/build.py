@@ -68,7 +68,9 @@ def _indicators(b: Build) -> None:
 
     b.table = build_table(b.pkg)
     b.rows = plain(b.table)
-    b.workers = Workers(pkg=b.pkg, table=b.table, rows=b.rows)  # its processes start when first needed
+    b.workers = Workers(pkg=b.pkg, table=b.table, rows=b.rows)
+    # They get ready while this process writes the downloads, importing what the later stages need.
+    b.workers.start(*(f"pipeline.{stage}" for stage in ("exports", "charts", "render", "story", "site")))
 
 
 def _exports(b: Build) -> None:

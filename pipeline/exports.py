@@ -233,12 +233,16 @@ def _write_pending(job: Pending) -> None:
 
 
 def write_pending(pending: list[Pending], pkg: DataPackage, memo: Memo, workers: Workers | None = None) -> None:
-    """Write the listed workbooks on every core (openpyxl is the slowest part of a cold build) and keep them."""
+    """Write the listed workbooks on every core (openpyxl is the slowest part of a cold build) and keep them.
+
+    The largest go first, one at a time: a whole table's workbook takes as long as hundreds of small ones.
+    """
+    pending = sorted(pending, key=lambda job: -len(job.rows))
     if workers is None:
         with Workers(pkg=pkg) as own:
-            own.map(_write_pending, pending)
+            own.map(_write_pending, pending, chunksize=1)
     else:
-        workers.map(_write_pending, pending)
+        workers.map(_write_pending, pending, chunksize=1)
     for job in pending:
         memo.put(job.key, job.path.read_bytes())
 
