@@ -9,7 +9,7 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from pipeline import pages, preview
+from pipeline import pages, preview, workers
 from pipeline.build import build
 from pipeline.site import common
 
@@ -73,6 +73,10 @@ def edited_content(tmp_path, monkeypatch):
         with (content / lang / "method.qmd").open("a", encoding="utf-8") as handle:
             handle.write("\n" + text)
     monkeypatch.setattr(common, "CONTENT", content)
+    # Spawned workers would read the real texts, not this patched copy: build in this process only.
+    # (A writer edits site/content/ itself, which every worker reads; tests/test_build.py shows that a
+    # build on one core and on two make the same files.)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 1)
     return {"nl": ("<strong>nieuwe alinea</strong>", "<li>tweede punt</li>"),
             "en": ("<strong>new paragraph</strong>", "<li>second point</li>")}
 
