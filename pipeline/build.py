@@ -68,7 +68,7 @@ def _indicators(b: Build) -> None:
 
     b.table = build_table(b.pkg)
     b.rows = plain(b.table)
-    b.workers = Workers(pkg=b.pkg, table=b.table, rows=b.rows)
+    b.workers = Workers(pkg=b.pkg, table=b.table)  # each makes its own plain rows (indicators.shared_rows)
     # They get ready while this process writes the downloads, importing what the later stages need.
     b.workers.start(*(f"pipeline.{stage}" for stage in ("exports", "charts", "render", "story", "site")))
 

@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from . import i18n
-from .indicators import SHOWN
+from .indicators import SHOWN, shared_rows
 from .package import DataPackage
 from .stats import clearly_different, respondents_for_clear_difference
 from .workers import Workers, shared
@@ -404,7 +404,7 @@ def _indicator_findings(indicator_id: str) -> dict[str, list[dict]]:
     values = shared()
     if "story" not in values:
         pkg = values["pkg"]
-        values["story"] = (dict(iter(values["rows"].groupby("indicator_id", sort=False))), _invited(pkg),
+        values["story"] = (dict(iter(shared_rows(values).groupby("indicator_id", sort=False))), _invited(pkg),
                            {lang: Writer(pkg, lang) for lang in i18n.LANGUAGES})
     by_indicator, invited, writers = values["story"]
     found = indicator_facts(by_indicator[indicator_id], invited)

@@ -20,6 +20,7 @@ import yaml
 from markupsafe import Markup
 
 from .. import escape, i18n, pages, tokens
+from ..indicators import shared_rows
 from ..package import DataPackage
 from ..templating import html_environment, markdown_environment
 from ..workers import Workers, shared
@@ -56,8 +57,8 @@ def copy_assets(target: Path) -> None:
 def write_sources(site: Site, found: list[Page], workers: Workers | None = None) -> None:
     """Every page's ``.qmd``: front matter (Markdown-escaped) and a Markdown body from its kind's template.
 
-    The pages are written on every core (``workers`` made with this package and table, or a pool of its
-    own); each worker reads the story the story stage wrote.
+    The pages are written on every core (``workers`` made with this package and its table, or a pool of
+    its own); each worker reads the story the story stage wrote.
     """
     for lang in i18n.LANGUAGES:
         project = site.out / "quarto" / lang
@@ -84,7 +85,7 @@ def _writer(out: Path) -> tuple[Site, dict]:
         story = {lang: json.loads((out / "story" / f"{lang}.json").read_text(encoding="utf-8"))
                  for lang in i18n.LANGUAGES}
         markdown = markdown_environment()
-        values.update(site_out=out, site=Site(values["pkg"], values["rows"], story, out), templates={
+        values.update(site_out=out, site=Site(values["pkg"], shared_rows(values), story, out), templates={
             "page": markdown.get_template("site/page.qmd"), "head": html_environment().get_template("site/head.html"),
             **{kind: markdown.get_template(f"site/{kind}.qmd") for kind in pages.kinds()}})
     return values["site"], values["templates"]

@@ -16,9 +16,10 @@ CHART_FILES = (("png", "png"), ("svg", "svg"), ("vl", "vl.json"))
 
 def _table(site: Site, rows: pd.DataFrame, title: str, ident: str, lang: str) -> dict:
     t = partial(i18n.t, lang)
+    labels = site.groups[f"label_{lang}"].to_dict()
 
-    def group(row: pd.Series) -> str:
-        label = site.groups.at[row["group_id"], f"label_{lang}"]
+    def group(row: dict) -> str:
+        label = labels[row["group_id"]]
         if pd.isna(row["reference_year"]):
             return label
         return f"{label} ({t('reference_year', year=int(row['reference_year']))})"
@@ -28,7 +29,7 @@ def _table(site: Site, rows: pd.DataFrame, title: str, ident: str, lang: str) ->
             "rows": [[int(r["edition"]), group(r), site.value(r, lang) or "–",
                       i18n.number(r["n"], lang) if pd.notna(r["n"]) else t("unknown"),
                       f"{i18n.number(r['ci_low'], lang)}–{i18n.number(r['ci_high'], lang)}"
-                      if pd.notna(r["ci_low"]) else "–", t(f"status_{r['status']}")] for _, r in rows.iterrows()]}
+                      if pd.notna(r["ci_low"]) else "–", t(f"status_{r['status']}")] for r in rows.to_dict("records")]}
 
 
 def _wording(meta: pd.Series, measured: pd.DataFrame, lang: str) -> dict | None:
