@@ -99,7 +99,7 @@ def reader() -> MarkdownIt:
 def split(source: str) -> tuple[dict, str]:
     """A ``.qmd`` file's front matter and Markdown body."""
     _, front, body = source.split("---\n", 2)
-    return yaml.safe_load(front), body
+    return yaml.load(front, Loader=yaml.CSafeLoader), body  # libyaml: the same result, ten times faster
 
 
 def _page(job: tuple[Path, str, str]) -> None:
