@@ -377,14 +377,6 @@ def comparison_facts(table: pd.DataFrame) -> list[Fact]:
     return facts
 
 
-def _head(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
-    """The findings before the indicators': the home page's, then each goal's."""
-    found = home_facts(table, pkg["indicators"])
-    for _, goal in pkg["goals"].sort_values("order").iterrows():
-        found += goal_facts(table, goal["goal_id"], pkg["indicators"])
-    return found
-
-
 def _invited(pkg: DataPackage) -> dict[int, int]:
     editions = pkg["editions"]
     return {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
@@ -392,44 +384,54 @@ def _invited(pkg: DataPackage) -> dict[int, int]:
 
 def facts(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
     """Every finding, in the order of the story: home, goals, indicators, comparison."""
-    found = _head(pkg, table)
+    found = home_facts(table, pkg["indicators"])
+    for _, goal in pkg["goals"].sort_values("order").iterrows():
+        found += goal_facts(table, goal["goal_id"], pkg["indicators"])
     invited = _invited(pkg)
     for _, rows in table.groupby("indicator_id", sort=False):
         found += indicator_facts(rows, invited)
     return found + comparison_facts(table)
 
 
-def _indicator_findings(indicator_id: str) -> dict[str, list[dict]]:
-    """One indicator's findings, written in every language: a job for ``workers`` (package and rows shared)."""
+def _findings(job: tuple[str, str | None]) -> dict[str, list[dict]]:
+    """One part of the story (``facts``), written in every language: a job for ``workers``.
+
+    A job is ("home", None), ("goal", goal_id), ("indicator", indicator_id) or ("comparison", None).
+    """
     values = shared()
     if "story" not in values:
-        pkg = values["pkg"]
-        values["story"] = (dict(iter(shared_rows(values).groupby("indicator_id", sort=False))), _invited(pkg),
+        pkg, rows = values["pkg"], shared_rows(values)
+        values["story"] = (pkg, rows, dict(iter(rows.groupby("indicator_id", sort=False))), _invited(pkg),
                            {lang: Writer(pkg, lang) for lang in i18n.LANGUAGES})
-    by_indicator, invited, writers = values["story"]
-    found = indicator_facts(by_indicator[indicator_id], invited)
+    pkg, rows, by_indicator, invited, writers = values["story"]
+    scope, ident = job
+    if scope == "home":
+        found = home_facts(rows, pkg["indicators"])
+    elif scope == "goal":
+        found = goal_facts(rows, ident, pkg["indicators"])
+    elif scope == "indicator":
+        found = indicator_facts(by_indicator[ident], invited)
+    else:
+        found = comparison_facts(rows)
     return {lang: [writer.finding(f) for f in found] for lang, writer in writers.items()}
 
 
 def run(pkg: DataPackage, table: pd.DataFrame, out: Path, workers: Workers | None = None) -> dict[str, list[dict]]:
     """Write ``story/<lang>.json``: a list of findings per language, in the same order in both (``facts``).
 
-    ``table`` is the plain table (``indicators.plain``); the indicators' findings are made on every core
-    (``workers`` made with this package and ``rows=table``, or a pool of its own).
+    ``table`` is the plain table (``indicators.plain``). The findings are made on every core (``workers``
+    made with this package and its table, or a pool of its own), the home page's first: it takes longest.
     """
-    head, tail = _head(pkg, table), comparison_facts(table)
-    jobs = list(pd.unique(table["indicator_id"]))
+    jobs = [("home", None), *(("goal", g) for g in pkg["goals"].sort_values("order")["goal_id"]),
+            *(("indicator", i) for i in pd.unique(table["indicator_id"])), ("comparison", None)]
     if workers is None:
         with Workers(pkg=pkg, rows=table) as own:
-            per_indicator = own.map(_indicator_findings, jobs)
+            parts = own.map(_findings, jobs)
     else:
-        per_indicator = workers.map(_indicator_findings, jobs)
+        parts = workers.map(_findings, jobs)
     folder = out / "story"
     folder.mkdir(parents=True, exist_ok=True)
-    story = {}
-    for lang in i18n.LANGUAGES:
-        writer = Writer(pkg, lang)
-        story[lang] = [writer.finding(f) for f in head] + [f for found in per_indicator for f in found[lang]] + \
-            [writer.finding(f) for f in tail]
-        (folder / f"{lang}.json").write_text(json.dumps(story[lang], ensure_ascii=False, indent=1), encoding="utf-8")
+    story = {lang: [f for part in parts for f in part[lang]] for lang in i18n.LANGUAGES}
+    for lang, found in story.items():
+        (folder / f"{lang}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
     return story
