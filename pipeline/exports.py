@@ -27,7 +27,6 @@ import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 import yaml
@@ -217,36 +216,6 @@ def _reproducible(path: Path, stamp: datetime.datetime) -> None:
             target.writestr(fixed, data)
 
 
-class Pending(NamedTuple):
-    """A workbook to write: where, which rows, in which language, cited how, and its key in the memo."""
-
-    path: Path
-    rows: pd.DataFrame
-    lang: str
-    cite: str
-    key: str
-
-
-def _write_pending(job: Pending) -> None:
-    """Write one workbook (in a worker: ``workers.shared`` holds the package)."""
-    write_xlsx(job.rows, job.path, shared()["pkg"], job.lang, job.cite)
-
-
-def write_pending(pending: list[Pending], pkg: DataPackage, memo: Memo, workers: Workers | None = None) -> None:
-    """Write the listed workbooks on every core (openpyxl is the slowest part of a cold build) and keep them.
-
-    The largest go first, one at a time: a whole table's workbook takes as long as hundreds of small ones.
-    """
-    pending = sorted(pending, key=lambda job: -len(job.rows))
-    if workers is None:
-        with Workers(pkg=pkg) as own:
-            own.map(_write_pending, pending, chunksize=1)
-    else:
-        workers.map(_write_pending, pending, chunksize=1)
-    for job in pending:
-        memo.put(job.key, job.path.read_bytes())
-
-
 def workbook_memo(cache: Path | None) -> Memo:
     """Workbooks kept between builds: writing one with openpyxl costs far more than reading it back."""
     import openpyxl
@@ -258,11 +227,9 @@ def workbook_memo(cache: Path | None) -> Memo:
 
 def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage, url: str,
                 formats: tuple[str, ...] = tuple(FORMATS), memo: Memo | None = None,
-                hashes: RowHashes | None = None, later: list[Pending] | None = None,
-                risky: list[str] | None = None) -> list[Path]:
+                hashes: RowHashes | None = None, risky: list[str] | None = None) -> list[Path]:
     """One scope's rows in every format; returns the written paths. ``hashes``: of the table the rows are
-    from; ``later``: where workbooks not in the memo are listed to be written together, instead of now;
-    ``risky``: the columns of that table with formula-like text (``risky_columns``)."""
+    from; ``risky``: the columns of that table with formula-like text (``risky_columns``)."""
     memo = memo or Memo(None)
     rows_key = hashes.of(table) if hashes is not None else table
     written = []
@@ -284,8 +251,6 @@ def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage,
             made = memo.get(key)
             if made is not None:
                 path.write_bytes(made)
-            elif later is not None:
-                later.append(Pending(path, table, lang, cite, key))
             else:
                 write_xlsx(table, path, pkg, lang, cite)
                 memo.put(key, path.read_bytes())
@@ -337,35 +302,51 @@ def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
     return found
 
 
+def _write_scope(job: tuple[str, object, str, Path, Path | None]) -> list[Path]:
+    """One scope's downloads (``write_table``): a job for ``workers``, which share the package and table."""
+    kind, ident, url, data, cache = job
+    values = shared()
+    if "exports" not in values:
+        table = values["table"][COLUMNS]  # the published columns, as documented in metadata/indicator_table.yaml
+        values["exports"] = (table, RowHashes(table), risky_columns(table),
+                             dict(iter(table.groupby("indicator_id", sort=False, observed=True))), workbook_memo(cache))
+    table, hashes, risky, by_indicator, memo = values["exports"]
+    if kind == "indicator":
+        rows, scope, formats = by_indicator[ident], indicator_scope(str(ident)), SMALL_FORMATS
+    elif kind == "edition":
+        rows, scope, formats = table[table["edition"] == ident], edition_scope(int(ident)), tuple(FORMATS)
+    elif kind == "latest":
+        rows, scope, formats = latest_per_group(table), LATEST, tuple(FORMATS)
+    else:
+        rows, scope, formats = table, ALL, tuple(FORMATS)
+    return write_table(rows, scope, data, values["pkg"], url, formats, memo, hashes, risky)
+
+
 def run(pkg: DataPackage, table: pd.DataFrame, out: Path, cache: Path | None = None,
         workers: Workers | None = None) -> list[Path]:
-    """Every download; workbooks made before from the same rows are taken from ``cache``, the others are
-    written on every core (``workers`` made with this ``pkg``, or a pool of its own)."""
-    memo = workbook_memo(cache)
-    pending: list[Pending] = []
-    table = table[COLUMNS]  # the published columns, as documented in metadata/indicator_table.yaml
-    hashes = RowHashes(table)
+    """Every download, scope by scope on every core (``workers`` made with this ``pkg`` and ``table``, or a
+    pool of its own); workbooks made before from the same rows are taken from ``cache``."""
     data = out / "data"
     base = pages.base_url(pkg)
     lang = i18n.LANGUAGES[0]
     open_data = base + pages.path(lang, "open_data")
-    known = {"memo": memo, "hashes": hashes, "later": pending, "risky": risky_columns(table)}
-    written = write_table(table, ALL, data, pkg, open_data, **known)
-    for indicator_id, rows in table.groupby("indicator_id", sort=False, observed=True):
-        written += write_table(rows, indicator_scope(str(indicator_id)), data, pkg,
-                               base + pages.path(lang, "indicator", str(indicator_id)), SMALL_FORMATS, **known)
-    editions = sorted(int(e) for e in pkg["editions"]["edition"])
-    for edition in editions:
-        written += write_table(table[table["edition"] == edition], edition_scope(edition), data, pkg, open_data,
-                               **known)
-    written += write_table(latest_per_group(table), LATEST, data, pkg, open_data, **known)
+    # The whole table and each measurement first: their workbooks take as long as hundreds of small ones.
+    scopes = [("all", None, open_data), *(("edition", int(e), open_data) for e in sorted(pkg["editions"]["edition"])),
+              ("latest", None, open_data),
+              *(("indicator", i, base + pages.path(lang, "indicator", i)) for i in pd.unique(table["indicator_id"]))]
+    jobs = [(kind, ident, url, data, cache) for kind, ident, url in scopes]
+    if workers is None:
+        with Workers(pkg=pkg, table=table) as own:
+            parts = own.map(_write_scope, jobs, chunksize=1)
+    else:
+        parts = workers.map(_write_scope, jobs, chunksize=1)
+    written = [path for part in parts for path in part]
     original = as_first_published(pkg)
-    if original is not None:
-        first = build_table(original)[COLUMNS]
+    if original is not None:  # figures as first published, where an erratum corrected them
+        first, memo = build_table(original)[COLUMNS], workbook_memo(cache)
         for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
             written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
-                                   open_data, SMALL_FORMATS, memo, later=pending)
-    write_pending(pending, pkg, memo, workers)
+                                   open_data, SMALL_FORMATS, memo)
     written.append(write_package_zip(pkg, data / zip_name(pkg)))
     downloads = catalog.distributions(pkg, data, [(rel, i18n.t("en", kind, **{k: v for k, v in values.items()
                                                                               if k != "format"}))
