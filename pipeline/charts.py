@@ -19,7 +19,7 @@ from . import i18n, theme
 from .indicators import SHOWN
 from .memo import Memo, RowHashes, digest
 from .package import DataPackage
-from .workers import Workers, shared
+from .workers import Workers, run_jobs, shared
 
 PERCENT_AXIS = alt.Axis(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
 LEGEND = alt.Legend(orient="top", direction="vertical", labelLimit=theme.WIDTH - 30)
@@ -358,11 +358,7 @@ def specs(pkg: DataPackage, table: pd.DataFrame, memo: Memo,
     kept = {key: memo.get(key) for _, _, key in listed}
     missing = [(lang, name, key) for lang, name, key in listed if kept[key] is None]
     jobs = [(lang, name) for lang, name, _ in missing]
-    if workers is None:
-        with Workers(pkg=pkg, table=table) as own:
-            made = own.map(_spec, jobs)
-    else:
-        made = workers.map(_spec, jobs)
+    made = run_jobs(workers, _spec, jobs, pkg=pkg, table=table)
     for (_, _, key), text in zip(missing, made, strict=True):
         memo.put(key, text)
         kept[key] = text

@@ -39,7 +39,7 @@ from .escape import FORMULA_START, spreadsheet
 from .indicators import COLUMNS, SHOWN, build_table
 from .memo import Memo, RowHashes
 from .package import DataPackage
-from .workers import Workers, shared
+from .workers import Workers, run_jobs, shared
 
 METADATA = Path(__file__).parent / "metadata"
 FORMATS = {"csv": ".csv", "excel": "-excel.csv", **{f"xlsx_{lang}": f"-{lang}.xlsx" for lang in i18n.LANGUAGES},
@@ -335,11 +335,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path, cache: Path | None = N
               ("latest", None, open_data),
               *(("indicator", i, base + pages.path(lang, "indicator", i)) for i in pd.unique(table["indicator_id"]))]
     jobs = [(kind, ident, url, data, cache) for kind, ident, url in scopes]
-    if workers is None:
-        with Workers(pkg=pkg, table=table) as own:
-            parts = own.map(_write_scope, jobs, chunksize=1)
-    else:
-        parts = workers.map(_write_scope, jobs, chunksize=1)
+    parts = run_jobs(workers, _write_scope, jobs, 1, pkg=pkg, table=table)
     written = [path for part in parts for path in part]
     original = as_first_published(pkg)
     if original is not None:  # figures as first published, where an erratum corrected them

@@ -28,7 +28,7 @@ from .site import copy_assets
 from .site.common import link
 from .site.frame import footer_items, footer_text, nav_items
 from .templating import html_environment
-from .workers import Workers, shared
+from .workers import Workers, run_jobs, shared
 
 _ATTRIBUTE = re.compile(r'([.#])([\w-]+)|([\w-]+)="([^"]*)"')
 _HEADING_ATTRIBUTES = re.compile(r"\s*\{(#[\w-]+)\}\s*$")
@@ -132,11 +132,7 @@ def run(out: Path, pkg: DataPackage, workers: Workers | None = None) -> None:
     copy_assets(out / "preview" / "assets")
     jobs = [(out, page["lang"], page["path"]) for page in
             json.loads((out / "site-pages.json").read_text(encoding="utf-8"))]
-    if workers is None:
-        with Workers(pkg=pkg) as own:
-            own.map(_page, jobs)
-    else:
-        workers.map(_page, jobs)
+    run_jobs(workers, _page, jobs, pkg=pkg)
     for folder in ("data", "charts", "embed"):
         if (out / folder).exists():
             link_tree(out / folder, out / "preview" / folder)

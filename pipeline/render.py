@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .i18n import SETTINGS
 from .memo import Memo
-from .workers import Workers
+from .workers import Workers, run_jobs
 
 PNG_SCALE = 2
 _INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
@@ -56,11 +56,7 @@ class Renderer:
         self.hits += len(jobs) - len(missing)
         self.misses += len(missing)
         todo = [jobs[i] for i in missing]
-        if workers is None:
-            with Workers() as own:
-                drawn = own.map(_draw, todo)
-        else:
-            drawn = workers.map(_draw, todo)
+        drawn = run_jobs(workers, _draw, todo)
         for i, (svg, png) in zip(missing, drawn, strict=True):
             results[i] = (svg, png)
             if self.cache:

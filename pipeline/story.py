@@ -23,7 +23,7 @@ from . import i18n
 from .indicators import SHOWN, shared_rows
 from .package import DataPackage
 from .stats import clearly_different, respondents_for_clear_difference
-from .workers import Workers, shared
+from .workers import Workers, run_jobs, shared
 
 TEMPLATES = Path(__file__).parent / "story"
 HOME_FINDINGS = 5
@@ -424,11 +424,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path, workers: Workers | Non
     """
     jobs = [("home", None), *(("goal", g) for g in pkg["goals"].sort_values("order")["goal_id"]),
             *(("indicator", i) for i in pd.unique(table["indicator_id"])), ("comparison", None)]
-    if workers is None:
-        with Workers(pkg=pkg, rows=table) as own:
-            parts = own.map(_findings, jobs)
-    else:
-        parts = workers.map(_findings, jobs)
+    parts = run_jobs(workers, _findings, jobs, pkg=pkg, rows=table)
     folder = out / "story"
     folder.mkdir(parents=True, exist_ok=True)
     story = {lang: [f for part in parts for f in part[lang]] for lang in i18n.LANGUAGES}

@@ -92,3 +92,13 @@ class Workers:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def run_jobs(workers: Workers | None, func: Callable[[Any], Any], jobs: Iterable[Any], chunksize: int | None = None,
+             **values: Any) -> list[Any]:
+    """``workers.map(func, jobs)`` with the build's workers, or, without them, with a pool of its own made
+    with ``values`` (what the jobs read from ``shared``)."""
+    if workers is not None:
+        return workers.map(func, jobs, chunksize)
+    with Workers(**values) as own:
+        return own.map(func, jobs, chunksize)

@@ -23,7 +23,7 @@ from .. import escape, i18n, pages, tokens
 from ..indicators import shared_rows
 from ..package import DataPackage
 from ..templating import html_environment, markdown_environment
-from ..workers import Workers, shared
+from ..workers import Workers, run_jobs, shared
 from .common import ROOT, Page, Site, link
 from .frame import CSP, quarto_config
 
@@ -67,12 +67,7 @@ def write_sources(site: Site, found: list[Page], workers: Workers | None = None)
         (project / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                              encoding="utf-8")
         copy_assets(project / "assets")
-    jobs = [(site.out, page) for page in found]
-    if workers is None:
-        with Workers(pkg=site.pkg, rows=site.table) as own:
-            own.map(_write_page, jobs)
-    else:
-        workers.map(_write_page, jobs)
+    run_jobs(workers, _write_page, [(site.out, page) for page in found], pkg=site.pkg, rows=site.table)
     manifest = [{"lang": p.lang, "key": p.key, "kind": p.kind, "id": p.ident, "path": p.path,
                  "counterpart": p.counterpart, "title": p.title} for p in found]
     (site.out / "site-pages.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
