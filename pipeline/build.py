@@ -46,7 +46,7 @@ class Build:
     pkg: DataPackage | None = None
     table: object = None  # pandas.DataFrame, once the indicators stage ran
     rows: object = None  # the same table as Python values (indicators.plain), for story, embeds and site
-    workers: object = None  # workers.Workers with the package and table: a pool shared by exports and charts
+    workers: object = None  # workers.Workers with the package and table, shared by every stage after this one
     story: dict = field(default_factory=dict)
     log: Callable[[str], None] = print
     render: bool = True  # False: everything but the Quarto render (the preview and the sources still exist)
