@@ -41,7 +41,7 @@ BARE = ("import sys, json, pathlib, pandas, pyarrow, altair, frictionless, vl_co
         "    vlc.vegalite_to_svg(spec, format_locale=sys.argv[1])\n"
         "    vlc.vegalite_to_png(spec, scale=2, format_locale=sys.argv[1])\n")
 CORES = os.cpu_count() or 1
-FLOOR = "import frictionless, pandas, pyarrow, openpyxl, yaml, altair, vl_convert, jinja2"
+FLOOR = "import frictionless, pandas, pyarrow, xlsxwriter, yaml, altair, vl_convert, jinja2"
 
 
 def run(command: list, env: dict | None = None) -> tuple[float, float]:

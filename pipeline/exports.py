@@ -22,17 +22,16 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import re
 import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
+import xlsxwriter
 import yaml
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from . import catalog, i18n, pages
 from .escape import FORMULA_START, spreadsheet
@@ -143,86 +142,76 @@ def _neutralised(frame: pd.DataFrame, risky: list[str] | None = None) -> pd.Data
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, pkg: DataPackage, lang: str, cite: str) -> None:
-    """Typed cells, column labels in ``lang``, percentages formatted as such; text is never a formula."""
+    """Typed cells, column labels in ``lang``, percentages formatted as such; text is never a formula.
+
+    XlsxWriter in constant-memory mode writes rows as they come (the whole table's workbook has 40,000
+    rows at 1,000 indicators); each cell is written with the method of its type, so no text is ever read
+    as a number, formula or link. It dates its zip members 1980-01-31 and the workbook by ``created``:
+    the same data gives the same bytes.
+    """
     docs = column_docs()
-    data_name, columns_name, about_name = (i18n.t(lang, f"sheet_{name}") for name in ("data", "columns", "about"))
-    book = Workbook(write_only=True)
     stamp = package_date(pkg)
-    book.properties.created = book.properties.modified = stamp
-    book.properties.creator = pkg.settings[f"publisher_{lang}"]
-    bold = Font(bold=True)
+    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                      "strings_to_numbers": False, "strings_to_urls": False})
+    book.set_properties({"created": stamp, "author": pkg.settings[f"publisher_{lang}"]})
+    bold = book.add_format({"bold": True})
+    percent_formats = {True: book.add_format({"num_format": "0%"}), False: book.add_format({"num_format": "0.0%"})}
 
-    def cell(sheet, value, number_format: str | None = None, font: Font | None = None) -> WriteOnlyCell:
-        made = WriteOnlyCell(sheet, value=None if _missing(value) else value)
-        if isinstance(made.value, str):
-            made.data_type = "s"  # openpyxl would store text starting with '=' as a formula
-        if number_format:
-            made.number_format = number_format
-        if font:
-            made.font = font
-        return made
+    def put(sheet: Worksheet, row: int, column: int, value: object, style: Format | None = None) -> None:
+        if _missing(value) or value == "":  # an empty cell, not a cell holding empty text
+            return
+        if isinstance(value, str):
+            sheet.write_string(row, column, value, style)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, style)
+        else:
+            sheet.write_number(row, column, value, style)
 
-    data = book.create_sheet(data_name)
-    data.freeze_panes = "A2"
-    data.append([cell(data, docs[c][f"label_{lang}"], font=bold) for c in frame.columns])
+    data = book.add_worksheet(i18n.t(lang, "sheet_data"))
+    data.freeze_panes(1, 0)
+    for column, name in enumerate(frame.columns):
+        put(data, 0, column, docs[name][f"label_{lang}"], bold)
     percent = (frame["unit"] == "percent").to_numpy()
     records = frame.astype(object).where(frame.notna(), None).to_numpy()
-    positions = {c: i for i, c in enumerate(frame.columns)}
-    for row, is_percent in zip(records, percent, strict=True):
-        cells = [cell(data, v.item() if hasattr(v, "item") else v) for v in row]
-        if is_percent:
-            for column in PERCENT_COLUMNS:
-                target = cells[positions[column]]
-                if target.value is not None:
-                    target.value = float(target.value) / 100
-                    target.number_format = "0%" if float(target.value * 100).is_integer() else "0.0%"
-        data.append(cells)
-    described = book.create_sheet(columns_name)
-    described.append([cell(described, text, font=bold) for text in (i18n.t(lang, "col_label"),
-                                                                    i18n.t(lang, "col_field"),
-                                                                    i18n.t(lang, "col_description"))])
-    for column in frame.columns:
-        described.append([cell(described, docs[column][f"label_{lang}"]), cell(described, column),
-                          cell(described, docs[column][lang])])
-    about = book.create_sheet(about_name)
+    scaled = {i for i, c in enumerate(frame.columns) if c in PERCENT_COLUMNS}
+    for row, (values, is_percent) in enumerate(zip(records, percent, strict=True), start=1):
+        for column, value in enumerate(values):
+            value = value.item() if hasattr(value, "item") else value
+            if is_percent and column in scaled and value is not None:
+                share = float(value) / 100
+                put(data, row, column, share, percent_formats[float(value).is_integer()])
+            else:
+                put(data, row, column, value)
+    described = book.add_worksheet(i18n.t(lang, "sheet_columns"))
+    for column, key in enumerate(("col_label", "col_field", "col_description")):
+        put(described, 0, column, i18n.t(lang, key), bold)
+    for row, name in enumerate(frame.columns, start=1):
+        for column, value in enumerate((docs[name][f"label_{lang}"], name, docs[name][lang])):
+            put(described, row, column, value)
+    about = book.add_worksheet(i18n.t(lang, "sheet_about"))
     licence = pkg.descriptor["licenses"][0]
-    for key, value in (("about_title", pkg.settings[f"title_{lang}"]),
-                       ("about_publisher", pkg.settings[f"publisher_{lang}"]),
-                       ("about_licence", f"{licence['title']} ({licence['path']})"),
-                       ("about_version", pkg.descriptor["version"]),
-                       ("about_date", i18n.date(stamp.date(), lang)),
-                       ("about_cite", cite), ("about_percent", i18n.t(lang, "about_percent_text")),
-                       ("about_site", pkg.descriptor["homepage"])):
-        about.append([cell(about, i18n.t(lang, key), font=bold), cell(about, value)])
-    book.save(path)
-    _reproducible(path, stamp)
+    for row, (key, value) in enumerate((("about_title", pkg.settings[f"title_{lang}"]),
+                                        ("about_publisher", pkg.settings[f"publisher_{lang}"]),
+                                        ("about_licence", f"{licence['title']} ({licence['path']})"),
+                                        ("about_version", pkg.descriptor["version"]),
+                                        ("about_date", i18n.date(stamp.date(), lang)),
+                                        ("about_cite", cite), ("about_percent", i18n.t(lang, "about_percent_text")),
+                                        ("about_site", pkg.descriptor["homepage"]))):
+        put(about, row, 0, i18n.t(lang, key), bold)
+        put(about, row, 1, value)
+    book.close()
 
 
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def _reproducible(path: Path, stamp: datetime.datetime) -> None:
-    """An XLSX is a zip: the package's date on every member and as 'modified' (openpyxl writes the clock)."""
-    with zipfile.ZipFile(path) as source:
-        members = [(info, source.read(info)) for info in source.infolist()]
-    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info, data in members:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when, data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, data)
-
-
 def workbook_memo(cache: Path | None) -> Memo:
-    """Workbooks kept between builds: writing one with openpyxl costs far more than reading it back."""
-    import openpyxl
+    """Workbooks kept between builds: writing one costs far more than reading it back."""
 
     here = Path(__file__).parent
     return Memo(cache, Path(__file__), METADATA / "indicator_table.yaml", *sorted((here / "i18n").glob("*.yaml")),
-                here / "escape.py", openpyxl.__version__)
+                here / "escape.py", xlsxwriter.__version__)
 
 
 def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage, url: str,

@@ -1,7 +1,7 @@
 """One pool of worker processes per build, sharing the work with the build's own process.
 
 Workbooks, chart specifications and chart drawings are made one at a time by single-threaded libraries
-(openpyxl, Altair, vl-convert), so a second core only helps through a second process. Starting a worker
+(XlsxWriter, Altair, vl-convert), so a second core only helps through a second process. Starting a worker
 costs about a second and a half (Python, pandas, Altair, vl-convert), so the build starts the pool
 early (``start``), while it validates and writes the downloads, and every stage then shares it: the
 build's own process takes jobs from the end of the list while the workers take them from the front,

@@ -72,6 +72,8 @@ def test_the_workbooks_speak_the_language_and_type_their_cells(data, lang):
     rows = list(sheet.iter_rows(min_row=2))
     percent = [r[value] for r in rows if r[unit].value == "percent" and r[value].value is not None]
     assert percent and all(c.number_format.endswith("%") and 0 <= c.value <= 1 for c in percent)
+    # a whole percentage without a decimal (14%, not 14.0%), any other with one (13.5%)
+    assert all((c.number_format == "0%") == (round(c.value * 100, 6) % 1 == 0) for c in percent)
     assert all(isinstance(r[edition].value, int) for r in rows)
     canonical = pd.read_csv(data / ALL.file(PKG, "csv"))
     assert sorted(round(c.value * 100, 1) for c in percent) == sorted(
