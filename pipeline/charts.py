@@ -53,7 +53,7 @@ def _source_line(lang: str, source: str, template: str) -> alt.Chart:
     lines = _lines(i18n.t(lang, template, source=source), 46)
     return (alt.Chart(pd.DataFrame({"text": ["\n".join(lines)]}))
             .mark_text(align="left", baseline="top", fontSize=12, color=theme.MUTED, lineBreak="\n", lineHeight=15)
-            .encode(text="text:N", x=alt.value(0), y=alt.value(0))
+            .encode(text=alt.Text("text:N"), x=alt.XValue(0), y=alt.YValue(0))
             .properties(width=theme.WIDTH, height=15 * len(lines)))
 
 
@@ -141,11 +141,12 @@ def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang:
         x=alt.X("value:Q", scale=x_scale, axis=alt.Axis(**{**x_axis.to_dict(), "grid": False})),
         color=alt.Color("name:N", scale=_colours(frame), legend=None))
     names = base.mark_text(align="left", baseline="bottom", dy=-(BAR / 2 + 3), limit=theme.WIDTH).encode(
-        x=alt.value(0), text="name:N")
+        x=alt.XValue(0), text=alt.Text("name:N"))
     inside = base.transform_filter("datum.inside").mark_text(align="right", dx=-6, fontWeight=700,
-                                                             color=theme.ON_BAR_COLOUR).encode(x="x:Q", text="label:N")
+                                                             color=theme.ON_BAR_COLOUR).encode(
+        x=alt.X("x:Q"), text=alt.Text("label:N"))
     outside = base.transform_filter("!datum.inside").mark_text(align="left", dx=6, fontWeight=700).encode(
-        x="x:Q", text="label:N")
+        x=alt.X("x:Q"), text=alt.Text("label:N"))
     chart = (bars + names + inside + outside).properties(width=theme.WIDTH, height=alt.Step(BAR + 26))
     items = "; ".join(f"{r['name']}: {r['label']}" for _, r in frame.iterrows())
     title = indicator[f"title_{lang}"]
@@ -180,10 +181,10 @@ def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang
         x=alt.X("edition:O", title=None, axis=alt.Axis(labelAngle=0), scale=alt.Scale(paddingOuter=0.3)),
         color=alt.Color("name:N", scale=_colours(frame), legend=legend, sort=list(frame["name"].unique())))
     lines = base.mark_line().encode(y=alt.Y("value:Q", scale=y_scale, axis=y_axis))
-    dots = base.mark_point().encode(y="value:Q", shape=alt.Shape("name:N", scale=_shapes(frame), legend=legend,
+    dots = base.mark_point().encode(y=alt.Y("value:Q"), shape=alt.Shape("name:N", scale=_shapes(frame), legend=legend,
                                                                    sort=list(frame["name"].unique())))
     values = base.transform_filter("datum.last").mark_text(align="left", dx=10, fontWeight=700).encode(
-        y="label_at:Q", text="label:N")
+        y=alt.Y("label_at:Q"), text=alt.Text("label:N"))
     chart = (lines + dots + values).properties(width=theme.WIDTH - 50, height=TREND_HEIGHT)
     items = "; ".join(f"{r['name']} {r['edition']}: {r['label']}" for _, r in frame.iterrows())
     first, last = int(frame["edition"].min()), int(frame["edition"].max())
@@ -237,15 +238,18 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, subti
     x = alt.X("value:Q", scale=alt.Scale(domain=[-PERCENT_MARGIN, 100 + PERCENT_MARGIN], nice=False),
               axis=PERCENT_AXIS)
     base = alt.Chart(frame).encode(y=y)
-    rules = base.mark_rule(color=theme.RANGE_COLOUR, strokeWidth=2).encode(x="min(value):Q", x2="max(value):Q")
+    rules = base.mark_rule(color=theme.RANGE_COLOUR, strokeWidth=2).encode(x=alt.X("min(value):Q"),
+                                                                           x2=alt.X2("max(value):Q"))
     dots = base.mark_point(size=110, opacity=1).encode(
         x=x, color=alt.Color("name:N", scale=_colours(frame), legend=LEGEND),
         shape=alt.Shape("name:N", scale=_shapes(frame), legend=LEGEND))
-    high = base.transform_filter("datum.high").mark_text(align="left", dx=10).encode(x="value:Q", text="label:N")
-    low = base.transform_filter("!datum.high").mark_text(align="right", dx=-10).encode(x="value:Q", text="label:N")
+    high = base.transform_filter("datum.high").mark_text(align="left", dx=10).encode(
+        x=alt.X("value:Q"), text=alt.Text("label:N"))
+    low = base.transform_filter("!datum.high").mark_text(align="right", dx=-10).encode(
+        x=alt.X("value:Q"), text=alt.Text("label:N"))
     names = alt.Chart(frame).transform_filter("datum.high").mark_text(
         align="left", baseline="top", dy=2, fontWeight=700, lineBreak="|", lineHeight=15).encode(
-        y=alt.Y("title:N", sort=sort, title=None, axis=None, bandPosition=0), x=alt.value(0), text="title:N")
+        y=alt.Y("title:N", sort=sort, title=None, axis=None, bandPosition=0), x=alt.XValue(0), text=alt.Text("title:N"))
     chart = (rules + dots + high + low + names).properties(width=theme.WIDTH, height=alt.Step(step))
     items = "; ".join(f"{t.replace('|', ' ')}: " + ", ".join(f"{r['name']} {r['label']}" for _, r in rows.iterrows())
                       for t, rows in frame.groupby("title", sort=False))
@@ -285,7 +289,7 @@ def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VCo
     # Every bar carries its value, so no value axis is needed: the bars get the chart's whole width.
     bars = base.mark_bar(color=theme.MAIN_COLOURS[0], width={"band": 0.7}).encode(
         y=alt.Y("value:Q", title=None, axis=None))
-    labels = base.mark_text(dy=-7).encode(y="value:Q", text="label:N")
+    labels = base.mark_text(dy=-7).encode(y=alt.Y("value:Q"), text=alt.Text("label:N"))
     chart = (bars + labels).properties(width=theme.WIDTH, height=200)
     notes = [f"* {i18n.t(lang, 'provisional')}"] if values["provisional"].any() else []
     items = "; ".join(f"{r['year']}: {r['label']}" for _, r in frame.iterrows())
