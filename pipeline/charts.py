@@ -174,8 +174,9 @@ def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang
     frame["label_at"] = frame["value"].astype(float)
     frame.loc[frame["last"], "label_at"] = _spread(frame.loc[frame["last"], "value"].astype(float),
                                                    (high - low) * LABEL_GAP / TREND_HEIGHT, low, high)
-    frame = frame.sort_values("order")[["name", "label", "colour", "shape", "edition", "value", "last",
-                                        "label_at"]]
+    # Each group's figures in time order: the description read aloud follows the data, year after year.
+    frame = frame.sort_values(["order", "edition"])[["name", "label", "colour", "shape", "edition", "value", "last",
+                                                     "label_at"]]
     legend = alt.Legend(orient="top", direction="vertical", title=None, labelLimit=theme.WIDTH - 30)
     base = alt.Chart(frame).encode(
         x=alt.X("edition:O", title=None, axis=alt.Axis(labelAngle=0), scale=alt.Scale(paddingOuter=0.3)),

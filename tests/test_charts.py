@@ -9,6 +9,7 @@ from pathlib import Path
 
 import altair as alt
 import jsonschema
+import pandas as pd
 import pytest
 from conftest import ROOT
 from fixtures import add_edition, set_results
@@ -132,6 +133,27 @@ def test_figures_of_different_groups_in_two_editions_are_no_development(site_bui
     names = {row["name"] for row in spec_values(spec) if "name" in row}
     assert names == {"asielstatushouders", "gezinsmigranten"}
     assert "2024" not in " ".join(spec["title"]["subtitle"]) and "Monitor Inburgering 2024" not in json.dumps(spec)
+
+
+def test_a_development_is_told_year_after_year_for_each_group():
+    """Eight measurements of three groups: more rows than a quicksort keeps in order by chance."""
+    from pipeline import charts
+    from pipeline.indicators import build_table
+
+    pkg = load(ROOT / "datapackage.json")
+    table = build_table(pkg)
+    rows = table[(table["indicator_id"] == "taalles") & (table["edition"] == 2024)]
+    many = pd.concat([rows.assign(edition=year, value=10.0 + year - 2020) for year in range(2031, 2023, -1)],
+                     ignore_index=True)
+    indicator = pkg["indicators"].set_index("indicator_id", drop=False).loc["taalles"]
+    spec = charts.indicator_chart(many, indicator, charts.group_styles(pkg), "en", lambda _: "source").to_dict()
+    drawn = [row for row in spec_values(spec) if "edition" in row]
+    groups = {row["name"] for row in drawn}
+    assert len(groups) >= 2 and len(drawn) == 8 * len(groups)
+    for name in groups:
+        years = [row["edition"] for row in drawn if row["name"] == name]
+        told = [int(year) for year in re.findall(re.escape(name) + r" (\d{4}):", spec["description"])]
+        assert years == told == list(range(2024, 2032)), name
 
 
 @pytest.fixture(scope="module")
