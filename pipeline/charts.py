@@ -21,8 +21,26 @@ from .memo import Memo, RowHashes, digest
 from .package import DataPackage
 from .workers import Workers, run_jobs, shared
 
-PERCENT_AXIS = alt.Axis(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
-LEGEND = alt.Legend(orient="top", direction="vertical", labelLimit=theme.WIDTH - 30)
+
+def props(**values: object) -> dict:
+    """Vega-Lite properties (an axis, scale, legend) as a plain dict, keys in the order Altair writes them.
+
+    Altair copies a chart's every object, with each of its hundred unset properties, whenever charts are
+    layered or concatenated; a plain dict is copied with only what is set (a third of the time a chart
+    takes). The tests validate every specification against the Vega-Lite schema.
+    """
+    return dict(sorted(values.items()))
+
+
+def mark(chart: alt.Chart, kind: str, **values: object) -> alt.Chart:
+    """``chart.mark_<kind>(**values)``, with the mark a plain dict (see ``props``)."""
+    marked = chart.copy(deep=False)
+    marked.mark = {"type": kind, **props(**values)}
+    return marked
+
+
+PERCENT_AXIS = props(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
+LEGEND = props(orient="top", direction="vertical", labelLimit=theme.WIDTH - 30)
 BAR = 22  # px: the height of a bar
 INSIDE_SHARE = 0.25  # a bar at least this long holds its own label
 PERCENT_MARGIN = 16  # percentage points of room left of 0% and right of 100% for the value labels
@@ -51,17 +69,16 @@ def _lines(text: str, width: int) -> list[str]:
 
 def _source_line(lang: str, source: str, template: str) -> alt.Chart:
     lines = _lines(i18n.t(lang, template, source=source), 46)
-    return (alt.Chart(pd.DataFrame({"text": ["\n".join(lines)]}))
-            .mark_text(align="left", baseline="top", fontSize=12, color=theme.MUTED, lineBreak="\n", lineHeight=15)
-            .encode(text=alt.Text("text:N"), x=alt.XValue(0), y=alt.YValue(0))
-            .properties(width=theme.WIDTH, height=15 * len(lines)))
+    chart = alt.Chart(pd.DataFrame({"text": ["\n".join(lines)]}), width=theme.WIDTH, height=15 * len(lines))
+    return mark(chart, "text", align="left", baseline="top", fontSize=12, color=theme.MUTED, lineBreak="\n",
+                lineHeight=15).encode(text=alt.Text("text:N"), x=alt.XValue(0), y=alt.YValue(0))
 
 
 def _finish(chart: alt.Chart, lang: str, title: str, subtitle: list[str], description: str,
             source: str, template: str = "chart_source") -> alt.VConcatChart:
     subtitle_lines = [line for text in subtitle if text for line in _lines(text, 48)]
-    return alt.vconcat(chart, _source_line(lang, source, template), spacing=14).properties(
-        title=alt.Title(_lines(title, 36), subtitle=subtitle_lines), description=description)
+    return alt.vconcat(chart, _source_line(lang, source, template), spacing=14,
+                       title={"text": _lines(title, 36), "subtitle": subtitle_lines}, description=description)
 
 
 def _label(row: pd.Series, unit: str, lang: str) -> str:
@@ -78,20 +95,20 @@ def _group_name(row: pd.Series, styles: pd.DataFrame, lang: str) -> str:
     return name
 
 
-def _x_scale(unit: str, values: pd.Series) -> tuple[alt.Scale, alt.Axis]:
+def _x_scale(unit: str, values: pd.Series) -> tuple[dict, dict]:
     if unit == "percent":
-        return alt.Scale(domain=[0, 100]), PERCENT_AXIS
-    return alt.Scale(domain=[0, float(values.max() or 1) * 1.15], zero=True), alt.Axis(title=None, format=",d")
+        return props(domain=[0, 100]), PERCENT_AXIS
+    return props(domain=[0, float(values.max() or 1) * 1.15], zero=True), props(title=None, format=",d")
 
 
-def _colours(frame: pd.DataFrame, key: str = "name") -> alt.Scale:
+def _colours(frame: pd.DataFrame, key: str = "name") -> dict:
     pairs = frame.drop_duplicates(key)
-    return alt.Scale(domain=list(pairs[key]), range=list(pairs["colour"]))
+    return props(domain=list(pairs[key]), range=list(pairs["colour"]))
 
 
-def _shapes(frame: pd.DataFrame, key: str = "name") -> alt.Scale:
+def _shapes(frame: pd.DataFrame, key: str = "name") -> dict:
     pairs = frame.drop_duplicates(key)
-    return alt.Scale(domain=list(pairs[key]), range=list(pairs["shape"]))
+    return props(domain=list(pairs[key]), range=list(pairs["shape"]))
 
 
 def _notes(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -131,23 +148,23 @@ def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang:
     frame["colour"] = frame["group_id"].map(styles["colour"])
     frame["order"] = frame["group_id"].map(styles["order"])
     x_scale, x_axis = _x_scale(unit, frame["value"])
-    top = x_scale.to_dict()["domain"][1]
+    top = x_scale["domain"][1]
     frame["x"] = frame["value"].fillna(0)  # a suppressed bar is not drawn; its label starts at the axis
     frame["inside"] = frame["value"].fillna(0) >= INSIDE_SHARE * top
     frame = frame[["name", "label", "colour", "order", "value", "x", "inside"]].sort_values("order")
     y = alt.Y("name:N", sort=list(frame["name"]), title=None, axis=None)
     base = alt.Chart(frame).encode(y=y)
-    bars = base.transform_filter("isValid(datum.value)").mark_bar(height=BAR).encode(
-        x=alt.X("value:Q", scale=x_scale, axis=alt.Axis(**{**x_axis.to_dict(), "grid": False})),
+    bars = mark(base.transform_filter("isValid(datum.value)"), "bar", height=BAR).encode(
+        x=alt.X("value:Q", scale=x_scale, axis=props(**x_axis, grid=False)),
         color=alt.Color("name:N", scale=_colours(frame), legend=None))
-    names = base.mark_text(align="left", baseline="bottom", dy=-(BAR / 2 + 3), limit=theme.WIDTH).encode(
+    names = mark(base, "text", align="left", baseline="bottom", dy=-(BAR / 2 + 3), limit=theme.WIDTH).encode(
         x=alt.XValue(0), text=alt.Text("name:N"))
-    inside = base.transform_filter("datum.inside").mark_text(align="right", dx=-6, fontWeight=700,
+    inside = mark(base.transform_filter("datum.inside"), "text", align="right", dx=-6, fontWeight=700,
                                                              color=theme.ON_BAR_COLOUR).encode(
         x=alt.X("x:Q"), text=alt.Text("label:N"))
-    outside = base.transform_filter("!datum.inside").mark_text(align="left", dx=6, fontWeight=700).encode(
+    outside = mark(base.transform_filter("!datum.inside"), "text", align="left", dx=6, fontWeight=700).encode(
         x=alt.X("x:Q"), text=alt.Text("label:N"))
-    chart = (bars + names + inside + outside).properties(width=theme.WIDTH, height=alt.Step(BAR + 26))
+    chart = alt.layer(bars, names, inside, outside, width=theme.WIDTH, height={"step": BAR + 26})
     items = "; ".join(f"{r['name']}: {r['label']}" for _, r in frame.iterrows())
     title = indicator[f"title_{lang}"]
     return chart, f"{i18n.t(lang, 'edition')} {edition}", i18n.t(lang, "chart_desc_bars", title=title,
@@ -170,23 +187,23 @@ def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang
     frame["last"] = frame["edition"] == frame.groupby("group_id")["edition"].transform("max")
     frame["edition"] = frame["edition"].astype(int)
     y_scale, y_axis = _x_scale(unit, frame["value"])
-    low, high = y_scale.to_dict()["domain"]
+    low, high = y_scale["domain"]
     frame["label_at"] = frame["value"].astype(float)
     frame.loc[frame["last"], "label_at"] = _spread(frame.loc[frame["last"], "value"].astype(float),
                                                    (high - low) * LABEL_GAP / TREND_HEIGHT, low, high)
     # Each group's figures in time order: the description read aloud follows the data, year after year.
     frame = frame.sort_values(["order", "edition"])[["name", "label", "colour", "shape", "edition", "value", "last",
                                                      "label_at"]]
-    legend = alt.Legend(orient="top", direction="vertical", title=None, labelLimit=theme.WIDTH - 30)
+    legend = props(orient="top", direction="vertical", title=None, labelLimit=theme.WIDTH - 30)
     base = alt.Chart(frame).encode(
-        x=alt.X("edition:O", title=None, axis=alt.Axis(labelAngle=0), scale=alt.Scale(paddingOuter=0.3)),
+        x=alt.X("edition:O", title=None, axis=props(labelAngle=0), scale=props(paddingOuter=0.3)),
         color=alt.Color("name:N", scale=_colours(frame), legend=legend, sort=list(frame["name"].unique())))
-    lines = base.mark_line().encode(y=alt.Y("value:Q", scale=y_scale, axis=y_axis))
-    dots = base.mark_point().encode(y=alt.Y("value:Q"), shape=alt.Shape("name:N", scale=_shapes(frame), legend=legend,
+    lines = mark(base, "line").encode(y=alt.Y("value:Q", scale=y_scale, axis=y_axis))
+    dots = mark(base, "point").encode(y=alt.Y("value:Q"), shape=alt.Shape("name:N", scale=_shapes(frame), legend=legend,
                                                                    sort=list(frame["name"].unique())))
-    values = base.transform_filter("datum.last").mark_text(align="left", dx=10, fontWeight=700).encode(
+    values = mark(base.transform_filter("datum.last"), "text", align="left", dx=10, fontWeight=700).encode(
         y=alt.Y("label_at:Q"), text=alt.Text("label:N"))
-    chart = (lines + dots + values).properties(width=theme.WIDTH - 50, height=TREND_HEIGHT)
+    chart = alt.layer(lines, dots, values, width=theme.WIDTH - 50, height=TREND_HEIGHT)
     items = "; ".join(f"{r['name']} {r['edition']}: {r['label']}" for _, r in frame.iterrows())
     first, last = int(frame["edition"].min()), int(frame["edition"].max())
     return chart, f"{first}–{last}", i18n.t(lang, "chart_desc_trend", title=indicator[f"title_{lang}"], items=items)
@@ -236,22 +253,22 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, subti
     step = 15 * lines + 30  # the name's lines, then the row of points
     row = (15 * lines + 15) / step  # where the points sit within a row, below the name
     y = alt.Y("title:N", sort=sort, title=None, axis=None, bandPosition=row)
-    x = alt.X("value:Q", scale=alt.Scale(domain=[-PERCENT_MARGIN, 100 + PERCENT_MARGIN], nice=False),
+    x = alt.X("value:Q", scale=props(domain=[-PERCENT_MARGIN, 100 + PERCENT_MARGIN], nice=False),
               axis=PERCENT_AXIS)
     base = alt.Chart(frame).encode(y=y)
-    rules = base.mark_rule(color=theme.RANGE_COLOUR, strokeWidth=2).encode(x=alt.X("min(value):Q"),
+    rules = mark(base, "rule", color=theme.RANGE_COLOUR, strokeWidth=2).encode(x=alt.X("min(value):Q"),
                                                                            x2=alt.X2("max(value):Q"))
-    dots = base.mark_point(size=110, opacity=1).encode(
+    dots = mark(base, "point", size=110, opacity=1).encode(
         x=x, color=alt.Color("name:N", scale=_colours(frame), legend=LEGEND),
         shape=alt.Shape("name:N", scale=_shapes(frame), legend=LEGEND))
-    high = base.transform_filter("datum.high").mark_text(align="left", dx=10).encode(
+    high = mark(base.transform_filter("datum.high"), "text", align="left", dx=10).encode(
         x=alt.X("value:Q"), text=alt.Text("label:N"))
-    low = base.transform_filter("!datum.high").mark_text(align="right", dx=-10).encode(
+    low = mark(base.transform_filter("!datum.high"), "text", align="right", dx=-10).encode(
         x=alt.X("value:Q"), text=alt.Text("label:N"))
-    names = alt.Chart(frame).transform_filter("datum.high").mark_text(
-        align="left", baseline="top", dy=2, fontWeight=700, lineBreak="|", lineHeight=15).encode(
+    names = mark(alt.Chart(frame).transform_filter("datum.high"), "text", align="left", baseline="top", dy=2,
+                 fontWeight=700, lineBreak="|", lineHeight=15).encode(
         y=alt.Y("title:N", sort=sort, title=None, axis=None, bandPosition=0), x=alt.XValue(0), text=alt.Text("title:N"))
-    chart = (rules + dots + high + low + names).properties(width=theme.WIDTH, height=alt.Step(step))
+    chart = alt.layer(rules, dots, high, low, names, width=theme.WIDTH, height={"step": step})
     items = "; ".join(f"{t.replace('|', ' ')}: " + ", ".join(f"{r['name']} {r['label']}" for _, r in rows.iterrows())
                       for t, rows in frame.groupby("title", sort=False))
     return _finish(chart, lang, title, [subtitle], i18n.t(lang, "chart_desc_dumbbell", title=title, items=items),
@@ -286,12 +303,12 @@ def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VCo
     frame["label"] = [i18n.number(v, lang) + (" *" if p else "") for v, p in zip(frame["value"],
                                                                                  frame["provisional"], strict=True)]
     frame = frame[["year", "value", "label"]]
-    base = alt.Chart(frame).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)))
+    base = alt.Chart(frame).encode(x=alt.X("year:O", title=None, axis=props(labelAngle=0)))
     # Every bar carries its value, so no value axis is needed: the bars get the chart's whole width.
-    bars = base.mark_bar(color=theme.MAIN_COLOURS[0], width={"band": 0.7}).encode(
+    bars = mark(base, "bar", color=theme.MAIN_COLOURS[0], width={"band": 0.7}).encode(
         y=alt.Y("value:Q", title=None, axis=None))
-    labels = base.mark_text(dy=-7).encode(y=alt.Y("value:Q"), text=alt.Text("label:N"))
-    chart = (bars + labels).properties(width=theme.WIDTH, height=200)
+    labels = mark(base, "text", dy=-7).encode(y=alt.Y("value:Q"), text=alt.Text("label:N"))
+    chart = alt.layer(bars, labels, width=theme.WIDTH, height=200)
     notes = [f"* {i18n.t(lang, 'provisional')}"] if values["provisional"].any() else []
     items = "; ".join(f"{r['year']}: {r['label']}" for _, r in frame.iterrows())
     title = series[f"title_{lang}"]
