@@ -14,22 +14,35 @@ from .common import Page, Site, link
 CHART_FILES = (("png", "png"), ("svg", "svg"), ("vl", "vl.json"))
 
 
+def _records(rows: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """``rows`` as dicts of ``columns`` only: pandas' ``to_dict`` boxes every column of every row, which
+    made this page's table the larger part of its cost (2,000 pages at 1,000 indicators)."""
+    values = zip(*(rows[c].tolist() for c in columns), strict=True)
+    return [dict(zip(columns, row, strict=True)) for row in values]
+
+
+def _text(value: object) -> str:
+    return "" if pd.isna(value) else str(value)
+
+
 def _table(site: Site, rows: pd.DataFrame, title: str, ident: str, lang: str) -> dict:
     t = partial(i18n.t, lang)
-    labels = site.groups[f"label_{lang}"].to_dict()
+    labels = site.groups[f"label_{lang}"]
 
     def group(row: dict) -> str:
-        label = labels[row["group_id"]]
+        label = labels.at[row["group_id"]]
         if pd.isna(row["reference_year"]):
             return label
         return f"{label} ({t('reference_year', year=int(row['reference_year']))})"
 
+    shown = _records(rows, ["edition", "group_id", "reference_year", "value", "unit", "n", "ci_low", "ci_high",
+                            "status"])
     return {"id": f"table-{ident}", "caption": t("table_caption", title=title),
             "header": [t(f"col_{name}") for name in ("edition", "group", "value", "n", "interval", "status")],
             "rows": [[int(r["edition"]), group(r), site.value(r, lang) or "–",
                       i18n.number(r["n"], lang) if pd.notna(r["n"]) else t("unknown"),
                       f"{i18n.number(r['ci_low'], lang)}–{i18n.number(r['ci_high'], lang)}"
-                      if pd.notna(r["ci_low"]) else "–", t(f"status_{r['status']}")] for r in rows.to_dict("records")]}
+                      if pd.notna(r["ci_low"]) else "–", t(f"status_{r['status']}")] for r in shown]}
 
 
 def _wording(meta: pd.Series, measured: pd.DataFrame, lang: str) -> dict | None:
@@ -51,9 +64,11 @@ def context(site: Site, page: Page) -> dict:
     measured = rows[rows["value"].notna()]
     editions = [{"title": site.edition_title(e, lang), "notes": site.editions.at[e, f"method_notes_{lang}"],
                  "changed": bool(site.method_changed[e])} for e in sorted(int(x) for x in measured["edition"].unique())]
-    sources = [{"href": url, "text": site.editions.at[int(e), f"title_{lang}"] + (f", {figure}" if figure else "")}
-               for e, url, figure in measured[["edition", "source_url", "source_figure"]].fillna("")
-               .drop_duplicates(["edition", "source_url"]).itertuples(index=False)]
+    cited: dict[tuple, str] = {}  # (edition, report) -> the first figure named for it, in table order
+    for r in _records(measured, ["edition", "source_url", "source_figure"]):
+        cited.setdefault((int(r["edition"]), _text(r["source_url"])), _text(r["source_figure"]))
+    sources = [{"href": url, "text": site.editions.at[e, f"title_{lang}"] + (f", {figure}" if figure else "")}
+               for (e, url), figure in cited.items()]
     downloads = []
     if not measured.empty:
         scope = exports.indicator_scope(ident)
