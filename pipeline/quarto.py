@@ -29,7 +29,7 @@ import yaml
 
 from .files import link_tree
 from .i18n import LANGUAGES
-from .pages import PREFIX
+from .pages import PREFIX, source_path
 
 INSTALL_HINT = ("Quarto is not installed, so the site was not rendered. Its sources are in {out}/quarto/<lang>/ "
                 "and a plain preview is in {out}/preview/. Install Quarto (https://quarto.org/docs/get-started/, "
@@ -67,13 +67,19 @@ class _MainText(HTMLParser):
             self.text.append(data)
 
 
-def missing_pages(site: Path, manifest: list[dict]) -> list[str]:
-    """Pages of the manifest that are absent from ``site`` or have no text in their ``<main>``."""
+def missing_pages(site: Path, manifest: list[dict], kept: frozenset[str] = frozenset()) -> list[str]:
+    """Pages of the manifest that are absent from ``site`` or have no text in their ``<main>``.
+
+    ``kept``: pages copied unchanged from a previous render, which passed this check then; only their
+    presence is checked (reading every page costs about 6 ms, 25 s at 4,000 pages).
+    """
     missing = []
     for page in manifest:
         target = site / page["path"]
         if not target.is_file():
             missing.append(f"{page['path']} (not rendered)")
+            continue
+        if page["path"] in kept:
             continue
         parser = _MainText()
         parser.feed(target.read_text(encoding="utf-8", errors="replace"))
@@ -238,7 +244,10 @@ def run(out: Path, final: Path, log: Callable[[str], None] = print) -> bool:
     # Browsers ask for /favicon.ico whatever the page declares; the site's root has one.
     shutil.copy(Path(__file__).resolve().parent.parent / "site" / "assets" / "favicon.ico", site / "favicon.ico")
     manifest = json.loads((out / "site-pages.json").read_text(encoding="utf-8"))
-    missing = missing_pages(site, manifest)
+    rendered = {lang: pages for lang, pages in plans.items() if pages is not None}  # languages rendered in part
+    kept = frozenset(page["path"] for page in manifest if page["lang"] in rendered
+                     and source_path(page["lang"], page["path"]) not in rendered[page["lang"]])
+    missing = missing_pages(site, manifest, kept)
     if missing:
         raise QuartoError(f"Quarto rendered {len(manifest) - len(missing)} of {len(manifest)} pages; the site was "
                           "not published. Missing or empty:\n  " + "\n  ".join(missing))

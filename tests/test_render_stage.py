@@ -68,6 +68,9 @@ def test_missing_pages_names_absent_and_empty_pages(tmp_path):
     pages = [{"path": p} for p in ("a.html", "b.html", "c.html", "d.html")]
     assert missing_pages(tmp_path, pages) == ["b.html (no content in <main>)", "c.html (no content in <main>)",
                                               "d.html (not rendered)"]
+    # A page copied from the previous render passed this check then: it must be there, but is not read again.
+    assert missing_pages(tmp_path, pages, kept=frozenset({"b.html", "d.html"})) == [
+        "c.html (no content in <main>)", "d.html (not rendered)"]
 
 
 def test_check_site_command(tmp_path, run_cli):
