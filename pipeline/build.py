@@ -104,7 +104,7 @@ def _embeds(b: Build) -> None:
 def _site(b: Build) -> None:
     from . import site
 
-    site.run(b.pkg, b.rows, b.story, b.work, b.workers)
+    site.run(b.pkg, b.rows, b.story, b.work, b.workers, b.cache / "preview")
 
 
 def _render(b: Build) -> None:

@@ -23,6 +23,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 
 from . import i18n, pages
 from .files import link_tree
+from .memo import Memo
 from .package import DataPackage
 from .site import copy_assets
 from .site.common import link
@@ -102,8 +103,28 @@ def split(source: str) -> tuple[dict, str]:
     return yaml.load(front, Loader=yaml.CSafeLoader), body  # libyaml: the same result, ten times faster
 
 
-def _page(job: tuple[Path, str, str]) -> None:
-    out, lang, path = job
+@cache
+def _bodies(folder: Path | None) -> Memo:
+    """Page bodies kept between builds: reading Markdown is most of a preview page's cost."""
+    import markdown_it
+    import mdit_py_plugins
+
+    return Memo(folder, Path(__file__), markdown_it.__version__, mdit_py_plugins.__version__)
+
+
+def _html(body: str, cache: Path | None) -> str:
+    memo = _bodies(cache)
+    key = memo.key(body)
+    kept = memo.get(key)
+    if kept is not None:
+        return kept.decode("utf-8")
+    html = reader().render(body)
+    memo.put(key, html.encode("utf-8"))
+    return html
+
+
+def _page(job: tuple[Path, str, str, Path | None]) -> None:
+    out, lang, path, cache = job
     front, body = split((out / "quarto" / lang / pages.source_path(lang, path)).read_text(encoding="utf-8"))
     target = out / "preview" / path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +133,7 @@ def _page(job: tuple[Path, str, str]) -> None:
         head=Markup(front["include-in-header"]["text"]), image=front.get("image"),
         root=link(path, "x")[:-1], site_title=i18n.t(lang, "site_title"),
         skip=i18n.t(lang, "skip_to_content"), home=link(path, pages.path(lang, "home")),
-        nav=nav_items(lang, path), nav_label=i18n.t(lang, "nav_home"), body=Markup(reader().render(body)),
+        nav=nav_items(lang, path), nav_label=i18n.t(lang, "nav_home"), body=Markup(_html(body, cache)),
         footer=footer_text(lang, shared()["pkg"]), footer_links=footer_items(lang, path)), encoding="utf-8")
 
 
@@ -126,11 +147,11 @@ def plain(markdown: str) -> str:
     return Markup(reader().renderInline(markdown)).striptags()
 
 
-def run(out: Path, pkg: DataPackage, workers: Workers | None = None) -> None:
+def run(out: Path, pkg: DataPackage, workers: Workers | None = None, cache: Path | None = None) -> None:
     """Render every page of ``site-pages.json`` from ``quarto/<lang>/`` into ``preview/``, on every core
-    (``workers`` made with this package, or a pool of its own)."""
+    (``workers`` made with this package, or a pool of its own); ``cache``: bodies kept between builds."""
     copy_assets(out / "preview" / "assets")
-    jobs = [(out, page["lang"], page["path"]) for page in
+    jobs = [(out, page["lang"], page["path"], cache) for page in
             json.loads((out / "site-pages.json").read_text(encoding="utf-8"))]
     run_jobs(workers, _page, jobs, pkg=pkg)
     for folder in ("data", "charts", "embed"):

@@ -82,3 +82,15 @@ def test_row_hashes_key_a_selection_by_its_own_rows_only(tables):
         hashes.of(one.assign(extra=1))  # not a selection of the hashed table
     with pytest.raises(ValueError):
         hashes.of(one.set_axis(one.index + len(table)))
+
+
+def test_a_kept_preview_body_is_the_body_markdown_it_would_write(tmp_path):
+    from pipeline import preview
+
+    body = "## Heading {#here}\n\nA *figure* of 45,5%.\n"
+    first = preview._html(body, tmp_path)
+    memo = preview._bodies(tmp_path)
+    assert (memo.hits, memo.misses) == (0, 1)
+    assert preview._html(body, tmp_path) == first == preview.reader().render(body)
+    assert memo.hits == 1
+    assert preview._html(body.replace("45,5", "46,5"), tmp_path) != first and memo.misses == 2

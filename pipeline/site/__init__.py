@@ -109,12 +109,12 @@ def _write_page(job: tuple[Path, Page]) -> None:
 
 
 def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path,
-        workers: Workers | None = None) -> list[Page]:
+        workers: Workers | None = None, cache: Path | None = None) -> list[Page]:
     """Write the pages' sources and the preview; ``table`` is the plain table (``indicators.plain``)."""
     from .. import preview
 
     site = Site(pkg, table, story, out)
     found = site_pages(site)
     write_sources(site, found, workers)
-    preview.run(out, pkg, workers)
+    preview.run(out, pkg, workers, cache)
     return found
