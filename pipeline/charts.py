@@ -196,7 +196,9 @@ def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang
                                                      "label_at"]]
     legend = props(orient="top", direction="vertical", title=None, labelLimit=theme.WIDTH - 30)
     base = alt.Chart(frame).encode(
-        x=alt.X("edition:O", title=None, axis=props(labelAngle=0), scale=props(paddingOuter=0.3)),
+        # Years stay level; once there are more than fit side by side, every other one is shown.
+        x=alt.X("edition:O", title=None, axis=props(labelAngle=0, labelOverlap="parity"),
+                scale=props(paddingOuter=0.3)),
         color=alt.Color("name:N", scale=_colours(frame), legend=legend, sort=list(frame["name"].unique())))
     lines = mark(base, "line").encode(y=alt.Y("value:Q", scale=y_scale, axis=y_axis))
     dots = mark(base, "point").encode(y=alt.Y("value:Q"), shape=alt.Shape("name:N", scale=_shapes(frame), legend=legend,
