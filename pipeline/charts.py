@@ -160,8 +160,7 @@ def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang:
     names = mark(base, "text", align="left", baseline="bottom", dy=-(BAR / 2 + 3), limit=theme.WIDTH).encode(
         x=alt.XValue(0), text=alt.Text("name:N"))
     inside = mark(base.transform_filter("datum.inside"), "text", align="right", dx=-6, fontWeight=700,
-                                                             color=theme.ON_BAR_COLOUR).encode(
-        x=alt.X("x:Q"), text=alt.Text("label:N"))
+                  color=theme.ON_BAR_COLOUR).encode(x=alt.X("x:Q"), text=alt.Text("label:N"))
     outside = mark(base.transform_filter("!datum.inside"), "text", align="left", dx=6, fontWeight=700).encode(
         x=alt.X("x:Q"), text=alt.Text("label:N"))
     chart = alt.layer(bars, names, inside, outside, width=theme.WIDTH, height={"step": BAR + 26})
@@ -194,7 +193,7 @@ def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang
     # Each group's figures in time order: the description read aloud follows the data, year after year.
     frame = frame.sort_values(["order", "edition"])[["name", "label", "colour", "shape", "edition", "value", "last",
                                                      "label_at"]]
-    legend = props(orient="top", direction="vertical", title=None, labelLimit=theme.WIDTH - 30)
+    legend = props(**LEGEND, title=None)
     base = alt.Chart(frame).encode(
         # Years stay level; once there are more than fit side by side, every other one is shown.
         x=alt.X("edition:O", title=None, axis=props(labelAngle=0, labelOverlap="parity"),
