@@ -137,6 +137,21 @@ def reference_year_unexpected(pkg: DataPackage) -> Iterator[Problem]:
                        "leave reference_year empty")
 
 
+SPREADSHEET_CELL = 32_767  # characters: the most a spreadsheet cell holds (Excel's limit, and so the workbooks')
+
+
+@rule("text-too-long")
+def text_too_long(pkg: DataPackage) -> Iterator[Problem]:
+    """A text longer than a spreadsheet cell holds would be cut short in the downloaded workbooks."""
+    for name, frame in pkg.tables.items():
+        for column in [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c])]:
+            lengths = frame[column].str.len().fillna(0)
+            for index in frame.index[lengths > SPREADSHEET_CELL]:
+                yield _problem(pkg, name, index, column, "text-too-long",
+                               f"the text has {int(lengths[index]):,} characters; a spreadsheet cell holds at most "
+                               f"{SPREADSHEET_CELL:,}, so the workbooks would cut it short")
+
+
 @rule("percent-out-of-range")
 def percent_out_of_range(pkg: DataPackage) -> Iterator[Problem]:
     res = _results_with(pkg)

@@ -155,3 +155,14 @@ def test_finite_population_correction_narrows_the_interval():
     narrow = wilson(40, 200, population=400)
     assert narrow[0] > wide[0] and narrow[1] < wide[1]
     assert wilson(40, 400, population=400) == (40, 40)
+
+
+def test_a_text_longer_than_a_spreadsheet_cell_is_refused(package):
+    """The workbooks could not hold it: XlsxWriter would cut it at Excel's 32,767 characters."""
+    edit_csv(package, "indicators", lambda rows: rows[2].update(definition_en="word " * 7000))
+    problems = check(load(package))
+    assert [[p.file, p.row, p.field, p.rule] for p in problems] == [
+        ["data/indicators.csv", 4, "definition_en", "text-too-long"]]
+    assert "35,000 characters" in problems[0].message and "32,767" in problems[0].message
+    edit_csv(package, "indicators", lambda rows: rows[2].update(definition_en="w" * 32_767))
+    assert flat(package) == []
