@@ -382,37 +382,43 @@ def _invited(pkg: DataPackage) -> dict[int, int]:
     return {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
 
 
+Section = tuple[str, str | None]  # ("home", None), ("goal", id), ("indicator", id) or ("comparison", None)
+
+
+def _sections(pkg: DataPackage, table: pd.DataFrame) -> list[Section]:
+    """The story's sections in its order: home, goals, indicators, comparison."""
+    return [("home", None), *(("goal", g) for g in pkg["goals"].sort_values("order")["goal_id"]),
+            *(("indicator", i) for i in pd.unique(table["indicator_id"])), ("comparison", None)]
+
+
+def _section_facts(pkg: DataPackage, table: pd.DataFrame, by_indicator: dict, invited: dict[int, int],
+                   section: Section) -> list[Fact]:
+    scope, ident = section
+    if scope == "home":
+        return home_facts(table, pkg["indicators"])
+    if scope == "goal":
+        return goal_facts(table, ident, pkg["indicators"])
+    if scope == "indicator":
+        return indicator_facts(by_indicator[ident], invited)
+    return comparison_facts(table)
+
+
 def facts(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
-    """Every finding, in the order of the story: home, goals, indicators, comparison."""
-    found = home_facts(table, pkg["indicators"])
-    for _, goal in pkg["goals"].sort_values("order").iterrows():
-        found += goal_facts(table, goal["goal_id"], pkg["indicators"])
-    invited = _invited(pkg)
-    for _, rows in table.groupby("indicator_id", sort=False):
-        found += indicator_facts(rows, invited)
-    return found + comparison_facts(table)
+    """Every finding, in the order of the story."""
+    by_indicator, invited = dict(iter(table.groupby("indicator_id", sort=False))), _invited(pkg)
+    return [f for section in _sections(pkg, table)
+            for f in _section_facts(pkg, table, by_indicator, invited, section)]
 
 
-def _findings(job: tuple[str, str | None]) -> dict[str, list[dict]]:
-    """One part of the story (``facts``), written in every language: a job for ``workers``.
-
-    A job is ("home", None), ("goal", goal_id), ("indicator", indicator_id) or ("comparison", None).
-    """
+def _findings(section: Section) -> dict[str, list[dict]]:
+    """One section of the story, written in every language: a job for ``workers``."""
     values = shared()
     if "story" not in values:
         pkg, rows = values["pkg"], shared_rows(values)
         values["story"] = (pkg, rows, dict(iter(rows.groupby("indicator_id", sort=False))), _invited(pkg),
                            {lang: Writer(pkg, lang) for lang in i18n.LANGUAGES})
     pkg, rows, by_indicator, invited, writers = values["story"]
-    scope, ident = job
-    if scope == "home":
-        found = home_facts(rows, pkg["indicators"])
-    elif scope == "goal":
-        found = goal_facts(rows, ident, pkg["indicators"])
-    elif scope == "indicator":
-        found = indicator_facts(by_indicator[ident], invited)
-    else:
-        found = comparison_facts(rows)
+    found = _section_facts(pkg, rows, by_indicator, invited, section)
     return {lang: [writer.finding(f) for f in found] for lang, writer in writers.items()}
 
 
@@ -422,9 +428,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path, workers: Workers | Non
     ``table`` is the plain table (``indicators.plain``). The findings are made on every core (``workers``
     made with this package and its table, or a pool of its own), the home page's first: it takes longest.
     """
-    jobs = [("home", None), *(("goal", g) for g in pkg["goals"].sort_values("order")["goal_id"]),
-            *(("indicator", i) for i in pd.unique(table["indicator_id"])), ("comparison", None)]
-    parts = run_jobs(workers, _findings, jobs, pkg=pkg, rows=table)
+    parts = run_jobs(workers, _findings, _sections(pkg, table), pkg=pkg, rows=table)
     folder = out / "story"
     folder.mkdir(parents=True, exist_ok=True)
     story = {lang: [f for part in parts for f in part[lang]] for lang in i18n.LANGUAGES}
