@@ -11,7 +11,7 @@ import altair as alt
 import jsonschema
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import FIXTURE
 from fixtures import add_edition, set_results
 from markupsafe import escape
 
@@ -64,7 +64,7 @@ def test_svg_carries_title_and_description_for_screen_readers(site_build):
     svg = (site_build / "charts" / "en" / "ervaren-gezondheid.svg").read_text(encoding="utf-8")
     assert re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="chart-ervaren-gezondheid-title '
                      r'chart-ervaren-gezondheid-desc"', svg)
-    catalogue = load(ROOT / "datapackage.json")["indicators"].set_index("indicator_id")
+    catalogue = load(FIXTURE)["indicators"].set_index("indicator_id")
     title = escape(catalogue.at["ervaren-gezondheid", "title_en"])
     assert f'<title id="chart-ervaren-gezondheid-title">{title}</title>' in svg
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
@@ -140,7 +140,7 @@ def test_a_development_is_told_year_after_year_for_each_group():
     from pipeline import charts
     from pipeline.indicators import build_table
 
-    pkg = load(ROOT / "datapackage.json")
+    pkg = load(FIXTURE)
     table = build_table(pkg)
     rows = table[(table["indicator_id"] == "taalles") & (table["edition"] == 2024)]
     many = pd.concat([rows.assign(edition=year, value=10.0 + year - 2020) for year in range(2033, 2023, -1)],

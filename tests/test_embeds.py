@@ -6,12 +6,12 @@ import re
 
 import pytest
 from browser import axe_violations, open_page
-from conftest import ROOT
+from conftest import FIXTURE
 
 from pipeline.package import load
 
 pytestmark = pytest.mark.browser
-INDICATORS = list(load(ROOT / "datapackage.json")["indicators"]["indicator_id"])
+INDICATORS = list(load(FIXTURE)["indicators"]["indicator_id"])
 
 
 def test_every_indicator_has_an_embed_page_and_snippet_per_language(site_build):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import FIXTURE
 
 from pipeline import charts, exports
 from pipeline.indicators import build_table
 from pipeline.memo import Memo, RowHashes
 from pipeline.package import load
 
-PKG = load(ROOT / "datapackage.json")
+PKG = load(FIXTURE)
 
 
 def test_a_key_changes_with_any_input_and_with_the_code(tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import FIXTURE, ROOT
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
@@ -20,7 +20,7 @@ from pipeline.exports import ALL, LATEST, column_docs, edition_scope, indicator_
 from pipeline.indicators import COLUMNS
 from pipeline.package import load
 
-PKG = load(ROOT / "datapackage.json")
+PKG = load(FIXTURE)
 
 
 @pytest.fixture(scope="module")

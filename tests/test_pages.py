@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from conftest import ROOT
+from conftest import FIXTURE, ROOT
 
 from pipeline import pages, preview, workers
 from pipeline.build import build
@@ -83,7 +83,7 @@ def edited_content(tmp_path, monkeypatch):
 
 def test_a_writer_changes_one_markdown_file_and_sees_it_on_the_site(tmp_path, edited_content):
     out = tmp_path / "build"
-    build(ROOT / "datapackage.json", out, force=True, log=lambda _: None, render=shutil.which("quarto") is not None)
+    build(FIXTURE, out, force=True, log=lambda _: None, render=shutil.which("quarto") is not None)
     sites = [out / "preview"] + ([out / "site"] if shutil.which("quarto") else [])
     for site in sites:
         for lang in ("nl", "en"):

@@ -9,7 +9,7 @@ import re
 import pytest
 import yaml
 from browser import axe_violations, open_page
-from conftest import ROOT, copy_package
+from conftest import FIXTURE, ROOT, copy_package
 from fixtures import add_edition, set_results
 from sitecheck import broken_links, external_resources, front_matter, manifest, parse
 
@@ -18,7 +18,7 @@ from pipeline.build import build
 from pipeline.exports import ALL, LATEST, edition_scope, zip_name
 from pipeline.package import load
 
-PKG = load(ROOT / "datapackage.json")
+PKG = load(FIXTURE)
 INDICATORS = list(PKG["indicators"]["indicator_id"])
 def qmd_for(build_dir, page):
     return build_dir / "quarto" / page["lang"] / pages.source_path(page["lang"], page["path"])

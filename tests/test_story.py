@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 import yaml
-from conftest import copy_package
+from conftest import FIXTURE, copy_package
 from fixtures import add_edition, set_results
 
 from pipeline.build import build
@@ -75,7 +75,6 @@ def test_every_measured_indicator_has_findings(story, table):
 
 def derived_numbers(finding: dict, table: pd.DataFrame) -> set[float]:
     """Numbers a sentence may compute from its rows: respondent bounds, topic counts, and the editions' facts."""
-    from conftest import ROOT
 
     from pipeline.package import load
     from pipeline.stats import respondents_for_clear_difference
@@ -83,7 +82,7 @@ def derived_numbers(finding: dict, table: pd.DataFrame) -> set[float]:
     keyed = table.set_index(["indicator_id", "edition", "group_id"])
     values = [keyed.loc[tuple(r.values()), "value"] for r in finding["refs"]]
     bounds = {respondents_for_clear_difference(a, b) for a in values for b in values if a != b}
-    editions = load(ROOT / "datapackage.json")["editions"]
+    editions = load(FIXTURE)["editions"]
     facts = {float(n) for n in editions["invited"].dropna()} | {
         float(y) for text in editions["fieldwork_en"] for y in re.findall(r"\d{4}", text)}
     counts = set(range(1, len(finding["refs"]) + 1)) if finding["kind"] == "intro" else set()

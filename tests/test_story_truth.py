@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, edit_csv
+from conftest import FIXTURE, ROOT, edit_csv
 
 from pipeline import story
 from pipeline.indicators import build_table
@@ -104,7 +104,7 @@ def test_only_a_verbatim_question_is_quoted(package, tmp_path):
 
 def test_statuses_agree_between_home_and_indicator_pages(site_build):
     home = (site_build / "preview" / "index.html").read_text(encoding="utf-8")
-    catalogue = load(ROOT / "datapackage.json")["indicators"].set_index("indicator_id")
+    catalogue = load(FIXTURE)["indicators"].set_index("indicator_id")
     for ident, row in catalogue.iterrows():
         cells = re.search(rf'href="indicatoren/{ident}\.html">.*?</tr>', home, re.S).group(0)
         page = (site_build / "preview" / "indicatoren" / f"{ident}.html").read_text(encoding="utf-8")
