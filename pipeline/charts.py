@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 
 from . import i18n, theme
+from .files import inside
 from .indicators import SHOWN
 from .memo import Memo, RowHashes, digest
 from .package import DataPackage
@@ -363,10 +364,7 @@ def all_charts(pkg: DataPackage, table: pd.DataFrame, lang: str) -> dict[str, al
 
 def spec_memo(cache: Path | None) -> Memo:
     """Specifications kept between builds: building one with Altair costs more than reading it back."""
-    here = Path(__file__).parent
-    return Memo(cache, Path(__file__), here / "theme.py", here / "tokens.py", here / "indicators.py",
-                here / "i18n" / "__init__.py",
-                *sorted((here / "i18n").glob("*.yaml")), here.parent / "site" / "tokens.yaml", alt.__version__)
+    return Memo(cache, "specs")
 
 
 def specs(pkg: DataPackage, table: pd.DataFrame, memo: Memo,
@@ -421,9 +419,10 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path, renderer, memo: Memo |
         folder.mkdir(parents=True, exist_ok=True)
         title = " ".join(spec["title"]["text"])
         description = spec["description"]
-        (folder / f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
-        (folder / f"{name}.svg").write_text(accessible_svg(svg, f"chart-{name}", title, description), encoding="utf-8")
-        (folder / f"{name}.png").write_bytes(png)
+        inside(folder, f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
+        inside(folder, f"{name}.svg").write_text(accessible_svg(svg, f"chart-{name}", title, description),
+                                                 encoding="utf-8")
+        inside(folder, f"{name}.png").write_bytes(png)
         manifest[f"{lang}/{name}"] = {"title": title, "description": description}
     (out / "charts" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                   encoding="utf-8")

@@ -35,6 +35,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import catalog, i18n, pages
 from .escape import FORMULA_START, spreadsheet
+from .files import inside, slug
 from .indicators import COLUMNS, SHOWN, build_table
 from .memo import Memo, RowHashes
 from .package import DataPackage
@@ -60,7 +61,7 @@ class Scope:
     suffix: str
 
     def file(self, pkg: DataPackage, fmt: str) -> str:
-        name = pkg.descriptor["name"] + self.suffix + FORMATS[fmt]
+        name = slug(pkg.descriptor["name"]) + self.suffix + FORMATS[fmt]
         return f"{self.folder}/{name}" if self.folder else name
 
 
@@ -73,7 +74,7 @@ def edition_scope(edition: int) -> Scope:
 
 
 def indicator_scope(indicator_id: str) -> Scope:
-    return Scope("indicators", f"-{indicator_id}")
+    return Scope("indicators", f"-{slug(indicator_id)}")
 
 
 def first_published_scope(edition: int) -> Scope:
@@ -209,9 +210,7 @@ def _missing(value: object) -> bool:
 def workbook_memo(cache: Path | None) -> Memo:
     """Workbooks kept between builds: writing one costs far more than reading it back."""
 
-    here = Path(__file__).parent
-    return Memo(cache, Path(__file__), METADATA / "indicator_table.yaml", *sorted((here / "i18n").glob("*.yaml")),
-                here / "escape.py", xlsxwriter.__version__)
+    return Memo(cache, "workbooks")
 
 
 def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage, url: str,
@@ -224,7 +223,7 @@ def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage,
     written = []
     editions = sorted(int(e) for e in table.loc[table["status"].isin(SHOWN), "edition"].unique())
     for fmt in formats:
-        path = data / scope.file(pkg, fmt)
+        path = inside(data, scope.file(pkg, fmt))
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
             write_csv(table, path, risky)

@@ -1,9 +1,12 @@
 """Results kept between builds, by the hash of everything they are made from.
 
 A chart specification or a workbook made from the same rows, words and code is the same bytes, so a
-build reads it back instead of making it again. The key covers the inputs and the source of the code that
-makes them, so a change to either makes a new entry. Entries are written atomically, with a checksum
-written last and checked on reading: a half-written entry is made again, never used.
+build reads it back instead of making it again. Every key starts from ``cachekey.code_key()`` (all the
+code, words, templates, settings and library versions) and adds the data the entry is made of, so a
+change to either makes a new entry. Entries are written atomically, with a checksum written last and
+checked on reading: a half-written entry is made again, never used. Reading an entry marks it as used
+(its file time), in whichever process reads it; ``evict`` then removes what a build did not use, so the
+cache holds the last build's results, not every build's.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+from .cachekey import code_key
 
 
 def _header(frame: pd.DataFrame) -> bytes:
@@ -55,11 +60,12 @@ class RowHashes:
 
 
 class Memo:
-    """A folder of entries; with ``folder`` None, nothing is kept (every lookup misses)."""
+    """A folder of entries; with ``folder`` None, nothing is kept (every lookup misses). ``name`` keeps
+    the keys of different kinds of result apart."""
 
-    def __init__(self, folder: Path | None, *code: object):
+    def __init__(self, folder: Path | None, name: str = ""):
         self.folder = folder
-        self.version = hashlib.sha256(b"".join(digest(part) for part in code)).hexdigest()
+        self.version = hashlib.sha256(f"{code_key()}|{name}".encode()).hexdigest()
         self.hits = self.misses = 0
 
     def key(self, *parts: object) -> str:
@@ -82,6 +88,8 @@ class Memo:
         if hashlib.sha256(data).hexdigest() != expected:
             self.misses += 1
             return None
+        for name in (key, f"{key}.sum"):
+            os.utime(self.folder / name)  # used by this build: ``evict`` keeps it
         self.hits += 1
         return data
 
@@ -94,3 +102,27 @@ class Memo:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
             os.replace(temporary, self.folder / name)
+
+
+USED_SINCE = ".build-started"  # touched when a build starts; entries older than it were not used by it
+
+
+def mark_start(cache: Path) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / USED_SINCE).write_bytes(b"")
+
+
+def evict(cache: Path) -> int:
+    """Remove every entry under ``cache`` that no process read or wrote since ``mark_start`` (and files
+    half written by a build that was stopped); returns how many went. Times are compared with the marker's,
+    on the same file system, so a coarse clock keeps an entry rather than removing one in use."""
+    marker = cache / USED_SINCE
+    if not marker.is_file():
+        return 0
+    since = marker.stat().st_mtime_ns
+    removed = 0
+    for path in cache.rglob("*"):
+        if path.is_file() and path != marker and path.stat().st_mtime_ns < since:
+            path.unlink(missing_ok=True)
+            removed += path.suffix != ".sum"
+    return removed

@@ -22,7 +22,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
 from . import i18n, pages
-from .files import link_tree
+from .files import inside, link_tree
 from .memo import Memo
 from .package import DataPackage
 from .site import copy_assets
@@ -106,10 +106,7 @@ def split(source: str) -> tuple[dict, str]:
 @cache
 def _bodies(folder: Path | None) -> Memo:
     """Page bodies kept between builds: reading Markdown is most of a preview page's cost."""
-    import markdown_it
-    import mdit_py_plugins
-
-    return Memo(folder, Path(__file__), markdown_it.__version__, mdit_py_plugins.__version__)
+    return Memo(folder, "preview")
 
 
 def _html(body: str, cache: Path | None) -> str:
@@ -126,7 +123,7 @@ def _html(body: str, cache: Path | None) -> str:
 def _page(job: tuple[Path, str, str, Path | None]) -> None:
     out, lang, path, cache = job
     front, body = split((out / "quarto" / lang / pages.source_path(lang, path)).read_text(encoding="utf-8"))
-    target = out / "preview" / path
+    target = inside(out / "preview", path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_template().render(
         lang=lang, title=plain(front["title"]), description=plain(front["description"]),

@@ -8,8 +8,6 @@ is rendered again, never published.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -37,11 +35,10 @@ class Renderer:
     misses: int = 0
 
     def __post_init__(self) -> None:
-        self._store = Memo(self.cache)  # the key already holds the renderer's version and settings
+        self._store = Memo(self.cache, "drawings")
 
     def key(self, spec: dict, lang: str) -> str:
-        text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(f"{vlc.__version__}|{SETTINGS[lang]['locale']}|{PNG_SCALE}|{text}".encode()).hexdigest()
+        return self._store.key(SETTINGS[lang]["locale"], PNG_SCALE, spec)
 
     def render(self, spec: dict, lang: str) -> tuple[str, bytes]:
         """The raw SVG text and the PNG bytes (at 2×) of a spec in a language's number format."""

@@ -10,28 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE, ROOT, edit_csv
+from conftest import FIXTURE, REFERENCE, TOPICS, edit_csv
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
 from pipeline.exports import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
 from pipeline.indicators import COLUMNS
 from pipeline.package import load
-
-# The reference file names topics in words; the catalogue gives them ids. This mapping is the only
-# knowledge the test adds: every value, group, edition and source is read from the reference file.
-TOPICS = {
-    "taalles volgen": "taalles",
-    "nut taallessen (contact en/of zelf dingen doen)": "taalles-contact-of-zelfstandig",
-    "nut taallessen (zelf dingen doen)": "taalles-zelfstandig",
-    "betaald werk": "betaald-werk",
-    "tevredenheid niveau Nederlands spreken": "tevreden-niveau-nederlands",
-    "spanning bij Nederlands spreken": "spanning-nederlands-spreken",
-    "problemen dagelijks leven door moeite met Nederlands spreken": "problemen-door-taal",
-    "ervaren gezondheid": "ervaren-gezondheid",
-    "problemen dagelijks leven door lichamelijke gezondheid": "problemen-lichamelijke-gezondheid",
-    "zenuwachtig (mentaal welzijn)": "zenuwachtig",
-}
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -41,13 +26,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "out"
-    assert build_module.build(Path("datapackage.json"), out, force=True, log=lambda _: None, render=False)
+    assert build_module.build(FIXTURE, out, force=True, log=lambda _: None, render=False)
     return out
 
 
 @pytest.fixture(scope="module")
 def table(built) -> pd.DataFrame:
-    return pd.read_parquet(built / "data" / ALL.file(load(Path("datapackage.json")), "parquet"))
+    return pd.read_parquet(built / "data" / ALL.file(load(FIXTURE), "parquet"))
 
 
 def test_every_reference_figure_is_in_the_table_with_its_source(table):
@@ -88,7 +73,7 @@ def test_gap_is_the_difference_to_the_other_main_group(table):
 
 def test_downloads_exist_and_agree(built, table):
     data = built / "data"
-    pkg = load(Path("datapackage.json"))
+    pkg = load(FIXTURE)
     csv_table = pd.read_csv(data / ALL.file(pkg, "csv"))
     assert list(csv_table.columns) == COLUMNS and len(csv_table) == len(table)
     for indicator_id in table["indicator_id"].unique():
@@ -100,7 +85,7 @@ def test_downloads_exist_and_agree(built, table):
 
 
 def test_xlsx_keeps_numbers_numeric(built):
-    path = built / "data" / ALL.file(load(Path("datapackage.json")), "xlsx_en")
+    path = built / "data" / ALL.file(load(FIXTURE), "xlsx_en")
     sheet = load_workbook(path)["data"]
     header = [c.value for c in sheet[1]]
     value_column = header.index(column_docs()["value"]["label_en"])
@@ -110,7 +95,7 @@ def test_xlsx_keeps_numbers_numeric(built):
 
 
 def test_zip_descriptor_lists_bytes_and_hash(built):
-    with zipfile.ZipFile(built / "data" / zip_name(load(Path("datapackage.json")))) as archive:
+    with zipfile.ZipFile(built / "data" / zip_name(load(FIXTURE))) as archive:
         descriptor = json.loads(archive.read("datapackage.json"))
         for resource in descriptor["resources"]:
             content = archive.read(resource["path"])
@@ -204,10 +189,16 @@ def test_build_prints_its_stages_and_skips_when_nothing_changed(package, tmp_pat
     assert code == 0 and "validate" in printed
 
 
-def test_installing_quarto_is_not_nothing_changed(package, monkeypatch):
-    before = build_module.fingerprint(package)
-    monkeypatch.setattr(build_module.shutil, "which", lambda name: "/opt/quarto/bin/quarto")
-    assert build_module.fingerprint(package) != before
+def test_installing_or_upgrading_quarto_is_not_nothing_changed(package, monkeypatch, tmp_path):
+    monkeypatch.setattr(build_module.shutil, "which", lambda name: None)
+    without = build_module.fingerprint(package)
+    quarto = tmp_path / "bin" / "quarto"
+    quarto.parent.mkdir()
+    quarto.write_text("#!/bin/sh\necho 1.6.40\n")
+    monkeypatch.setattr(build_module.shutil, "which", lambda name: str(quarto))
+    installed = build_module.fingerprint(package)
+    quarto.write_text("#!/bin/sh\necho 1.7.31-pre\n")  # another version in the same place (and size)
+    assert len({without, installed, build_module.fingerprint(package)}) == 3
 
 
 def test_build_with_missing_package_is_a_usage_error(tmp_path, run_cli):
@@ -225,17 +216,30 @@ def test_a_build_on_every_core_equals_a_build_in_one_process(tmp_path, monkeypat
     started = []
     monkeypatch.setattr(workers.ProcessPoolExecutor, "__init__", _counting(workers.ProcessPoolExecutor.__init__,
                                                                            started))
+    monkeypatch.setattr(build_module, "WORKERS_FROM", 0)  # the frozen package is small: share it all the same
     outputs = {}
     for cores in (1, 2):
         monkeypatch.setattr(workers.os, "cpu_count", lambda cores=cores: cores)
         monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / f"cache-{cores}"))  # nothing kept: every job runs
         outputs[cores] = tmp_path / f"build-{cores}"
-        build(ROOT / "datapackage.json", outputs[cores], force=True, log=lambda _: None, render=False)
+        build(FIXTURE, outputs[cores], force=True, log=lambda _: None, render=False)
     assert len(started) == 1  # no pool on one core; one pool, shared by every stage, on two
     one, two = ({str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()
                  and p.name != ".fingerprint"} for out in outputs.values())
     assert sorted(one) == sorted(two) and len(one) > 500
     assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_a_small_package_is_built_without_workers(tmp_path, monkeypatch):
+    """Starting a worker costs more than it gains for a few dozen charts: the package's own size decides."""
+    from pipeline import workers
+
+    started = []
+    monkeypatch.setattr(workers.ProcessPoolExecutor, "__init__", _counting(workers.ProcessPoolExecutor.__init__,
+                                                                           started))
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    build_module.build(FIXTURE, tmp_path / "out", force=True, log=lambda _: None, render=False)
+    assert started == [] and len(load(FIXTURE)["indicators"]) < build_module.WORKERS_FROM
 
 
 def _counting(init, calls: list):
