@@ -17,16 +17,31 @@ from .report import Problem
 
 NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})\Z")  # 15 digits: beyond that it is a typo
-CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Characters that change the direction of the text around them (and so could turn the site's own words
+# around a title), and line and paragraph separators.
+FORMAT = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufff9-\ufffb]")
+SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: no file can store it
+# Invisible characters that make two equal-looking ids or titles differ; the joiners (U+200C, U+200D) that
+# Persian and Arabic script need are allowed in texts, not in ids.
+ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
 # Quarto evaluates shortcodes in page sources and metadata, whatever the escaping (see escape.py).
 SHORTCODE = re.compile(r"\{\{\s*[<%]|[>%]\s*\}\}")
 MULTILINE = ("note_", "method_notes_", "description_", "definition_", "statement_")
 TRIMMED = ("_id", "label_", "title_", "phrase_")
 
 
-def _text_problem(name: str, cell: str) -> tuple[str, str] | None:
+def text_problem(name: str, cell: str) -> tuple[str, str] | None:
+    """Why a text cannot be published as it is (rule, words), or None."""
     if "\x00" in cell or CONTROL.search(cell):
         return "control-character", "the text holds an invisible control character; retype the cell"
+    if SURROGATE.search(cell):
+        return "broken-character", "the text holds half of a character (a lone surrogate); retype the text"
+    if FORMAT.search(cell):
+        return "direction-character", ("the text holds an invisible character that changes the direction of "
+                                       "the text or separates lines; retype the cell")
+    if ZERO_WIDTH.search(cell) and (name.endswith("_id") or name.startswith(TRIMMED)):
+        return "invisible-character", "the text holds an invisible (zero-width) character; retype the cell"
     if "\n" in cell and not name.startswith(MULTILINE):
         return "line-break", "the text holds a line break (Alt+Enter in Excel); remove it"
     if cell != cell.strip() and (name.endswith("_id") or name.startswith(TRIMMED)):
@@ -49,7 +64,7 @@ def _cell_problem(field: dict, cell: str) -> tuple[str, str] | None:
     if kind == "string":
         if field.get("format") == "uri" and not WEB_ADDRESS.match(cell):
             return "not-a-web-address", f'"{cell[:80]}" must be a web address starting with https:// or http://'
-        return _text_problem(name, cell)
+        return text_problem(name, cell)
     return None
 
 

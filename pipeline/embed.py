@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from . import escape, i18n, pages, tokens
 from .exports import indicator_scope
+from .files import inside
 from .package import DataPackage
 from .templating import html_environment
 
@@ -72,6 +73,6 @@ def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out
                 page_url=base + pages.path(lang, "indicator", ident),
                 csv_url=f"{base}data/{indicator_scope(ident).file(pkg, 'csv')}" if ident in measured else "",
                 csv_label=i18n.t(lang, "embed_csv"))
-            (folder / f"{ident}.html").write_text(page, encoding="utf-8")
-            (folder / f"{ident}.iframe.html").write_text(snippet(pkg, lang, ident, title, height) + "\n",
+            inside(folder, f"{ident}.html").write_text(page, encoding="utf-8")
+            inside(folder, f"{ident}.iframe.html").write_text(snippet(pkg, lang, ident, title, height) + "\n",
                                                           encoding="utf-8")

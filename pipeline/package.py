@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,10 @@ FALSE_VALUES = {"false", "False", "FALSE", "0"}
 ENCODING = "utf-8-sig"  # UTF-8, with or without the byte-order mark Excel writes
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}
 REQUIRED_KEYS = ("name", "title", "version", "homepage", "licenses", "resources")
-WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'`]+\Z")
+# A web address whose host every parser reads alike (Python's and a browser's WHATWG rules): a plain host
+# name or IPv4 address, no user name or password before it, no backslash anywhere.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+WEB_ADDRESS = re.compile(rf"https?://{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?(?:[/?#][^\s<>\"'`\\]*)?\Z")
 # Settings that would make frictionless read a file differently from the pipeline: not supported.
 FIELD_SETTINGS = ("trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber", "missingValues", "format")
 
@@ -31,11 +35,12 @@ class PackageError(Exception):
 
 
 class DescriptorError(PackageError):
-    """The descriptor exists but is not a valid data package descriptor: a data problem."""
+    """The descriptor exists but is not a valid data package descriptor: a data problem, one or more."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, problems: list[str] | None = None):
         super().__init__(message)
         self.line = line
+        self.problems = problems or [message]
 
 
 @dataclass
@@ -89,7 +94,7 @@ def read_descriptor(path: Path) -> dict:
         raise DescriptorError("not a data package descriptor: it needs a list of resources")
     problems = descriptor_problems(descriptor, path.parent)
     if problems:
-        raise DescriptorError("; ".join(problems))
+        raise DescriptorError("; ".join(problems), problems=problems)
     return descriptor
 
 
@@ -110,7 +115,21 @@ def descriptor_problems(descriptor: dict, root: Path) -> list[str]:
         name = resource.get("name")
         names.append(name)
         problems += [f'resource "{name or number}": {p}' for p in _resource_problems(resource, root)]
-    problems += [f'two resources are called "{n}"' for n in sorted({n for n in names if names.count(n) > 1})]
+    problems += [f'two resources are called "{n}"' for n in sorted({n for n in names if names.count(n) > 1
+                                                                   and isinstance(n, str)})]
+    return problems + _contract_problems(descriptor)
+
+
+def _contract_problems(descriptor: dict) -> list[str]:
+    """What the pipeline itself needs of the descriptor (``contract``), and its texts checked like cells."""
+    from .cells import text_problem
+    from .contract import descriptor_texts, settings_problems, shape_problems
+
+    problems = settings_problems(descriptor) + shape_problems(descriptor)
+    for where, text in descriptor_texts(descriptor):
+        found = text_problem(where.rsplit(".", 1)[-1], text)
+        if found:
+            problems.append(f"{where}: {found[1]}")
     return problems
 
 
@@ -192,8 +211,13 @@ def typed_frame(raw: pd.DataFrame, schema: dict) -> pd.DataFrame:
         elif kind == "boolean":
             frame[name] = column.isin(TRUE_VALUES)
         else:
-            frame[name] = column  # as written, as frictionless read it; ids with stray spaces were rejected
+            # As written, in Unicode's composed form (NFC), so that one letter is always the same characters.
+            frame[name] = column.map(_composed)
     return frame
+
+
+def _composed(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def read_table(root: Path, resource: dict) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pandas as pd
 
-from . import i18n
+from . import contract, i18n
 from .package import DataPackage
 from .report import Problem
 
@@ -152,6 +152,21 @@ def text_too_long(pkg: DataPackage) -> Iterator[Problem]:
                                f"{SPREADSHEET_CELL:,}, so the workbooks would cut it short")
 
 
+@rule("count-not-whole")
+def count_not_whole(pkg: DataPackage) -> Iterator[Problem]:
+    """A count of persons is a whole number: "3.064" is three thousand and sixty-four written the Dutch way,
+    not three persons, and is refused whatever type the descriptor gives the column."""
+    units = pkg["context_series"].set_index("series_id")["unit"]
+    context = pkg["context"]
+    res = _results_with(pkg)
+    for name, frame, unit in (("context", context, context["series_id"].map(units)), ("results", res, res["unit"])):
+        values = frame["value"]
+        for index in frame.index[(unit == "persons") & values.notna() & (values % 1 != 0)]:
+            yield _problem(pkg, name, index, "value", "count-not-whole",
+                           f"{values[index]:g} is not a whole number, but this is a count of persons: write it "
+                           "with digits only, without a thousands separator (e.g. 3064)")
+
+
 @rule("percent-out-of-range")
 def percent_out_of_range(pkg: DataPackage) -> Iterator[Problem]:
     res = _results_with(pkg)
@@ -243,5 +258,9 @@ def erratum_mismatch(pkg: DataPackage) -> Iterator[Problem]:
 
 
 def check(pkg: DataPackage) -> list[Problem]:
-    """Run every rule; problems come back sorted by file and row."""
+    """The contract first (keys, references, ids: what every other rule relies on), then every rule;
+    problems come back sorted by file and row."""
+    first = sorted([*contract.row_problems(pkg), *contract.reserved_problems(pkg)], key=Problem.sort_key)
+    if first:
+        return first
     return sorted((p for func in RULES.values() for p in func(pkg)), key=Problem.sort_key)

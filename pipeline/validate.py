@@ -141,9 +141,14 @@ def validate(path: Path | str) -> Report:
     try:
         descriptor = read_descriptor(path)  # missing: PackageError, a usage problem rather than a data problem
     except DescriptorError as exc:
-        report.problems = [Problem(path.name, exc.line, None, "descriptor-invalid", str(exc))]
+        report.problems = [Problem(path.name, exc.line, None, "descriptor-invalid", p) for p in exc.problems]
         return report
-    report.problems = _with_cell_problems(_frictionless_problems(path, descriptor), descriptor, path.parent)
+    try:
+        found = _frictionless_problems(path, descriptor)
+    except Exception as exc:  # frictionless raises on descriptors it cannot use: a report line, not a crash
+        found = [Problem(path.name, None, None, "descriptor-invalid",
+                         f"frictionless cannot check the package: {type(exc).__name__}: {exc}")]
+    report.problems = _with_cell_problems(found, descriptor, path.parent)
     if report.problems:
         report.notes.append("The monitor's own rules run once the files match their schemas.")
         return report

@@ -20,6 +20,7 @@ import yaml
 from markupsafe import Markup
 
 from .. import escape, i18n, pages, tokens
+from ..files import inside
 from ..indicators import shared_rows
 from ..package import DataPackage
 from ..templating import html_environment, markdown_environment
@@ -101,7 +102,7 @@ def _write_page(job: tuple[Path, Page]) -> None:
              "description": escape.markdown(page.description), "include-in-header": {"text": tags}}
     if page.image:
         front["image"] = page.image
-    target = out / "quarto" / page.lang / pages.source_path(page.lang, page.path)
+    target = inside(out / "quarto" / page.lang, pages.source_path(page.lang, page.path))
     target.parent.mkdir(parents=True, exist_ok=True)
     front_matter = Markup(yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip())
     target.write_text(templates["page"].render(front_matter=front_matter, body=Markup(body.strip())),
