@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -31,6 +33,16 @@ def shared() -> dict[str, Any]:
 def _start(values: dict[str, Any]) -> None:
     _SHARED.clear()
     _SHARED.update(values)
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # in a worker: end with the build, however it ends (even killed outright)
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    """Wait until the build's process is gone, then end this worker at once: a worker left behind would
+    hold memory and files for nobody."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def _run(func: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
@@ -46,9 +58,10 @@ def _ready(modules: tuple[str, ...]) -> None:
 class Workers:
     """``map`` runs jobs in order, on every core when it pays; ``close`` stops the pool."""
 
-    def __init__(self, **values: Any):
+    def __init__(self, parallel: bool = True, **values: Any):
+        """``parallel`` False: every job runs in this process (for work too small to pay for a worker)."""
         self.values = values
-        self.cores = os.cpu_count() or 1
+        self.cores = (os.cpu_count() or 1) if parallel else 1
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self, *modules: str) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-import time
 
 import pytest
 
@@ -12,10 +12,20 @@ from pipeline.workers import Workers
 
 
 def _where(job: int) -> tuple[int, int, str]:
-    time.sleep(0.005)  # long enough for both processes to take some
     if job < 0:
         raise ValueError(f"bad job {job}")
     return job, os.getpid(), workers.shared().get("name", "")
+
+
+def _meet(job: int) -> tuple[int, int, str]:
+    """A job that, run by the test's own process, waits until a worker has started one: so both take some
+    whichever is faster, without a clock deciding. (The timeout only keeps a broken pool from hanging.)"""
+    values = workers.shared()
+    if os.getpid() == values["main"]:
+        assert values["worker_started"].wait(timeout=120), "no worker took a job"
+    else:
+        values["worker_started"].set()
+    return _where(job)
 
 
 @pytest.fixture
@@ -24,9 +34,10 @@ def two_cores(monkeypatch):
 
 
 def test_jobs_are_shared_with_a_worker_and_come_back_in_order(two_cores):
-    with Workers(name="values") as pool:
+    with multiprocessing.get_context("spawn").Manager() as manager, \
+            Workers(name="values", main=os.getpid(), worker_started=manager.Event()) as pool:
         pool.start()
-        results = pool.map(_where, range(400))
+        results = pool.map(_meet, range(400))
     assert [job for job, _, _ in results] == list(range(400))
     pids = {pid for _, pid, _ in results}
     assert os.getpid() in pids and len(pids) == 2  # this process and one worker both did some
