@@ -4,11 +4,15 @@ Stages pass a ``Build`` along; each stage is one module with a ``run`` function.
 replaced only when every stage succeeded, so a failed build leaves the previous output byte for byte as it
 was. A build whose inputs (data package, pipeline code, site sources) are unchanged since the last
 successful build is skipped: its output would be identical.
+
+Builds keep what is costly to make (drawings, specifications, workbooks, preview bodies) in a cache folder,
+``.monitor-cache`` beside the output, by keys that start from ``cachekey.code_key()``; after a successful
+build, entries it did not use are removed. A cache named by ``MONITOR_CACHE`` may be shared by several
+builds of different packages (the tests do), so it is left for its owner to clear.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
@@ -19,12 +23,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from .cachekey import code_key
 from .package import DataPackage
 from .report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 FINGERPRINT = ".fingerprint"
 MARKER = ".monitor-output"  # in every folder the monitor made; only such folders are ever replaced
+# From this many indicators the build shares its work with worker processes. Starting one costs about a
+# second and a half (Python, pandas, Altair, vl-convert); below this the build's own process is faster.
+WORKERS_FROM = 40
 
 
 class OutputError(Exception):
@@ -68,7 +78,8 @@ def _indicators(b: Build) -> None:
 
     b.table = build_table(b.pkg)
     b.rows = plain(b.table)
-    b.workers = Workers(pkg=b.pkg, table=b.table)  # each makes its own plain rows (indicators.shared_rows)
+    parallel = len(b.pkg["indicators"]) >= WORKERS_FROM
+    b.workers = Workers(parallel, pkg=b.pkg, table=b.table)  # each makes its own plain rows (indicators.shared_rows)
     # They get ready while this process writes the downloads, importing what the later stages need.
     b.workers.start(*(f"pipeline.{stage}" for stage in ("exports", "charts", "render", "story", "site")))
 
@@ -109,9 +120,10 @@ def _site(b: Build) -> None:
 
 def _render(b: Build) -> None:
     from . import quarto
+    from .exports import package_date
 
     if b.render:
-        quarto.run(b.work, b.out, b.log)
+        quarto.run(b.work, b.out, b.log, modified=package_date(b.pkg).date().isoformat())
     else:
         b.log(f"  {'':<12} not rendered (--no-render); the plain preview is in {b.out / 'preview'}")
 
@@ -128,20 +140,34 @@ STAGES: list[tuple[str, Callable[[Build], None]]] = [
 ]
 
 
+def quarto_identity() -> str:
+    """Which Quarto would render: its path, and the size and time of its files that name its version.
+
+    Cheap enough for every "nothing changed" check (asking ``quarto --version`` costs a fifth of a
+    second); installing another Quarto changes it. The render itself records the exact version.
+    """
+    found = shutil.which("quarto")
+    if found is None:
+        return "no quarto"
+    executable = Path(found).resolve()
+    parts = [str(executable)]
+    for path in (executable, executable.parent.parent / "share" / "version"):
+        if path.is_file():
+            stat = path.stat()
+            parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
+
+
 def fingerprint(package: Path, render: bool = True) -> str:
     """Hash of everything a build reads; equal fingerprints mean equal output."""
     from .package import read_descriptor
 
-    digest = hashlib.sha256()
-    inputs = [package, *(package.parent / r["path"] for r in read_descriptor(package)["resources"])]
-    for folder, pattern in [(ROOT / "pipeline", "**/*"), (ROOT / "site", "**/*")]:
-        inputs += sorted(p for p in folder.glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
-    inputs += [ROOT / "_quarto.yml"]
-    for path in inputs:
-        digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name).encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    # Installing Quarto changes the output (a rendered site), so it must not count as "nothing changed".
-    digest.update(((shutil.which("quarto") or "no quarto") if render else "not rendered").encode())
+    digest = hashlib.sha256(code_key().encode())
+    for path in [package, *(package.parent / r["path"] for r in read_descriptor(package)["resources"])]:
+        name = path.relative_to(package.parent).as_posix().encode()
+        data = path.read_bytes() if path.exists() else b"<missing>"
+        digest.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little") + data)
+    digest.update((quarto_identity() if render else "not rendered").encode())
     return digest.hexdigest()
 
 
@@ -185,13 +211,16 @@ def build(package: Path, out: Path, force: bool = False, log: Callable[[str], No
 @contextmanager
 def _lock(out: Path) -> Iterator[None]:
     """One build at a time per output folder: a second one stops with a message instead of mixing files."""
-    with (out.parent / f".{out.name}.lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(f"{out}: another 'monitor build' is writing this folder; wait until it has "
-                              "finished") from None
+    lock = FileLock(out.parent / f".{out.name}.lock")  # portable: fcntl would keep Windows out
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise OutputError(f"{out}: another 'monitor build' is writing this folder; wait until it has "
+                          "finished") from None
+    try:
         yield
+    finally:
+        lock.release()
 
 
 def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], render: bool) -> bool:
@@ -211,7 +240,12 @@ def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], re
     work.mkdir()
     (work / MARKER).write_text("Made by 'monitor build'; replaced by the next build.\n")
     # Rendered charts are kept between builds; MONITOR_CACHE lets several builds share one cache.
-    cache = Path(os.environ.get("MONITOR_CACHE") or out.parent / ".monitor-cache")
+    shared_cache = os.environ.get("MONITOR_CACHE")
+    cache = Path(shared_cache or out.parent / ".monitor-cache")
+    if not shared_cache:
+        from .memo import mark_start
+
+        mark_start(cache)
     b = Build(package=package, work=work, out=out, cache=cache, log=log, render=render)
     total = time.perf_counter()
     try:
@@ -221,6 +255,10 @@ def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], re
             print_(f"  {name:<12} {time.perf_counter() - start:6.2f} s")
         (work / FINGERPRINT).write_text(stamp)
         _swap(work, out)
+        if not shared_cache:
+            from .memo import evict
+
+            evict(cache)
     finally:
         if b.workers is not None:
             b.workers.close()

@@ -1,7 +1,8 @@
 """The ``monitor`` command: one sub-command per task a maintainer has.
 
 Exit codes: 0 success, 1 the data is invalid, 2 a usage or I/O problem, 3 the site could not be rendered
-or is incomplete. Bad data never causes a traceback; it causes a report.
+or is incomplete, 4 an internal error (a fault of the monitor, not of the data: report it). Bad data never
+causes a traceback; it causes a report.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from .build import OutputError
 from .package import PackageError
 
 DEFAULT_PACKAGE = Path("datapackage.json")
-OK, INVALID, USAGE, FAILED = 0, 1, 2, 3
+OK, INVALID, USAGE, FAILED, INTERNAL = 0, 1, 2, 3, 4
+REPORT_TO = "https://github.com/gemeente-utrecht/monitor-inburgering/issues"
+EXIT_CODES = """exit codes:
+  0  success
+  1  the data package is invalid (the report says file, row, field and rule)
+  2  a usage or file problem (a wrong argument, a missing file, an output folder that may not be used)
+  3  the site could not be rendered, or a page is missing
+  4  an internal error: a fault of the monitor, not of the data; please report it"""
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -67,6 +75,14 @@ def _diff(args: argparse.Namespace) -> int:
     return OK
 
 
+def _pages_diff(args: argparse.Namespace) -> int:
+    from .pages_diff import compare
+
+    result = compare(args.old, args.new)
+    sys.stdout.write(result.to_json() + "\n" if args.json else result.to_markdown())
+    return OK
+
+
 def _new_edition(args: argparse.Namespace) -> int:
     from .new_edition import scaffold
 
@@ -84,7 +100,8 @@ def _year(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="monitor", description="Build the Monitor Inburgering Utrecht.")
+    main = argparse.ArgumentParser(prog="monitor", description="Build the Monitor Inburgering Utrecht.",
+                                   epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = main.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check the data package and report what is wrong")
@@ -111,6 +128,12 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--json", action="store_true", help="print the differences as JSON")
     diff.set_defaults(func=_diff)
 
+    pages = commands.add_parser("pages-diff", help="which published pages differ between two builds")
+    pages.add_argument("old", type=Path, help="output folder of the earlier build")
+    pages.add_argument("new", type=Path, help="output folder of the later build")
+    pages.add_argument("--json", action="store_true", help="print the differences as JSON")
+    pages.set_defaults(func=_pages_diff)
+
     edition = commands.add_parser("new-edition", help="scaffold next year's edition: rows to fill in")
     edition.add_argument("year", type=_year, help="the edition's year, e.g. 2026")
     edition.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
@@ -128,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"monitor: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return USAGE
+    except Exception as exc:  # a fault of the monitor: say so briefly, never pass it off as bad data
+        print(f"monitor: internal error ({type(exc).__name__}: {exc}). This is a fault of the monitor, not "
+              f"of your data; please report it, with the command you ran, at {REPORT_TO}", file=sys.stderr)
+        return INTERNAL
 
 
 if __name__ == "__main__":

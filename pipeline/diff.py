@@ -7,8 +7,10 @@ groups, editions) added, removed or edited, and schema changes, as Markdown or J
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
+import tarfile
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -93,13 +95,16 @@ def _open(spec: str, workdir: Path, repo: Path) -> DataPackage:
                               capture_output=True, text=True, check=False)
     if revision.returncode != 0:
         raise DiffError(f"{spec}: neither a data package nor a git revision of {repo}")
-    target = workdir / spec.replace("/", "_").replace("~", "-").replace("^", "-")
-    target.mkdir(parents=True)
+    target = workdir / revision.stdout.strip()  # a commit hash: a safe folder name, whatever the spec
+    target.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", revision.stdout.strip(),
                               "datapackage.json", "data"], capture_output=True, check=False)
     if archive.returncode != 0:
         raise DiffError(f"{spec}: that revision has no data package ({archive.stderr.decode().strip()})")
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    # tarfile, not the tar program: Windows has none. The "data" filter refuses links and paths that leave
+    # the target folder.
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
     return _load(target / "datapackage.json", spec)
 
 

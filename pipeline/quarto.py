@@ -208,8 +208,20 @@ def _visible(path: Path) -> bool:
     return not any(part.startswith(".") for part in path.resolve().parts)
 
 
-def run(out: Path, final: Path, log: Callable[[str], None] = print) -> bool:
-    """Render into ``out`` (the build's work folder); messages name ``final``, where the output will be."""
+_LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
+
+
+def date_sitemaps(site: Path, modified: str) -> None:
+    """Quarto dates each page in ``sitemap.xml`` by its file's time, so two renders of the same inputs
+    differ; every page is dated by the package's own date instead, when its content last changed."""
+    for sitemap in sorted(site.rglob("sitemap.xml")):
+        text = sitemap.read_text(encoding="utf-8")
+        sitemap.write_text(_LASTMOD.sub(f"<lastmod>{modified}</lastmod>", text), encoding="utf-8")
+
+
+def run(out: Path, final: Path, log: Callable[[str], None] = print, modified: str = "") -> bool:
+    """Render into ``out`` (the build's work folder); messages name ``final``, where the output will be;
+    ``modified`` (an ISO date) dates every page in the sitemaps."""
     quarto = available()
     if not quarto:
         log("  " + INSTALL_HINT.format(out=final))
@@ -238,6 +250,8 @@ def run(out: Path, final: Path, log: Callable[[str], None] = print) -> bool:
             if project != out / "quarto" / lang:  # rendered in a copy: keep the render for the next build
                 shutil.copytree(project / "_site", out / "quarto" / lang / "_site", dirs_exist_ok=True)
             (out / "quarto" / lang / RECORD).write_text(json.dumps({"quarto": rendered_by}) + "\n", encoding="utf-8")
+    if modified:
+        date_sitemaps(site, modified)
     for folder in ("data", "charts", "embed"):
         link_tree(out / folder, site / folder)
     (site / ".nojekyll").write_text("")
