@@ -31,3 +31,21 @@ def set_results(package: Path, updates: dict[tuple[str, int, str], dict[str, str
         return rows
 
     edit_csv(package, "results", change)
+
+
+def small_package(target: Path) -> Path:
+    """A copy of the frozen package with one measured indicator per goal (and what refers to them): a
+    build of it takes a fraction of a full one, so a property test can afford many examples."""
+    from conftest import copy_package, read_rows
+
+    package = copy_package(target)
+    indicators = read_rows(package.parent / "data" / "indicators.csv")
+    kept: dict[str, str] = {}
+    for row in sorted(indicators, key=lambda r: int(r["order"])):
+        if row["status"] == "measured":
+            kept.setdefault(row["goal_id"], row["indicator_id"])
+    ids = set(kept.values())
+    edit_csv(package, "indicators", lambda rows: [r for r in rows if r["indicator_id"] in ids])
+    for name in ("results", "research", "errata"):
+        edit_csv(package, name, lambda rows: [r for r in rows if r.get("indicator_id", "") in ids | {""}])
+    return package

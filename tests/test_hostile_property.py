@@ -17,17 +17,21 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import copy_package, edit_csv
+from fixtures import small_package
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sitecheck import markdown_problems
 
 from pipeline.build import InvalidPackage, build
+from pipeline.cells import SHORTCODE
 from pipeline.escape import FORMULA_START, plain
 
+# Fragments validation lets through: each example reaches the build (those it refuses, such as control
+# characters, line breaks and shortcodes, have tests of their own in test_hostile_input.py and below).
 FRAGMENTS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "```", "````{=html}", "---",
-             "{{< env HOME >}}", "{{% include x %}}", "=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "-2+3", "\t",
-             "[x](javascript:alert(1))", "*b* _i_", "# kop", "key: value", "'", '"', "&amp;", "\\", "\x00", "\n",
+             "{{ x }}", "{%raw%}", "=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "-2+3",
+             "[x](javascript:alert(1))", "*b* _i_", "# kop", "key: value", "'", '"', "&amp;", "\\",
              "$x$", "<!--", "]]>", "<svg onload=alert(1)>", "x" * 300, "Ünïcödé €", "{", "}", "|", "<", ">"]
 TEXT_COLUMNS = {"indicators": ["title_nl", "title_en", "definition_nl", "definition_en", "note_nl", "note_en",
                                "wording_nl", "wording_en"],
@@ -37,7 +41,10 @@ TEXT_COLUMNS = {"indicators": ["title_nl", "title_en", "definition_nl", "definit
 JSON_LD = "application/ld+json"
 LIVE_TAGS = {"script", "img", "iframe", "object", "embed", "form", "input", "link", "meta", "base"}
 
-hostile = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), min_size=1, max_size=5).map("".join)
+# Random text without the characters validation refuses (controls, format characters, line separators).
+_letters = st.text(st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")), max_size=4)
+hostile = st.lists(st.sampled_from(FRAGMENTS) | _letters, min_size=1, max_size=5).map("".join).filter(
+    lambda text: text != "" and text.strip() == text and not SHORTCODE.search(text))
 
 
 class LiveMarkup(HTMLParser):
@@ -68,8 +75,8 @@ def _fill(text: str):
     return change
 
 
-def _build_with(root: Path, text: str, render: bool = False) -> Path:
-    package = copy_package(root / "pkg")
+def _build_with(root: Path, text: str, render: bool = False, small: bool = False) -> Path:
+    package = (small_package if small else copy_package)(root / "pkg")
     for table in TEXT_COLUMNS:
         fill = _fill(text)
         fill.table = table
@@ -79,15 +86,15 @@ def _build_with(root: Path, text: str, render: bool = False) -> Path:
     return out
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                               HealthCheck.too_slow])
+# Derandomized: the same examples on every run and machine, so a failure is reproducible and never a fluke.
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=hostile)
 def test_hostile_text_never_becomes_live(tmp_path_factory, text):
     try:
-        out = _build_with(tmp_path_factory.mktemp("prop"), text)
-    except InvalidPackage as exc:  # a clean stop: every problem names its file and rule
-        assert exc.report.problems and all(p.file and p.rule for p in exc.report.problems)
-        return
+        out = _build_with(tmp_path_factory.mktemp("prop"), text, small=True)
+    except InvalidPackage as exc:  # every example is text validation accepts: it must reach the build
+        pytest.fail(f"validation refused {text!r}: {exc.report.to_text()[:500]}")
     _assert_inert(out, text)
 
 
