@@ -9,7 +9,7 @@ BUILD_STAMP := $(VENV)/.installed-build
 TEST_STAMP := $(VENV)/.installed-test
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
 
-.PHONY: build test lint bench clean screenshots lock
+.PHONY: build test lint bench clean screenshots lock drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ lint: $(TEST_STAMP)
 ## bench: time validate and build on the real package and on synthetic ones (see bench/RESULTS.md)
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
+
+## drill: a scripted new edition, erratum and new indicator in a copy, each must pass the whole test suite
+drill: $(TEST_STAMP)
+	$(BIN)/python tools/ensure_browser.py
+	for scenario in edition erratum indicator; do $(BIN)/python tools/data_change_drill.py $$scenario || exit 1; done
 
 ## screenshots: full-page screenshots of the rendered site at 360 and 1280 px into build/screenshots/
 screenshots: $(TEST_STAMP)
