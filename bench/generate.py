@@ -27,7 +27,8 @@ def _write(path: Path, rows: list[dict], descriptor: dict) -> None:
         writer.writerows(rows)
 
 
-def generate(target: Path, indicators: int, editions: int, groups: int, seed: int = 1) -> Path:
+def generate(target: Path, indicators: int, editions: int, groups: int, seed: int = 1, goals: int = 3) -> Path:
+    """A valid package of ``indicators`` measured indicators spread over the first ``goals`` goals."""
     rng = random.Random(seed)
     data = target / "data"
     data.mkdir(parents=True, exist_ok=True)
@@ -43,12 +44,12 @@ def generate(target: Path, indicators: int, editions: int, groups: int, seed: in
                      "published": 2024 + e, "fieldwork_nl": "oktober", "fieldwork_en": "October", "invited": 900,
                      "method_changed": "false", "method_notes_nl": "Enquête.", "method_notes_en": "Survey.",
                      "source_url": "https://example.org/monitor"} for e in range(editions)]
-    goals = ["werk", "taal", "dagelijks-leven"]
+    goal_ids = ["werk", "taal", "dagelijks-leven"][:goals]
     indicator_rows, result_rows = [], []
     for i in range(indicators):
         indicator_id = f"indicator-{i:04d}"
         indicator_rows.append({
-            "indicator_id": indicator_id, "goal_id": goals[i % 3], "order": i + 1, "status": "measured",
+            "indicator_id": indicator_id, "goal_id": goal_ids[i % len(goal_ids)], "order": i + 1, "status": "measured",
             "source_kind": "survey", "unit": "percent",
             "polarity": ["higher_is_better", "lower_is_better", "neutral"][i % 3],
             "title_nl": f"Indicator {i}", "title_en": f"Indicator {i}", "wording_kind": "caption",
@@ -78,5 +79,6 @@ if __name__ == "__main__":
     parser.add_argument("--indicators", type=int, default=10)
     parser.add_argument("--editions", type=int, default=10)
     parser.add_argument("--groups", type=int, default=4)
+    parser.add_argument("--goals", type=int, default=3, help="spread the indicators over this many goals (1-3)")
     args = parser.parse_args()
-    print(generate(args.target, args.indicators, args.editions, args.groups))
+    print(generate(args.target, args.indicators, args.editions, args.groups, goals=args.goals))

@@ -244,7 +244,7 @@ def _latest_main(table: pd.DataFrame, indicators: pd.DataFrame, styles: pd.DataF
     return frame
 
 
-def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, subtitle: str, source: str):
+def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, notes: list[str], source: str):
     """Per indicator, the groups' values on one line, the indicator's name above it.
 
     The scale runs a little past 0% and 100%, so the lower value's label fits left of its point and the
@@ -273,8 +273,23 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, subti
     chart = alt.layer(rules, dots, high, low, names, width=theme.WIDTH, height={"step": step})
     items = "; ".join(f"{t.replace('|', ' ')}: " + ", ".join(f"{r['name']} {r['label']}" for _, r in rows.iterrows())
                       for t, rows in frame.groupby("title", sort=False))
-    return _finish(chart, lang, title, [subtitle], i18n.t(lang, "chart_desc_dumbbell", title=title, items=items),
+    return _finish(chart, lang, title, notes, i18n.t(lang, "chart_desc_dumbbell", title=title, items=items),
                    source)
+
+
+# A chart of more topics than this is no longer read (and Vega's layout gives up at a few thousand rows):
+# it shows the first ones and says how many it leaves out; every topic keeps its own page and table.
+MAX_TOPICS = 40
+
+
+def _at_most(frame: pd.DataFrame, sort: list[str], lang: str, chosen: str) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The rows and order of the first ``MAX_TOPICS`` topics, and a note when some were left out."""
+    if len(sort) <= MAX_TOPICS:
+        return frame, sort, []
+    kept = sort[:MAX_TOPICS]
+    note = i18n.t(lang, "chart_topics_left_out", shown=i18n.number(MAX_TOPICS, lang),
+                  total=i18n.number(len(sort), lang), chosen=i18n.t(lang, chosen))
+    return frame[frame["title"].isin(kept)], kept, [note]
 
 
 def goal_chart(table: pd.DataFrame, goal: pd.Series, pkg: DataPackage, styles: pd.DataFrame, lang: str,
@@ -286,7 +301,8 @@ def goal_chart(table: pd.DataFrame, goal: pd.Series, pkg: DataPackage, styles: p
     order = indicators.set_index("indicator_id")["order"]
     sort = list(frame.assign(o=frame["indicator_id"].map(order)).sort_values("o")["title"].drop_duplicates())
     title = i18n.t(lang, "goal_chart_title", goal=goal[f"title_{lang}"])
-    return _dumbbell(frame, sort, lang, title, i18n.t(lang, "goal_chart_subtitle"), source(frame))
+    frame, sort, left_out = _at_most(frame, sort, lang, "chart_topics_first_in_order")
+    return _dumbbell(frame, sort, lang, title, [i18n.t(lang, "goal_chart_subtitle"), *left_out], source(frame))
 
 
 def comparison_chart(table: pd.DataFrame, pkg: DataPackage, styles: pd.DataFrame, lang: str,
@@ -294,9 +310,11 @@ def comparison_chart(table: pd.DataFrame, pkg: DataPackage, styles: pd.DataFrame
     frame = _latest_main(table[table["compared"]], pkg["indicators"], styles, lang)
     if frame.empty:
         return None
-    sort = list(frame.assign(g=frame["gap_pp"].abs()).sort_values("g", ascending=False)["title"].drop_duplicates())
+    sort = list(frame.assign(g=frame["gap_pp"].abs()).sort_values("g", ascending=False, kind="stable")["title"]
+                .drop_duplicates())
+    frame, sort, left_out = _at_most(frame, sort, lang, "chart_topics_largest_gaps")
     return _dumbbell(frame, sort, lang, i18n.t(lang, "comparison_chart_title"),
-                     i18n.t(lang, "comparison_chart_subtitle"), source(frame))
+                     [i18n.t(lang, "comparison_chart_subtitle"), *left_out], source(frame))
 
 
 def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VConcatChart:

@@ -11,11 +11,11 @@ import altair as alt
 import jsonschema
 import pandas as pd
 import pytest
-from conftest import FIXTURE
+from conftest import FIXTURE, ROOT
 from fixtures import add_edition, set_results
 from markupsafe import escape
 
-from pipeline import tokens
+from pipeline import charts, tokens
 from pipeline.build import build
 from pipeline.package import load
 from pipeline.render import Renderer, accessible_svg
@@ -227,3 +227,33 @@ def test_charts_drawn_on_all_cores_equal_those_drawn_in_one_process(site_build, 
 
     assert readable(parallel) == readable(serial)
     assert all(png.startswith(b"\x89PNG") for _, png in parallel)
+
+
+def test_a_goal_or_comparison_of_very_many_topics_shows_the_first_and_says_so(tmp_path):
+    """Thousands of topics in one goal made Altair refuse the data and Vega's layout overflow; a chart
+    shows at most ``MAX_TOPICS`` and names how many it left out, in each language's words and numbers."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    from pipeline.indicators import build_table
+
+    many = charts.MAX_TOPICS + 5
+    pkg = load(generate(tmp_path / "pkg", many, 1, 3, goals=1))
+    table = build_table(pkg)
+    styles = charts.group_styles(pkg)
+    goal = pkg["goals"].iloc[0]
+    for lang, words in (("nl", f"De grafiek toont {charts.MAX_TOPICS} van de {many} indicatoren"),
+                        ("en", f"The chart shows {charts.MAX_TOPICS} of the {many} indicators")):
+        for chart in (charts.goal_chart(table, goal, pkg, styles, lang, lambda _: "x"),
+                      charts.comparison_chart(table, pkg, styles, lang, lambda _: "x")):
+            spec = chart.to_dict()
+            text = json.dumps(spec, ensure_ascii=False)
+            assert words in text
+            titles = {row["title"] for data in spec["datasets"].values() for row in data if "title" in row}
+            assert len(titles) == charts.MAX_TOPICS
+    few = load(generate(tmp_path / "few", 6, 1, 3, goals=1))
+    spec = charts.goal_chart(build_table(few), few["goals"].iloc[0], few, charts.group_styles(few), "en",
+                             lambda _: "x").to_dict()
+    assert "The chart shows" not in json.dumps(spec)
