@@ -103,6 +103,8 @@ def row_problems(pkg: DataPackage) -> Iterator[Problem]:
 
 
 def _field_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str, rules: dict) -> Iterator[Problem]:
+    if rules.keys() == {"type"}:
+        return  # the type is the schema's to check, and frictionless has
     column = frame[field]
     for index, value in column.items():
         if _blank(value):
@@ -133,16 +135,18 @@ def _field_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str
 
 
 def _key_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, key: list[str]) -> Iterator[Problem]:
-    seen: dict[tuple, int] = {}
-    for index, row in frame[key].iterrows():
-        values = tuple(comparable(v) if isinstance(v, str) else v for v in row)
-        if any(_blank(v) for v in values):
-            continue  # reported as required
-        if values in seen:
-            yield _problem(pkg, name, index, key[0], "duplicate-key",
-                           f"this row has the same {', '.join(key)} as row {seen[values] + 2}; each combination "
-                           "may appear only once")
-        seen.setdefault(values, int(index))
+    rows = frame[key]
+    filled = ~rows.map(_blank).any(axis=1)  # a row with a blank key cell is reported as required
+    compared = rows[filled].map(lambda v: comparable(v) if isinstance(v, str) else v)
+    repeated = compared.duplicated(keep="first")
+    if not repeated.any():
+        return
+    first = {tuple(values): index for index, values in zip(compared.index[~repeated],
+                                                            compared[~repeated].itertuples(index=False), strict=True)}
+    for index, values in zip(compared.index[repeated], compared[repeated].itertuples(index=False), strict=True):
+        yield _problem(pkg, name, index, key[0], "duplicate-key",
+                       f"this row has the same {', '.join(key)} as row {int(first[tuple(values)]) + 2}; each "
+                       "combination may appear only once")
 
 
 def _reference_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str,
