@@ -58,6 +58,9 @@ class Build:
     rows: object = None  # the same table as Python values (indicators.plain), for story, embeds and site
     workers: object = None  # workers.Workers with the package and table, shared by every stage after this one
     story: dict = field(default_factory=dict)
+    # A small package's downloads are written by one helper process while this one draws the charts.
+    helper: object = None  # concurrent.futures.ProcessPoolExecutor, started with the build on two cores or more
+    downloads: object = None  # the helper's Future for the downloads, collected before the pages need them
     log: Callable[[str], None] = print
     render: bool = True  # False: everything but the Quarto render (the preview and the sources still exist)
 
@@ -79,6 +82,9 @@ def _indicators(b: Build) -> None:
     b.table = build_table(b.pkg)
     b.rows = plain(b.table)
     parallel = len(b.pkg["indicators"]) >= WORKERS_FROM
+    if parallel and b.helper is not None:  # the pool shares every stage; the helper is not needed
+        b.helper.shutdown(cancel_futures=True)
+        b.helper = None
     b.workers = Workers(parallel, pkg=b.pkg, table=b.table)  # each makes its own plain rows (indicators.shared_rows)
     # They get ready while this process writes the downloads, importing what the later stages need.
     b.workers.start(*(f"pipeline.{stage}" for stage in ("exports", "charts", "render", "story", "site")))
@@ -87,7 +93,16 @@ def _indicators(b: Build) -> None:
 def _exports(b: Build) -> None:
     from . import exports
 
-    exports.run(b.pkg, b.table, b.work, b.cache / "workbooks", b.workers)
+    if b.helper is not None:
+        b.downloads = b.helper.submit(exports.run, b.pkg, b.table, b.work, b.cache / "workbooks")
+    else:
+        exports.run(b.pkg, b.table, b.work, b.cache / "workbooks", b.workers)
+
+
+def _downloads_done(b: Build) -> None:
+    """The pages show each download's size: the helper's downloads must be written before them."""
+    if b.downloads is not None:
+        b.downloads.result()  # raises what the helper raised
 
 
 def _charts(b: Build) -> None:
@@ -135,6 +150,7 @@ STAGES: list[tuple[str, Callable[[Build], None]]] = [
     ("charts", _charts),
     ("story", _story),
     ("embeds", _embeds),
+    ("downloads", _downloads_done),
     ("site", _site),
     ("render", _render),
 ]
@@ -246,7 +262,7 @@ def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], re
         from .memo import mark_start
 
         mark_start(cache)
-    b = Build(package=package, work=work, out=out, cache=cache, log=log, render=render)
+    b = Build(package=package, work=work, out=out, cache=cache, log=log, render=render, helper=_helper())
     total = time.perf_counter()
     try:
         for name, stage in STAGES:
@@ -260,11 +276,29 @@ def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], re
 
             evict(cache)
     finally:
+        if b.helper is not None:
+            b.helper.shutdown(wait=True, cancel_futures=True)  # before the work folder goes
         if b.workers is not None:
             b.workers.close()
         shutil.rmtree(work, ignore_errors=True)
     print_(f"  {'total':<12} {time.perf_counter() - total:6.2f} s  → {out}")
     return True
+
+
+def _helper():
+    """One spawned process that imports the downloads' libraries while this one validates, so that a small
+    package's downloads are written beside its charts (on one core: none)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from . import workers
+
+    if (os.cpu_count() or 1) < 2:
+        return None
+    helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=workers._start,
+                                 initargs=({},))  # _start: the helper ends with the build, however it ends
+    helper.submit(workers._ready, ("pipeline.exports",))
+    return helper
 
 
 def _swap(work: Path, out: Path) -> None:

@@ -223,23 +223,60 @@ def test_a_build_on_every_core_equals_a_build_in_one_process(tmp_path, monkeypat
         monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / f"cache-{cores}"))  # nothing kept: every job runs
         outputs[cores] = tmp_path / f"build-{cores}"
         build(FIXTURE, outputs[cores], force=True, log=lambda _: None, render=False)
-    assert len(started) == 1  # no pool on one core; one pool, shared by every stage, on two
+    # No process on one core; on two, the helper (stopped once the package proves large enough for a pool)
+    # and one pool, shared by every stage.
+    assert [args[0] for args in started] == [1, 1]
     one, two = ({str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()
                  and p.name != ".fingerprint"} for out in outputs.values())
     assert sorted(one) == sorted(two) and len(one) > 500
     assert [name for name in one if one[name] != two[name]] == []
 
 
-def test_a_small_package_is_built_without_workers(tmp_path, monkeypatch):
-    """Starting a worker costs more than it gains for a few dozen charts: the package's own size decides."""
+def test_a_small_package_writes_its_downloads_beside_its_charts_with_the_same_bytes(tmp_path, monkeypatch):
+    """Below WORKERS_FROM indicators a pool costs more than it gains: on two cores one helper process
+    writes the downloads while the build draws the charts, and the output is a one-core build's."""
     from pipeline import workers
 
     started = []
     monkeypatch.setattr(workers.ProcessPoolExecutor, "__init__", _counting(workers.ProcessPoolExecutor.__init__,
                                                                            started))
+    outputs = {}
+    for cores in (1, 2):
+        monkeypatch.setattr(workers.os, "cpu_count", lambda cores=cores: cores)
+        monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / f"cache-{cores}"))
+        outputs[cores] = tmp_path / f"build-{cores}"
+        build_module.build(FIXTURE, outputs[cores], force=True, log=lambda _: None, render=False)
+    assert len(load(FIXTURE)["indicators"]) < build_module.WORKERS_FROM
+    assert [args[0] for args in started] == [1]  # one helper with one process, and no pool
+    one, two = (snapshot(out) for out in outputs.values())
+    for built in (one, two):
+        built.pop(".fingerprint")
+    assert one == two and any(name.startswith("data/") for name in one)
+
+
+def test_a_failing_download_fails_the_build_and_leaves_the_output(package, tmp_path, monkeypatch):
+    """What the helper raises stops the build like any stage's error: the previous output stays."""
+    from pipeline import workers
+
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
-    build_module.build(FIXTURE, tmp_path / "out", force=True, log=lambda _: None, render=False)
-    assert started == [] and len(load(FIXTURE)["indicators"]) < build_module.WORKERS_FROM
+    out = tmp_path / "out"
+    build_module.build(package, out, log=lambda _: None, render=False)
+    before = snapshot(out)
+    edit_csv(package, "results", lambda rows: rows[0].update(value="61"))
+    monkeypatch.setattr(build_module, "STAGES", [(name, _exports_in_helper_that_fail if name == "exports" else stage)
+                                                 for name, stage in build_module.STAGES])
+    with pytest.raises(RuntimeError, match="the helper failed"):
+        build_module.build(package, out, log=lambda _: None, render=False)
+    assert snapshot(out) == before
+
+
+def _fail(*_):
+    raise RuntimeError("the helper failed")
+
+
+def _exports_in_helper_that_fail(b):
+    assert b.helper is not None
+    b.downloads = b.helper.submit(_fail)
 
 
 def _counting(init, calls: list):
