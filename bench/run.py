@@ -77,7 +77,10 @@ def bare(out: Path, repeats: int, sample: int | None = None) -> tuple[float, int
     step = max(1, len(specs) // sample) if sample else 1  # an even spread: the big charts sort first
     chosen = specs[::step]
     seconds = median([sys.executable, "-c", BARE, *(f"{locales[p.parent.name]}={p}" for p in chosen)], repeats)[0]
-    return seconds * (len(specs) / len(chosen)), len(specs)
+    if len(chosen) == len(specs):
+        return seconds, len(specs)
+    imports = median([sys.executable, "-c", BARE], repeats)[0]  # counted once, not once per sampled share
+    return imports + (seconds - imports) * (len(specs) / len(chosen)), len(specs)
 
 
 def render_times(package: Path, tmp: Path) -> tuple[float, float, int, int] | None:
