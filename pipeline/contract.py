@@ -82,7 +82,8 @@ def id_problem(value: str) -> str | None:
     return None
 
 
-def _problem(pkg: DataPackage, resource: str, index: int | None, field: str | None, rule: str, message: str):
+def problem(pkg: DataPackage, resource: str, index: int | None, field: str | None, rule: str, message: str):
+    """A problem in a row of ``resource`` (``index`` of its frame; the spreadsheet row is two more)."""
     return Problem(pkg.resource(resource)["path"], None if index is None else int(index) + 2, field, rule, message)
 
 
@@ -109,19 +110,19 @@ def _field_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str
     for index, value in column.items():
         if _blank(value):
             if rules.get("required"):
-                yield _problem(pkg, name, index, field, "required", "a value is required here")
+                yield problem(pkg, name, index, field, "required", "a value is required here")
             continue
         if "enum" in rules and value not in rules["enum"]:
-            yield _problem(pkg, name, index, field, "not-allowed",
+            yield problem(pkg, name, index, field, "not-allowed",
                            f'"{value}" is not allowed here: use one of {", ".join(rules["enum"])}')
         for limit, rule, words, beyond in (("minimum", "below-minimum", "below", value < rules.get("minimum", value)),
                                            ("maximum", "above-maximum", "above", value > rules.get("maximum", value))):
             if beyond:
-                yield _problem(pkg, name, index, field, rule, f"{value} is {words} the {limit}, {rules[limit]}")
-        if rules.get("id") and (problem := id_problem(value)):
-            yield _problem(pkg, name, index, field, "unsafe-id", f'"{value[:80]}": {problem}')
+                yield problem(pkg, name, index, field, rule, f"{value} is {words} the {limit}, {rules[limit]}")
+        if rules.get("id") and (why := id_problem(value)):
+            yield problem(pkg, name, index, field, "unsafe-id", f'"{value[:80]}": {why}')
         if rules.get("url") and not WEB_ADDRESS.match(value):
-            yield _problem(pkg, name, index, field, "not-a-web-address", url_words(value))
+            yield problem(pkg, name, index, field, "not-a-web-address", url_words(value))
     if rules.get("unique"):
         seen: dict[str, int] = {}
         for index, value in column.items():
@@ -129,7 +130,7 @@ def _field_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str
                 continue
             key = comparable(value)
             if key in seen:
-                yield _problem(pkg, name, index, field, "not-unique",
+                yield problem(pkg, name, index, field, "not-unique",
                                f'"{value}" reads the same as row {seen[key] + 2}; each must be different')
             seen.setdefault(key, int(index))
 
@@ -144,7 +145,7 @@ def _key_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, key: list[st
     first = {tuple(values): index for index, values in zip(compared.index[~repeated],
                                                             compared[~repeated].itertuples(index=False), strict=True)}
     for index, values in zip(compared.index[repeated], compared[repeated].itertuples(index=False), strict=True):
-        yield _problem(pkg, name, index, key[0], "duplicate-key",
+        yield problem(pkg, name, index, key[0], "duplicate-key",
                        f"this row has the same {', '.join(key)} as row {int(first[tuple(values)]) + 2}; each "
                        "combination may appear only once")
 
@@ -158,7 +159,7 @@ def _reference_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field:
         if _blank(value):
             continue  # required where it must be filled
         if value not in known:
-            yield _problem(pkg, name, index, field, "unknown-reference",
+            yield problem(pkg, name, index, field, "unknown-reference",
                            f'"{value}" is not a known {target_key} in the {target} table')
 
 
@@ -172,7 +173,7 @@ def reserved_problems(pkg: DataPackage) -> Iterator[Problem]:
     for name, field in (("indicators", "indicator_id"), ("goals", "goal_id")):
         for index, value in pkg[name][field].items():
             if isinstance(value, str) and (value in RESERVED_IDS or value.startswith(RESERVED_PREFIXES)):
-                yield _problem(pkg, name, index, field, "reserved-id",
+                yield problem(pkg, name, index, field, "reserved-id",
                                f'"{value}" is the name of one of the site\'s own pages or charts; choose another id '
                                f"(not {', '.join(sorted(RESERVED_IDS))}, nor one starting with "
                                f"{' or '.join(RESERVED_PREFIXES)})")

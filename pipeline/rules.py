@@ -27,17 +27,8 @@ def rule(name: str) -> Callable[[Rule], Rule]:
     return register
 
 
-def _file(pkg: DataPackage, resource: str) -> str:
-    return pkg.resource(resource)["path"]
-
-
-def _row(index: int) -> int:
-    """Spreadsheet row number of a data row: the header is row 1."""
-    return int(index) + 2
-
-
-def _problem(pkg: DataPackage, resource: str, index: int | None, field: str | None, name: str, message: str):
-    return Problem(_file(pkg, resource), None if index is None else _row(index), field, name, message)
+# One place for a problem's file and spreadsheet row (the header is row 1): the contract's.
+_problem = contract.problem
 
 
 @rule("missing-translation")
@@ -97,18 +88,6 @@ def wording_unlabelled(pkg: DataPackage) -> Iterator[Problem]:
     for index in ind[has_text & (ind["wording_source_nl"] == "")].index:
         yield _problem(pkg, "indicators", index, "wording_source_nl", "wording-unlabelled",
                        "say where the wording was published (report and figure or section)")
-
-
-@rule("unknown-reference")
-def unknown_reference(pkg: DataPackage) -> Iterator[Problem]:
-    """A statement of the research points at a goal or indicator that exists (or at none: the whole monitor)."""
-    research = pkg["research"]
-    for column, table in (("goal_id", "goals"), ("indicator_id", "indicators")):
-        known = set(pkg[table][column])
-        for index, value in research[column].items():
-            if value and value not in known:
-                yield _problem(pkg, "research", index, column, "unknown-reference",
-                               f'"{value}" is not a known {column} in the {table} table')
 
 
 def _results_with(pkg: DataPackage) -> pd.DataFrame:
