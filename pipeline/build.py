@@ -19,15 +19,25 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
 from .cachekey import code_key
 from .package import DataPackage
 from .report import Report
+
+if TYPE_CHECKING:
+    from .charts import Charts
+    from .embed import Embeds
+    from .exports import Downloads
+    from .story import Story
+    from .views import Page
+    from .workers import Context, Workers
 
 ROOT = Path(__file__).resolve().parent.parent
 FINGERPRINT = ".fingerprint"
@@ -49,20 +59,27 @@ class InvalidPackage(Exception):
 
 @dataclass
 class Build:
+    """One build: where it reads and writes, and what each stage gave, in the order the stages run.
+
+    Each stage reads what earlier stages set here and sets its own result; none reads another's files.
+    """
+
     package: Path
     work: Path  # where this build writes; moved to ``out`` when every stage succeeded
     out: Path
     cache: Path
-    pkg: DataPackage | None = None
-    table: object = None  # pandas.DataFrame, once the indicators stage ran
-    rows: object = None  # the same table as Python values (indicators.plain), for story, embeds and site
-    workers: object = None  # workers.Workers with the package and table, shared by every stage after this one
-    story: dict = field(default_factory=dict)
-    # A small package's downloads are written by one helper process while this one draws the charts.
-    helper: object = None  # concurrent.futures.ProcessPoolExecutor, started with the build on two cores or more
-    downloads: object = None  # the helper's Future for the downloads, collected before the pages need them
     log: Callable[[str], None] = print
     render: bool = True  # False: everything but the Quarto render (the preview and the sources still exist)
+    # A small package's downloads are written by one helper process while this one draws the charts.
+    helper: ProcessPoolExecutor | None = None  # started with the build on two cores or more
+    pkg: DataPackage | None = None  # validate
+    context: Context | None = None  # indicators: the package, its table and plain rows, as every job reads them
+    workers: Workers | None = None  # indicators: the pool every later stage shares (or this process alone)
+    downloads: Downloads | Future | None = None  # downloads: the files and sizes (a Future while the helper works)
+    charts: Charts = field(default_factory=dict)  # charts: every chart drawn, by "<lang>/<name>"
+    story: Story = field(default_factory=dict)  # story: the findings per language
+    embeds: Embeds = field(default_factory=dict)  # embeds: the snippet per "<lang>/<indicator_id>"
+    pages: list[Page] = field(default_factory=list)  # pages: every page whose source was written
 
 
 def _validate(b: Build) -> None:
@@ -76,69 +93,72 @@ def _validate(b: Build) -> None:
 
 
 def _indicators(b: Build) -> None:
-    from .indicators import build_table, plain
-    from .workers import Workers
+    from .indicators import build_table
+    from .workers import Context, Workers
 
-    b.table = build_table(b.pkg)
-    b.rows = plain(b.table)
+    b.context = Context(b.pkg, build_table(b.pkg))
+    b.context.rows  # noqa: B018 - made now, so that the stage's time says what the table costs
     parallel = len(b.pkg["indicators"]) >= WORKERS_FROM
     if parallel and b.helper is not None:  # the pool shares every stage; the helper is not needed
         b.helper.shutdown(cancel_futures=True)
         b.helper = None
-    b.workers = Workers(parallel, pkg=b.pkg, table=b.table)  # each makes its own plain rows (indicators.shared_rows)
+    b.workers = Workers(b.context, parallel)
     # They get ready while this process writes the downloads, importing what the later stages need.
-    b.workers.start(*(f"pipeline.{stage}" for stage in ("exports", "charts", "render", "story", "site")))
+    b.workers.start(*(f"pipeline.{stage}" for stage in ("exports", "charts", "draw", "story", "views")))
 
 
-def _exports(b: Build) -> None:
+def _downloads(b: Build) -> None:
     from . import exports
 
     if b.helper is not None:
-        b.downloads = b.helper.submit(exports.run, b.pkg, b.table, b.work, b.cache / "workbooks")
+        b.downloads = b.helper.submit(exports.run, b.context, b.work, b.cache / "workbooks")
     else:
-        exports.run(b.pkg, b.table, b.work, b.cache / "workbooks", b.workers)
-
-
-def _downloads_done(b: Build) -> None:
-    """The pages show each download's size: the helper's downloads must be written before them."""
-    if b.downloads is not None:
-        b.downloads.result()  # raises what the helper raised
+        b.downloads = exports.run(b.context, b.work, b.cache / "workbooks", b.workers)
 
 
 def _charts(b: Build) -> None:
     from . import charts
-    from .render import Renderer
+    from .draw import Drawer
 
-    renderer, memo = Renderer(cache=b.cache / "charts"), charts.spec_memo(b.cache / "specs")
-    charts.run(b.pkg, b.table, b.work, renderer, memo, b.workers)
-    b.log(f"  {'':<12} charts rendered: {renderer.misses}, taken from the cache: {renderer.hits} "
+    drawer, memo = Drawer(cache=b.cache / "charts"), charts.spec_memo(b.cache / "specs")
+    b.charts = charts.run(b.context, b.work, drawer, memo, b.workers)
+    b.log(f"  {'':<12} charts drawn: {drawer.misses}, taken from the cache: {drawer.hits} "
           f"(specifications made: {memo.misses}, kept: {memo.hits})")
 
 
 def _story(b: Build) -> None:
     from . import story
 
-    b.story = story.run(b.pkg, b.rows, b.work, b.workers)
+    b.story = story.run(b.context, b.work, b.workers)
 
 
 def _embeds(b: Build) -> None:
     from . import embed
 
-    embed.run(b.pkg, b.rows, b.story, b.work)
+    b.embeds = embed.run(b.context, b.story, b.charts, b.work)
 
 
-def _site(b: Build) -> None:
-    from . import site
+def _pages(b: Build) -> None:
+    from . import views
 
-    site.run(b.pkg, b.rows, b.story, b.work, b.workers, b.cache / "preview")
+    if isinstance(b.downloads, Future):  # the pages show each download's size: wait for the helper
+        b.downloads = b.downloads.result()  # raises what the helper raised
+    made = views.Made(story=b.story, charts=b.charts, embeds=b.embeds, downloads=b.downloads)
+    b.pages = views.run(b.context, made, b.work, b.workers)
+
+
+def _preview(b: Build) -> None:
+    from . import preview
+
+    preview.run(b.context, b.pages, b.work, b.workers, b.cache / "preview")
 
 
 def _render(b: Build) -> None:
     from . import quarto
-    from .exports import package_date
+    from .publication import package_date
 
     if b.render:
-        quarto.run(b.work, b.out, b.log, modified=package_date(b.pkg).date().isoformat())
+        quarto.run(b.work, b.out, b.pages, b.log, modified=package_date(b.pkg).date().isoformat())
     else:
         b.log(f"  {'':<12} not rendered (--no-render); the plain preview is in {b.out / 'preview'}")
 
@@ -146,12 +166,12 @@ def _render(b: Build) -> None:
 STAGES: list[tuple[str, Callable[[Build], None]]] = [
     ("validate", _validate),
     ("indicators", _indicators),
-    ("exports", _exports),
+    ("downloads", _downloads),
     ("charts", _charts),
     ("story", _story),
     ("embeds", _embeds),
-    ("downloads", _downloads_done),
-    ("site", _site),
+    ("pages", _pages),
+    ("preview", _preview),
     ("render", _render),
 ]
 
@@ -289,14 +309,13 @@ def _helper():
     """One spawned process that imports the downloads' libraries while this one validates, so that a small
     package's downloads are written beside its charts (on one core: none)."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     from . import workers
 
     if (os.cpu_count() or 1) < 2:
         return None
     helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=workers._start,
-                                 initargs=({},))  # _start: the helper ends with the build, however it ends
+                                 initargs=(None,))  # _start: the helper ends with the build, however it ends
     helper.submit(workers._ready, ("pipeline.exports",))
     return helper
 

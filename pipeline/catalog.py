@@ -8,7 +8,7 @@ Two views of the same facts, both from the descriptor and the downloads as writt
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
@@ -31,13 +31,13 @@ def _modified(pkg: DataPackage) -> str:
     return str(pkg.descriptor.get("created", ""))[:10]
 
 
-def distributions(pkg: DataPackage, data: Path, files: list[tuple[str, str]]) -> list[dict]:
-    """One entry per download: ``files`` holds (path under data/, description) pairs."""
+def distributions(pkg: DataPackage, sizes: dict[str, int], files: list[tuple[str, str]]) -> list[dict]:
+    """One entry per download: ``files`` holds (path under data/, description) pairs, ``sizes`` their bytes."""
     base = pkg.descriptor["homepage"].rstrip("/") + "/data/"
     found = []
     for rel, description in files:
-        path = data / rel
-        found.append({"url": base + rel, "name": rel, "description": description, "bytes": path.stat().st_size,
+        path = PurePosixPath(rel)
+        found.append({"url": base + rel, "name": rel, "description": description, "bytes": sizes[rel],
                       "media_type": MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
                       "format": EU_FORMATS.get(path.suffix, path.suffix.lstrip(".").upper())})
     return found

@@ -1,4 +1,4 @@
-"""Stage 4a, charts: one function per kind of chart, each returning an Altair chart for one language.
+"""Stage 4, charts: one function per kind of chart, each returning an Altair chart for one language.
 
 Every label a chart shows is formatted here with ``i18n`` (the same formatter the sentences use), so the
 decimal comma on Dutch charts does not depend on the renderer. Suppressed values are marked in words and
@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from . import i18n, theme
+from .draw import Drawer, accessible_svg
 from .files import inside
 from .indicators import SHOWN
 from .memo import Memo, RowHashes, digest
 from .package import DataPackage
-from .workers import Workers, run_jobs, shared
+from .workers import Context, Workers
 
 
 def props(**values: object) -> dict:
@@ -96,7 +98,8 @@ def _group_name(row: pd.Series, styles: pd.DataFrame, lang: str) -> str:
     return name
 
 
-def _x_scale(unit: str, values: pd.Series) -> tuple[dict, dict]:
+def _value_scale(unit: str, values: pd.Series) -> tuple[dict, dict]:
+    """The scale and axis of the values, on whichever axis the chart draws them."""
     if unit == "percent":
         return props(domain=[0, 100]), PERCENT_AXIS
     return props(domain=[0, float(values.max() or 1) * 1.15], zero=True), props(title=None, format=",d")
@@ -148,7 +151,7 @@ def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang:
     frame["label"] = [_label(r, unit, lang) for _, r in frame.iterrows()]
     frame["colour"] = frame["group_id"].map(styles["colour"])
     frame["order"] = frame["group_id"].map(styles["order"])
-    x_scale, x_axis = _x_scale(unit, frame["value"])
+    x_scale, x_axis = _value_scale(unit, frame["value"])
     top = x_scale["domain"][1]
     frame["x"] = frame["value"].fillna(0)  # a suppressed bar is not drawn; its label starts at the axis
     frame["inside"] = frame["value"].fillna(0) >= INSIDE_SHARE * top
@@ -186,7 +189,7 @@ def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang
     frame["order"] = frame["group_id"].map(styles["order"])
     frame["last"] = frame["edition"] == frame.groupby("group_id")["edition"].transform("max")
     frame["edition"] = frame["edition"].astype(int)
-    y_scale, y_axis = _x_scale(unit, frame["value"])
+    y_scale, y_axis = _value_scale(unit, frame["value"])
     low, high = y_scale["domain"]
     frame["label_at"] = frame["value"].astype(float)
     frame.loc[frame["last"], "label_at"] = _spread(frame.loc[frame["last"], "value"].astype(float),
@@ -385,19 +388,18 @@ def spec_memo(cache: Path | None) -> Memo:
     return Memo(cache, "specs")
 
 
-def specs(pkg: DataPackage, table: pd.DataFrame, memo: Memo,
-          workers: Workers | None = None) -> list[tuple[str, str, dict]]:
+def specs(context: Context, memo: Memo, workers: Workers | None = None) -> list[tuple[str, str, dict]]:
     """(language, name, Vega-Lite spec) of every chart; a chart drawn before from the same data is read back.
 
-    The rest are built on every core: ``workers`` made with this ``pkg`` and ``table`` (or a pool of its own).
+    The rest are built on every core (the build's ``workers``, or this process alone).
     """
+    pkg, table = context.pkg, context.table
     hashes = RowHashes(table)
     listed = [(lang, name, memo.key(name, *inputs)) for lang in i18n.LANGUAGES
               for name, inputs, _ in recipes(pkg, table, lang, hashes)]
     kept = {key: memo.get(key) for _, _, key in listed}
     missing = [(lang, name, key) for lang, name, key in listed if kept[key] is None]
-    jobs = [(lang, name) for lang, name, _ in missing]
-    made = run_jobs(workers, _spec, jobs, pkg=pkg, table=table)
+    made = Workers.of(context, workers).map(_spec, [(lang, name) for lang, name, _ in missing])
     for (_, _, key), text in zip(missing, made, strict=True):
         memo.put(key, text)
         kept[key] = text
@@ -409,39 +411,48 @@ def specs(pkg: DataPackage, table: pd.DataFrame, memo: Memo,
     return found
 
 
-def _spec(job: tuple[str, str]) -> bytes:
-    """One chart's Vega-Lite spec as JSON (``null`` for a chart with nothing to draw), built by Altair.
+def _language_recipes(context: Context, lang: str) -> dict[str, Callable[[], alt.TopLevelMixin | None]]:
+    return {name: make for name, _, make in recipes(context.pkg, context.table, lang)}
 
-    Run in a worker, which builds the language's recipes once and then draws from them.
-    """
-    values = shared()
+
+def _spec(context: Context, job: tuple[str, str]) -> bytes:
+    """One chart's Vega-Lite spec as JSON (``null`` for a chart with nothing to draw), built by Altair from
+    the language's recipes, which each process builds once."""
     lang, name = job
-    made = values.setdefault("recipes", {})
-    if lang not in made:
-        made[lang] = {n: make for n, _, make in recipes(values["pkg"], values["table"], lang)}
-    chart = made[lang][name]()
+    chart = context.once(_language_recipes, lang)[name]()
     spec = chart.to_dict(validate=False) if chart is not None else None  # the tests validate each spec
     return json.dumps(spec, ensure_ascii=False).encode("utf-8")
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, out: Path, renderer, memo: Memo | None = None,
-        workers: Workers | None = None) -> dict[str, dict]:
-    """Write ``charts/<lang>/<name>.vl.json|.svg|.png``; returns a manifest the site and embeds read."""
-    from .render import accessible_svg
+@dataclass(frozen=True)
+class Chart:
+    """One drawn chart, as the pages and embeds show it: its text, and where its files are."""
 
-    manifest: dict[str, dict] = {}
-    jobs = specs(pkg, table, memo or Memo(None), workers)
-    drawn = renderer.render_all([(spec, lang) for lang, _, spec in jobs], workers)
+    title: str
+    description: str
+    svg: Path  # the accessible SVG; beside it the PNG and the Vega-Lite specification
+
+
+Charts = dict[str, Chart]  # by "<lang>/<name>", e.g. "nl/betaald-werk"
+
+
+def run(context: Context, out: Path, drawer: Drawer, memo: Memo | None = None,
+        workers: Workers | None = None) -> Charts:
+    """Write ``charts/<lang>/<name>.vl.json|.svg|.png``, and ``charts/manifest.json`` for readers of the output."""
+    charts: Charts = {}
+    jobs = specs(context, memo or Memo(None), workers)
+    drawn = drawer.draw_all([(spec, lang) for lang, _, spec in jobs], Workers.of(context, workers))
     for (lang, name, spec), (svg, png) in zip(jobs, drawn, strict=True):
         folder = out / "charts" / lang
         folder.mkdir(parents=True, exist_ok=True)
         title = " ".join(spec["title"]["text"])
         description = spec["description"]
         inside(folder, f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
-        inside(folder, f"{name}.svg").write_text(accessible_svg(svg, f"chart-{name}", title, description),
-                                                 encoding="utf-8")
+        target = inside(folder, f"{name}.svg")
+        target.write_text(accessible_svg(svg, f"chart-{name}", title, description), encoding="utf-8")
         inside(folder, f"{name}.png").write_bytes(png)
-        manifest[f"{lang}/{name}"] = {"title": title, "description": description}
+        charts[f"{lang}/{name}"] = Chart(title, description, target)
+    manifest = {key: {"title": chart.title, "description": chart.description} for key, chart in charts.items()}
     (out / "charts" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                   encoding="utf-8")
-    return manifest
+    return charts

@@ -1,4 +1,4 @@
-"""Stage 4c, embeds: one small standalone page per indicator and language, for iframes in articles.
+"""Stage 6, embeds: one small standalone page per indicator and language, for iframes in articles.
 
 An embed page carries everything inline (the chart as SVG, the styles), so it makes no request of its
 own; its links point at the public site with absolute addresses, since it is shown on other sites.
@@ -9,15 +9,20 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from markupsafe import Markup
 
 from . import escape, i18n, pages, tokens
-from .exports import indicator_scope
 from .files import inside
 from .package import DataPackage
+from .publication import indicator_scope
 from .templating import html_environment
+
+if TYPE_CHECKING:
+    from .charts import Charts
+    from .story import Story
+    from .workers import Context
 
 # The frame's height must show everything at a phone's width without scrolling. It is estimated from the
 # chart's own height and the text's length at 360 px (about 36 characters a line at 16 px); the embed
@@ -41,8 +46,14 @@ def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str, height: 
                                                                          height=height).strip())
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path) -> None:
+Embeds = dict[str, Markup]  # by "<lang>/<indicator_id>": the ``<iframe>`` snippet the indicator's page offers
+
+
+def run(context: Context, story: Story, charts: Charts, out: Path) -> Embeds:
+    """Write ``embed/<lang>/<indicator_id>.html`` and its snippet (``.iframe.html``); returns the snippets."""
+    pkg, table = context.pkg, context.rows
     template = html_environment().get_template("embed.html")
+    embeds: Embeds = {}
     base = pages.base_url(pkg)
     editions = pkg["editions"].set_index("edition")
     measured = set(table.loc[table["value"].notna(), "indicator_id"])
@@ -55,13 +66,13 @@ def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out
                 firsts.setdefault(finding["id"], finding)
         for _, indicator in pkg["indicators"].iterrows():
             ident = indicator["indicator_id"]
-            chart = out / "charts" / lang / f"{ident}.svg"
+            chart = charts.get(f"{lang}/{ident}")
             first = firsts[ident]
             # The source names the reports behind what the embed shows: its first sentence (and chart).
             shown = sorted({r["edition"] for r in first["refs"]})
             reports = ", ".join(editions.at[int(e), f"title_{lang}"] for e in shown)
             title = indicator[f"title_{lang}"]
-            svg = chart.read_text(encoding="utf-8") if chart.exists() else ""
+            svg = chart.svg.read_text(encoding="utf-8") if chart else ""
             source = f"{i18n.t(lang, 'source')}: {reports or i18n.t(lang, 'site_title')}."
             height = frame_height(svg, [title, first["text"], f"{source} {i18n.t(lang, 'embed_licence')}",
                                         f"{i18n.t(lang, 'embed_more')} · {i18n.t(lang, 'embed_csv')}"])
@@ -74,5 +85,6 @@ def run(pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out
                 csv_url=f"{base}data/{indicator_scope(ident).file(pkg, 'csv')}" if ident in measured else "",
                 csv_label=i18n.t(lang, "embed_csv"))
             inside(folder, f"{ident}.html").write_text(page, encoding="utf-8")
-            inside(folder, f"{ident}.iframe.html").write_text(snippet(pkg, lang, ident, title, height) + "\n",
-                                                          encoding="utf-8")
+            embeds[f"{lang}/{ident}"] = snippet(pkg, lang, ident, title, height)
+            inside(folder, f"{ident}.iframe.html").write_text(embeds[f"{lang}/{ident}"] + "\n", encoding="utf-8")
+    return embeds

@@ -1,10 +1,9 @@
-"""Stage 3, exports: the downloads journalists and researchers use.
+"""Stage 3, downloads: the files journalists and researchers use.
 
 The indicator table for all measurements, per measurement at a fixed address (``data/<edition>/``), the
 latest figure per indicator and group (``data/latest/``), per indicator, and as first published before a
-correction; the whole data package as a zip; and a DCAT-AP description of all of it. Every file name is
-unique and says what it holds (``monitor-inburgering-utrecht-2025-nl.xlsx``), so downloads never overwrite
-each other in a reader's folder. Each table comes as:
+correction; the whole data package as a zip; and a DCAT-AP description of all of it, each file named as
+``publication`` names it. Each table comes as:
 - CSV (UTF-8, comma, decimal point): the canonical file for scripts;
 - CSV for Dutch Excel (UTF-8 with BOM, semicolon, decimal comma), which opens correctly by double-click;
 - XLSX in Dutch and in English: column labels in the language, percentages as percentages, numbers as
@@ -19,95 +18,42 @@ package's date, not the build's, so the same data gives the same bytes.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import zipfile
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
-import yaml
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from . import catalog, i18n, pages
 from .escape import FORMULA_START, spreadsheet
-from .files import inside, slug
+from .files import inside
 from .indicators import COLUMNS, SHOWN, build_table
 from .memo import Memo, RowHashes
 from .package import DataPackage
-from .workers import Workers, run_jobs, shared
+from .publication import (
+    ALL,
+    DCAT_NAME,
+    FORMATS,
+    LATEST,
+    SMALL_FORMATS,
+    Scope,
+    citation,
+    column_docs,
+    edition_scope,
+    first_published_scope,
+    indicator_scope,
+    main_downloads,
+    package_date,
+    zip_name,
+)
+from .workers import Context, Workers
 
-METADATA = Path(__file__).parent / "metadata"
-FORMATS = {"csv": ".csv", "excel": "-excel.csv", **{f"xlsx_{lang}": f"-{lang}.xlsx" for lang in i18n.LANGUAGES},
-           "parquet": ".parquet"}
-SMALL_FORMATS = tuple(f for f in FORMATS if f != "parquet")  # per indicator and as first published
 PERCENT_COLUMNS = ("value", "ci_low", "ci_high")
-
-
-@cache
-def column_docs() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((METADATA / "indicator_table.yaml").read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which rows a set of downloads holds: its folder under ``data/`` and its part of the file name."""
-
-    folder: str
-    suffix: str
-
-    def file(self, pkg: DataPackage, fmt: str) -> str:
-        name = slug(pkg.descriptor["name"]) + self.suffix + FORMATS[fmt]
-        return f"{self.folder}/{name}" if self.folder else name
-
-
-ALL = Scope("", "")
-LATEST = Scope("latest", "-latest")
-
-
-def edition_scope(edition: int) -> Scope:
-    return Scope(str(edition), f"-{edition}")
-
-
-def indicator_scope(indicator_id: str) -> Scope:
-    return Scope("indicators", f"-{slug(indicator_id)}")
-
-
-def first_published_scope(edition: int) -> Scope:
-    return Scope(f"{edition}/first-published", f"-{edition}-first-published")
-
-
-def zip_name(pkg: DataPackage) -> str:
-    return f"{pkg.descriptor['name']}-datapackage.zip"
-
-
-DCAT_NAME = "dcat-ap.jsonld"
-
-
-def package_date(pkg: DataPackage) -> datetime.datetime:
-    """The package's own date: files made from it carry this, so unchanged data gives unchanged bytes."""
-    created = str(pkg.descriptor.get("created", ""))[:10]
-    try:
-        return datetime.datetime.fromisoformat(created)
-    except ValueError:
-        return datetime.datetime(2024, 1, 1)
-
-
-def citation(pkg: DataPackage, lang: str, editions: list[int], url: str) -> str:
-    """One citation in APA style: the reports the figures come from, then this site with version and date."""
-    known = pkg["editions"]
-    published = dict(zip(known["edition"], known["published"], strict=True))
-    titles = dict(zip(known["edition"], known[f"title_{lang}"], strict=True))
-    years = sorted({int(published[e]) for e in editions if pd.notna(published[e])})
-    reports = "; ".join(titles[e] for e in sorted(editions))
-    return i18n.t(lang, "cite_text", publisher=pkg.settings[f"publisher_{lang}"],
-                  years=", ".join(str(y) for y in years) or i18n.t(lang, "no_date"), reports=reports,
-                  title=pkg.settings[f"title_{lang}"], version=pkg.descriptor["version"],
-                  date=i18n.date(package_date(pkg).date(), lang), url=url)
 
 
 def latest_per_group(table: pd.DataFrame) -> pd.DataFrame:
@@ -279,26 +225,24 @@ def as_first_published(pkg: DataPackage) -> DataPackage | None:
     return DataPackage(pkg.path, pkg.descriptor, {**pkg.tables, "results": results})
 
 
-def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
-    """The downloads the open-data page lists and the catalogue describes: (path under data/, kind, values)."""
-    found: list[tuple[str, str, dict]] = [(zip_name(pkg), "download_package", {})]
-    scopes = [(ALL, "download_table", {}), (LATEST, "download_latest", {})]
-    scopes += [(edition_scope(int(e)), "download_edition", {"edition": int(e)})
-               for e in sorted(pkg["editions"]["edition"])]
-    for scope, kind, values in scopes:
-        found += [(scope.file(pkg, fmt), kind, {**values, "format": fmt}) for fmt in FORMATS]
-    return found
+@dataclass(frozen=True)
+class Downloads:
+    """What the downloads stage wrote: every file under ``data/`` and its size, for the open-data page."""
+
+    sizes: dict[str, int]  # path under data/ (as ``publication`` names it) → bytes
 
 
-def _write_scope(job: tuple[str, object, str, Path, Path | None]) -> list[Path]:
-    """One scope's downloads (``write_table``): a job for ``workers``, which share the package and table."""
+def _scope_tables(context: Context, cache: Path | None) -> tuple:
+    """The published columns (``metadata/indicator_table.yaml``) and what each scope's job needs of them."""
+    table = context.table[COLUMNS]
+    return (table, RowHashes(table), risky_columns(table),
+            dict(iter(table.groupby("indicator_id", sort=False, observed=True))), workbook_memo(cache))
+
+
+def _write_scope(context: Context, job: tuple[str, object, str, Path, Path | None]) -> list[Path]:
+    """One scope's downloads (``write_table``): a job for the workers."""
     kind, ident, url, data, cache = job
-    values = shared()
-    if "exports" not in values:
-        table = values["table"][COLUMNS]  # the published columns, as documented in metadata/indicator_table.yaml
-        values["exports"] = (table, RowHashes(table), risky_columns(table),
-                             dict(iter(table.groupby("indicator_id", sort=False, observed=True))), workbook_memo(cache))
-    table, hashes, risky, by_indicator, memo = values["exports"]
+    table, hashes, risky, by_indicator, memo = context.once(_scope_tables, cache)
     if kind == "indicator":
         rows, scope, formats = by_indicator[ident], indicator_scope(str(ident)), SMALL_FORMATS
     elif kind == "edition":
@@ -307,13 +251,13 @@ def _write_scope(job: tuple[str, object, str, Path, Path | None]) -> list[Path]:
         rows, scope, formats = latest_per_group(table), LATEST, tuple(FORMATS)
     else:
         rows, scope, formats = table, ALL, tuple(FORMATS)
-    return write_table(rows, scope, data, values["pkg"], url, formats, memo, hashes, risky)
+    return write_table(rows, scope, data, context.pkg, url, formats, memo, hashes, risky)
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, out: Path, cache: Path | None = None,
-        workers: Workers | None = None) -> list[Path]:
-    """Every download, scope by scope on every core (``workers`` made with this ``pkg`` and ``table``, or a
-    pool of its own); workbooks made before from the same rows are taken from ``cache``."""
+def run(context: Context, out: Path, cache: Path | None = None, workers: Workers | None = None) -> Downloads:
+    """Every download, scope by scope on every core (the build's ``workers``, or this process alone);
+    workbooks made before from the same rows are taken from ``cache``."""
+    pkg, table = context.pkg, context.table
     data = out / "data"
     base = pages.base_url(pkg)
     lang = i18n.LANGUAGES[0]
@@ -323,7 +267,7 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path, cache: Path | None = N
               ("latest", None, open_data),
               *(("indicator", i, base + pages.path(lang, "indicator", i)) for i in pd.unique(table["indicator_id"]))]
     jobs = [(kind, ident, url, data, cache) for kind, ident, url in scopes]
-    parts = run_jobs(workers, _write_scope, jobs, 1, pkg=pkg, table=table)
+    parts = Workers.of(context, workers).map(_write_scope, jobs, chunksize=1)
     written = [path for part in parts for path in part]
     original = as_first_published(pkg)
     if original is not None:  # figures as first published, where an erratum corrected them
@@ -332,10 +276,10 @@ def run(pkg: DataPackage, table: pd.DataFrame, out: Path, cache: Path | None = N
             written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
                                    open_data, SMALL_FORMATS, memo)
     written.append(write_package_zip(pkg, data / zip_name(pkg)))
-    downloads = catalog.distributions(pkg, data, [(rel, i18n.t("en", kind, **{k: v for k, v in values.items()
-                                                                              if k != "format"}))
-                                                  for rel, kind, values in main_downloads(pkg)])
-    (data / DCAT_NAME).write_text(json.dumps(catalog.dcat(pkg, downloads), ensure_ascii=False, indent=1) + "\n",
-                                  encoding="utf-8")
-    written.append(data / DCAT_NAME)
-    return written
+    sizes = {path.relative_to(data).as_posix(): path.stat().st_size for path in written}
+    listed = [(rel, i18n.t("en", kind, **{k: v for k, v in values.items() if k != "format"}))
+              for rel, kind, values in main_downloads(pkg)]
+    catalogue = catalog.dcat(pkg, catalog.distributions(pkg, sizes, listed))
+    (data / DCAT_NAME).write_text(json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    sizes[DCAT_NAME] = (data / DCAT_NAME).stat().st_size
+    return Downloads(sizes)

@@ -134,7 +134,7 @@ def build_table(pkg: DataPackage) -> pd.DataFrame:
     return pd.concat([table, _facts(table, pkg["editions"])], axis=1)
 
 
-def plain(table: pd.DataFrame) -> pd.DataFrame:
+def plain_values(table: pd.DataFrame) -> pd.DataFrame:
     """The table with Python values in one block, for the stages that read it indicator by indicator.
 
     The typed table keeps its types for the downloads; story, embeds and pages select a few rows at a
@@ -144,14 +144,3 @@ def plain(table: pd.DataFrame) -> pd.DataFrame:
     """
     numeric = table.select_dtypes(include=["float64", "bool"]).columns
     return table.astype({c: object for c in table.columns if c not in numeric}).copy()
-
-
-def shared_rows(values: dict) -> pd.DataFrame:
-    """The plain table of a worker's shared values (``workers.shared``): given, or made once from the table.
-
-    Workers get the typed table only: a tenth of a second to convert, where pickling the plain table to
-    each of them costs the build's process most of a second.
-    """
-    if "rows" not in values:
-        values["rows"] = plain(values["table"])
-    return values["rows"]

@@ -1,4 +1,4 @@
-"""The preview: the site's ``.qmd`` sources rendered without Quarto, each into one plain frame.
+"""Stage 8, preview: the site's ``.qmd`` sources rendered without Quarto, each into one plain frame.
 
 It renders the very files Quarto renders, with a CommonMark reader (markdown-it-py) that understands the
 few Pandoc extensions the pages use: fenced divs (``::: {.class}``, Quarto callouts), attributes on
@@ -8,7 +8,6 @@ anyone without Quarto can browse it from ``build/preview/``.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path
@@ -24,12 +23,11 @@ from mdit_py_plugins.deflist import deflist_plugin
 from . import i18n, pages
 from .files import inside, link_tree
 from .memo import Memo
-from .package import DataPackage
-from .site import copy_assets
-from .site.common import link
-from .site.frame import footer_items, footer_text, nav_items
 from .templating import html_environment
-from .workers import Workers, run_jobs, shared
+from .views import Page, copy_assets
+from .views.common import link
+from .views.frame import footer_items, footer_text, nav_items
+from .workers import Context, Workers
 
 _ATTRIBUTE = re.compile(r'([.#])([\w-]+)|([\w-]+)="([^"]*)"')
 _HEADING_ATTRIBUTES = re.compile(r"\s*\{(#[\w-]+)\}\s*$")
@@ -120,18 +118,18 @@ def _html(body: str, cache: Path | None) -> str:
     return html
 
 
-def _page(job: tuple[Path, str, str, Path | None]) -> None:
+def _page(context: Context, job: tuple[Path, str, str, Path | None]) -> None:
     out, lang, path, cache = job
     front, body = split((out / "quarto" / lang / pages.source_path(lang, path)).read_text(encoding="utf-8"))
     target = inside(out / "preview", path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_template().render(
-        lang=lang, title=plain(front["title"]), description=plain(front["description"]),
+        lang=lang, title=markdown_text(front["title"]), description=markdown_text(front["description"]),
         head=Markup(front["include-in-header"]["text"]), image=front.get("image"),
         root=link(path, "x")[:-1], site_title=i18n.t(lang, "site_title"),
         skip=i18n.t(lang, "skip_to_content"), home=link(path, pages.path(lang, "home")),
         nav=nav_items(lang, path), nav_label=i18n.t(lang, "nav_home"), body=Markup(_html(body, cache)),
-        footer=footer_text(lang, shared()["pkg"]), footer_links=footer_items(lang, path)), encoding="utf-8")
+        footer=footer_text(lang, context.pkg), footer_links=footer_items(lang, path)), encoding="utf-8")
 
 
 @cache
@@ -139,18 +137,17 @@ def _template():
     return html_environment().get_template("site/preview.html")
 
 
-def plain(markdown: str) -> str:
+def markdown_text(markdown: str) -> str:
     """Markdown-escaped text (a title) as the text it stands for."""
     return Markup(reader().renderInline(markdown)).striptags()
 
 
-def run(out: Path, pkg: DataPackage, workers: Workers | None = None, cache: Path | None = None) -> None:
-    """Render every page of ``site-pages.json`` from ``quarto/<lang>/`` into ``preview/``, on every core
-    (``workers`` made with this package, or a pool of its own); ``cache``: bodies kept between builds."""
+def run(context: Context, found: list[Page], out: Path, workers: Workers | None = None,
+        cache: Path | None = None) -> None:
+    """Render every page from its source in ``quarto/<lang>/`` into ``preview/``, on every core (the build's
+    ``workers``, or this process alone); ``cache``: bodies kept between builds."""
     copy_assets(out / "preview" / "assets")
-    jobs = [(out, page["lang"], page["path"], cache) for page in
-            json.loads((out / "site-pages.json").read_text(encoding="utf-8"))]
-    run_jobs(workers, _page, jobs, pkg=pkg)
+    Workers.of(context, workers).map(_page, [(out, page.lang, page.path, cache) for page in found])
     for folder in ("data", "charts", "embed"):
         if (out / folder).exists():
             link_tree(out / folder, out / "preview" / folder)

@@ -1,4 +1,4 @@
-"""Stage 6, render: Quarto turns each language's project into HTML; the site is assembled in one step.
+"""Stage 9, render: Quarto turns each language's project into HTML; the site is assembled in one step.
 
 Each language is rendered into its own folder (a project whose output sits inside another's makes Quarto
 remove the other's files), both at the same time, then Dutch is copied to the site root and English under
@@ -24,12 +24,16 @@ import tempfile
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .files import link_tree
 from .i18n import LANGUAGES
 from .pages import PREFIX, source_path
+
+if TYPE_CHECKING:
+    from .views import Page
 
 INSTALL_HINT = ("Quarto is not installed, so the site was not rendered. Its sources are in {out}/quarto/<lang>/ "
                 "and a plain preview is in {out}/preview/. Install Quarto (https://quarto.org/docs/get-started/, "
@@ -219,9 +223,9 @@ def date_sitemaps(site: Path, modified: str) -> None:
         sitemap.write_text(_LASTMOD.sub(f"<lastmod>{modified}</lastmod>", text), encoding="utf-8")
 
 
-def run(out: Path, final: Path, log: Callable[[str], None] = print, modified: str = "") -> bool:
-    """Render into ``out`` (the build's work folder); messages name ``final``, where the output will be;
-    ``modified`` (an ISO date) dates every page in the sitemaps."""
+def run(out: Path, final: Path, found: list[Page], log: Callable[[str], None] = print, modified: str = "") -> bool:
+    """Render the pages ``found`` into ``out`` (the build's work folder); messages name ``final``, where the
+    output will be; ``modified`` (an ISO date) dates every page in the sitemaps."""
     quarto = available()
     if not quarto:
         log("  " + INSTALL_HINT.format(out=final))
@@ -257,7 +261,7 @@ def run(out: Path, final: Path, log: Callable[[str], None] = print, modified: st
     (site / ".nojekyll").write_text("")
     # Browsers ask for /favicon.ico whatever the page declares; the site's root has one.
     shutil.copy(Path(__file__).resolve().parent.parent / "site" / "assets" / "favicon.ico", site / "favicon.ico")
-    manifest = json.loads((out / "site-pages.json").read_text(encoding="utf-8"))
+    manifest = [{"lang": page.lang, "path": page.path} for page in found]
     rendered = {lang: pages for lang, pages in plans.items() if pages is not None}  # languages rendered in part
     kept = frozenset(page["path"] for page in manifest if page["lang"] in rendered
                      and source_path(page["lang"], page["path"]) not in rendered[page["lang"]])

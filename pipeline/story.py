@@ -1,8 +1,10 @@
-"""Stage 4b, story: findings in Dutch and English, generated from the indicator table.
+"""Stage 5, story: findings in Dutch and English, generated from the indicator table.
 
-Findings are first built as language-neutral facts (which template, which rows, which numbers), then
-written out in each language from the templates in ``story/<lang>.yaml``. Both languages therefore hold
-exactly the same findings, and every number in a sentence comes from the rows the finding refers to.
+Findings are first built as language-neutral facts (which template, which figures, which rows they come
+from), then written out in each language from the templates in ``story/<lang>.yaml``: each value a template
+places is one of a small vocabulary of plain values (``Figure``, ``Gap``, ``Group``, ``Topics``, ...) that
+knows how it is written in a language. Both languages therefore hold exactly the same findings, and every
+number in a sentence comes from the rows the finding refers to.
 
 Rules from the design: a difference is called clearer or more favourable only when respondent counts are
 known and the 95% intervals do not overlap; otherwise the size is given in percentage points and the
@@ -20,10 +22,10 @@ import pandas as pd
 import yaml
 
 from . import i18n
-from .indicators import SHOWN, shared_rows
+from .indicators import SHOWN
 from .package import DataPackage
 from .stats import clearly_different, respondents_for_clear_difference
-from .workers import Workers, run_jobs, shared
+from .workers import Context, Workers
 
 TEMPLATES = Path(__file__).parent / "story"
 HOME_FINDINGS = 5
@@ -34,12 +36,146 @@ def templates(lang: str) -> dict:
     return yaml.safe_load((TEMPLATES / f"{lang}.yaml").read_text(encoding="utf-8"))
 
 
-@dataclass
-class Part:
-    """One sentence: a template key and its parameters, each tagged with how to write it."""
+# The vocabulary of a sentence. A finding's parts hold plain values of these kinds, and each kind knows how it
+# is written in a language (``write``); a template (``story/<lang>.yaml``) places them by name. A new kind of
+# sentence is new words in the templates and, only when no kind here fits its values, one more small class.
+# A plain ``int`` (a year) is written as it is, never with a thousands separator.
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published figure in its unit: "45,5%", "26,5 maanden"."""
+
+    value: float
+    unit: str
+
+    def write(self, words: Writer) -> str:
+        return i18n.value(self.value, self.unit, words.lang)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The size of a difference: percentage points for percentages, else the unit's own value."""
+
+    value: float
+    unit: str
+
+    def write(self, words: Writer) -> str:
+        if self.unit == "percent":
+            return i18n.points(self.value, words.lang)
+        return i18n.value(abs(self.value), self.unit, words.lang)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of people or topics, with the language's thousands separator."""
+
+    n: int
+
+    def write(self, words: Writer) -> str:
+        return i18n.number(self.n, words.lang)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group as a sentence names it (``phrase_<lang>`` in groups.csv)."""
+
+    group_id: str
+
+    def write(self, words: Writer) -> str:
+        return words.groups.at[self.group_id, f"phrase_{words.lang}"]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """An indicator's title, as written in the catalogue."""
+
+    indicator_id: str
+
+    def write(self, words: Writer) -> str:
+        return words.indicators.at[self.indicator_id, f"title_{words.lang}"]
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Indicators' titles as a list ("a, b and c"); ``lower``: inside a sentence, first words in lower case."""
+
+    indicator_ids: tuple[str, ...]
+    lower: bool = True
+
+    def write(self, words: Writer) -> str:
+        names = [words.indicators.at[i, f"title_{words.lang}"] for i in self.indicator_ids]
+        if self.lower:  # "betaald werk", "(zeer) goede gezondheid"; "Nederlands" stays
+            names = [_lower_first(n) for n in names]
+        if len(names) == 1:
+            return names[0]
+        return ", ".join(names[:-1]) + f" {words.words['words']['list_and']} " + names[-1]
+
+
+class StatementText(str):
+    """An indicator's statement (indicators.csv, starting with its verb), with its two halves for templates
+    that put the group between them: ``{statement.verb}`` and ``{statement.rest}``."""
+
+    @property
+    def verb(self) -> str:
+        return self.partition(" ")[0]
+
+    @property
+    def rest(self) -> str:
+        return self.partition(" ")[2]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What an indicator's figure says of a group ("have paid work")."""
+
+    indicator_id: str
+
+    def write(self, words: Writer) -> StatementText:
+        return StatementText(words.indicators.at[self.indicator_id, f"statement_{words.lang}"])
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A measurement: "the 2024 measurement (fieldwork in October 2023)", where the fieldwork is known."""
+
+    edition: int
+
+    def write(self, words: Writer) -> str:
+        editions = words.editions
+        fieldwork = editions.at[self.edition, f"fieldwork_{words.lang}"] if self.edition in editions.index else ""
+        key = "edition_fieldwork" if fieldwork else "edition_plain"
+        return words.words["words"][key].format(edition=self.edition, fieldwork=fieldwork)
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word the templates define (``words:`` in ``story/<lang>.yaml``): "favourable", "more"."""
 
     key: str
-    params: dict[str, tuple[str, object]] = field(default_factory=dict)
+
+    def write(self, words: Writer) -> str:
+        return words.words["words"][self.key]
+
+
+Value = Figure | Gap | Count | Group | Topic | Topics | Statement | Edition | Word | int
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A figure a finding speaks of: one row of the indicator table."""
+
+    indicator_id: str
+    edition: int
+    group_id: str
+
+
+@dataclass
+class Part:
+    """One sentence: a template key and the values it places."""
+
+    key: str
+    values: dict[str, Value] = field(default_factory=dict)
 
 
 @dataclass
@@ -48,7 +184,7 @@ class Fact:
     scope_id: str | None
     kind: str
     parts: list[Part]
-    refs: list[pd.Series]
+    refs: list[Ref]
     weight: float = 0.0
 
 
@@ -62,45 +198,8 @@ class Writer:
         self.groups = pkg["groups"].set_index("group_id")
         self.editions = pkg["editions"].set_index("edition")
 
-    def _titles(self, ids: list[str], lower: bool) -> str:
-        names = [self.indicators.at[i, f"title_{self.lang}"] for i in ids]
-        if lower:  # inside a sentence: "betaald werk", "(zeer) goede gezondheid"; "Nederlands" stays
-            names = [_lower_first(n) for n in names]
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {self.words['words']['list_and']} " \
-            + names[-1]
-
-    def _param(self, kind: str, raw: object) -> str:
-        lang = self.lang
-        if kind == "value":
-            value, unit = raw
-            return i18n.value(value, unit, lang)
-        if kind == "diff":
-            value, unit = raw
-            return i18n.points(value, lang) if unit == "percent" else i18n.value(abs(value), unit, lang)
-        if kind == "group":
-            return self.groups.at[raw, f"phrase_{lang}"]
-        if kind == "title":
-            return self.indicators.at[raw, f"title_{lang}"]
-        if kind == "titles":
-            return self._titles(raw, lower=False)
-        if kind == "titles_lower":
-            return self._titles(raw, lower=True)
-        if kind == "edition":  # "the 2024 measurement (fieldwork in October 2023)", where the date is known
-            fieldwork = self.editions.at[raw, f"fieldwork_{lang}"] if raw in self.editions.index else ""
-            key = "edition_fieldwork" if fieldwork else "edition_plain"
-            return self.words["words"][key].format(edition=raw, fieldwork=fieldwork)
-        if kind == "count":
-            return i18n.number(raw, lang)
-        if kind == "word":
-            return self.words["words"][raw]
-        return str(raw)  # years and other plain integers: never with a thousands separator
-
     def part(self, part: Part) -> str:
-        values = {name: self._param(*spec) for name, spec in part.params.items()}
-        if "statement" in part.params:
-            statement = self.indicators.at[part.params["statement"][1], f"statement_{self.lang}"]
-            verb, _, rest = statement.partition(" ")
-            values.update(statement=statement, verb=verb, rest=rest)
+        values = {name: value if isinstance(value, int) else value.write(self) for name, value in part.values.items()}
         return self.words[part.key].format(**values)
 
     def finding(self, fact: Fact) -> dict:
@@ -109,7 +208,7 @@ class Writer:
             "id": fact.scope_id,
             "kind": fact.kind,
             "text": " ".join(self.part(p) for p in fact.parts),
-            "refs": [{"indicator_id": r["indicator_id"], "edition": int(r["edition"]), "group_id": r["group_id"]}
+            "refs": [{"indicator_id": r.indicator_id, "edition": r.edition, "group_id": r.group_id}
                      for r in fact.refs],
         }
 
@@ -125,8 +224,12 @@ def _lower_first(title: str) -> str:
     return title
 
 
-def _v(row: pd.Series) -> tuple[str, tuple[float, str]]:
-    return ("value", (float(row["value"]), row["unit"]))
+def _v(row: pd.Series) -> Figure:
+    return Figure(float(row["value"]), row["unit"])
+
+
+def _refs(*rows: pd.Series) -> list[Ref]:
+    return [Ref(r["indicator_id"], int(r["edition"]), r["group_id"]) for r in rows]
 
 
 def _known_n(*rows: pd.Series) -> bool:
@@ -145,15 +248,15 @@ def _bound_parts(a: pd.Series, b: pd.Series, invited: dict[int, int], key: str =
     needed = respondents_for_clear_difference(float(a["value"]), float(b["value"]))
     if needed is None or a["unit"] != "percent":
         return []
-    parts = [Part(key, {"n": ("count", needed)})]
+    parts = [Part(key, {"n": Count(needed)})]
     edition = int(a["edition"])
     if invited.get(edition):
-        parts.append(Part("bound_invited", {"invited": ("count", invited[edition]), "edition": ("int", edition)}))
+        parts.append(Part("bound_invited", {"invited": Count(invited[edition]), "edition": edition}))
     return parts
 
 
 def _gap_parts(a: pd.Series, b: pd.Series, invited: dict[int, int]) -> list[Part]:
-    gap = ("diff", (float(a["value"] - b["value"]), a["unit"]))
+    gap = Gap(float(a["value"] - b["value"]), a["unit"])
     if a["value"] == b["value"]:
         return [Part("gap_none")]
     if not _known_n(a, b):
@@ -162,35 +265,35 @@ def _gap_parts(a: pd.Series, b: pd.Series, invited: dict[int, int]) -> list[Part
         return [Part("gap_unclear", {"pp": gap})]
     better = _favourable(a["polarity"], a, b)
     direction = "higher" if a["polarity"] == "neutral" else "favourable"
-    return [Part("gap_clear", {"pp": gap, "group": ("group", better["group_id"]), "direction": ("word", direction)})]
+    return [Part("gap_clear", {"pp": gap, "group": Group(better["group_id"]), "direction": Word(direction)})]
 
 
 def _trend_fact(row: pd.Series, previous: pd.Series) -> Fact:
     change = float(row["change_pp"])
-    base = {"group": ("group", row["group_id"]), "pct": _v(row), "prev_pct": _v(previous),
-            "prev": ("int", int(previous["edition"])), "edition": ("int", int(row["edition"]))}
+    base = {"group": Group(row["group_id"]), "pct": _v(row), "prev_pct": _v(previous),
+            "prev": int(previous["edition"]), "edition": int(row["edition"])}
     if change == 0:
         parts = [Part("trend_same", {k: base[k] for k in ("group", "pct", "prev", "edition")})]
     else:
-        parts = [Part("trend", {**base, "pp": ("diff", (change, row["unit"])),
-                                "more_or_less": ("word", "more" if change > 0 else "less")})]
+        parts = [Part("trend", {**base, "pp": Gap(change, row["unit"]),
+                                "more_or_less": Word("more" if change > 0 else "less")})]
         polarity = row["polarity"]
         improved = (change > 0) == (polarity == "higher_is_better")
         if _known_n(row, previous):
             if clearly_different(row, previous):
                 verdict = ("rise" if change > 0 else "fall") if polarity == "neutral" else (
                     "improvement" if improved else "worsening")
-                parts.append(Part("trend_clear", {"verdict": ("word", verdict)}))
+                parts.append(Part("trend_clear", {"verdict": Word(verdict)}))
             else:
                 parts.append(Part("trend_unclear"))
         elif polarity == "neutral":
             parts += [Part("trend_unknown_n_neutral"), *_bound_parts(row, previous, {}, "trend_bound")]
         else:
-            parts += [Part("trend_unknown_n", {"side": ("word", "good_side" if improved else "bad_side")}),
+            parts += [Part("trend_unknown_n", {"side": Word("good_side" if improved else "bad_side")}),
                       *_bound_parts(row, previous, {}, "trend_bound")]
     if bool(row["change_caveat"]) if pd.notna(row["change_caveat"]) else False:
-        parts.append(Part("method_caveat", {"prev": ("int", int(previous["edition"]))}))
-    return Fact("indicator", row["indicator_id"], "trend", parts, [row, previous], abs(change))
+        parts.append(Part("method_caveat", {"prev": int(previous["edition"])}))
+    return Fact("indicator", row["indicator_id"], "trend", parts, _refs(row, previous), abs(change))
 
 
 def _latest(rows: pd.DataFrame) -> pd.DataFrame:
@@ -211,37 +314,37 @@ def indicator_facts(rows: pd.DataFrame, invited: dict[int, int]) -> list[Fact]:
     latest = _latest(rows)
     if latest.empty:
         return [Fact("indicator", indicator_id, "not_measured", [Part("not_measured")], [])]
-    edition = ("edition", int(latest["edition"].iloc[0]))
+    edition = Edition(int(latest["edition"].iloc[0]))
     facts: list[Fact] = []
     headline = _pair_or_single(latest)
     if isinstance(headline, tuple):
         a, b = headline
-        parts = [Part("pair", {"edition": edition, "statement": ("id", indicator_id), "a_pct": _v(a),
-                               "a_group": ("group", a["group_id"]), "b_pct": _v(b),
-                               "b_group": ("group", b["group_id"])}), *_gap_parts(a, b, invited)]
-        facts.append(Fact("indicator", indicator_id, "gap", parts, [a, b], abs(float(a["gap_pp"]))))
+        parts = [Part("pair", {"edition": edition, "statement": Statement(indicator_id), "a_pct": _v(a),
+                               "a_group": Group(a["group_id"]), "b_pct": _v(b),
+                               "b_group": Group(b["group_id"])}), *_gap_parts(a, b, invited)]
+        facts.append(Fact("indicator", indicator_id, "gap", parts, _refs(a, b), abs(float(a["gap_pp"]))))
         total = latest[(latest["group_role"] == "total") & latest["value"].notna()]
         for _, row in total.iterrows():
             facts.append(Fact("indicator", indicator_id, "total",
-                              [Part("total", {"group": ("group", row["group_id"]), "pct": _v(row)})], [row]))
+                              [Part("total", {"group": Group(row["group_id"]), "pct": _v(row)})], _refs(row)))
     elif headline is not None:
         facts.append(Fact("indicator", indicator_id, "level",
-                          [Part("single", {"edition": edition, "statement": ("id", indicator_id),
-                                           "pct": _v(headline), "group": ("group", headline["group_id"])})],
-                          [headline]))
+                          [Part("single", {"edition": edition, "statement": Statement(indicator_id),
+                                           "pct": _v(headline), "group": Group(headline["group_id"])})],
+                          _refs(headline)))
     for _, row in latest[(latest["group_role"] == "reference") & latest["value"].notna()].iterrows():
         year = row["reference_year"]
         if pd.notna(year) and year != row["edition"]:
-            part = Part("reference", {"group": ("group", row["group_id"]), "pct": _v(row), "year": ("int", int(year))})
+            part = Part("reference", {"group": Group(row["group_id"]), "pct": _v(row), "year": int(year)})
         else:
-            part = Part("reference_same_year", {"group": ("group", row["group_id"]), "pct": _v(row)})
-        facts.append(Fact("indicator", indicator_id, "reference", [part], [row]))
+            part = Part("reference_same_year", {"group": Group(row["group_id"]), "pct": _v(row)})
+        facts.append(Fact("indicator", indicator_id, "reference", [part], _refs(row)))
     for _, row in latest[latest["status"] == "suppressed"].iterrows():
         facts.append(Fact("indicator", indicator_id, "suppressed",
-                          [Part("suppressed", {"group": ("group", row["group_id"])})], [row]))
+                          [Part("suppressed", {"group": Group(row["group_id"])})], _refs(row)))
     for _, row in latest[latest["status"] == "low_n"].iterrows():
         facts.append(Fact("indicator", indicator_id, "indicative",
-                          [Part("low_n", {"group": ("group", row["group_id"])})], [row]))
+                          [Part("low_n", {"group": Group(row["group_id"])})], _refs(row)))
     trends = []
     for _, row in latest[latest["change_pp"].notna()].iterrows():
         previous = rows[(rows["group_id"] == row["group_id"]) & (rows["edition"] == row["change_from"])].iloc[0]
@@ -252,8 +355,8 @@ def indicator_facts(rows: pd.DataFrame, invited: dict[int, int]) -> list[Fact]:
     earlier = earlier[earlier["edition"] == earlier.groupby("group_id")["edition"].transform("max")]
     for _, row in earlier.iterrows():
         facts.append(Fact("indicator", indicator_id, "earlier",
-                          [Part("earlier", {"group": ("group", row["group_id"]), "pct": _v(row),
-                                            "edition": ("edition", int(row["edition"]))})], [row]))
+                          [Part("earlier", {"group": Group(row["group_id"]), "pct": _v(row),
+                                            "edition": Edition(int(row["edition"]))})], _refs(row)))
     return facts + sorted(trends, key=lambda f: -f.weight)
 
 
@@ -266,14 +369,14 @@ def _line(scope: str, scope_id: str | None, rows: pd.DataFrame) -> Fact | None:
     indicator_id = rows["indicator_id"].iloc[0]
     if isinstance(headline, tuple):
         a, b = headline
-        part = Part("compare_line", {"title": ("title", indicator_id), "a_pct": _v(a),
-                                     "a_group": ("group", a["group_id"]), "b_pct": _v(b),
-                                     "b_group": ("group", b["group_id"]),
-                                     "edition": ("int", int(a["edition"]))})
-        return Fact(scope, scope_id, "gap", [part], [a, b], abs(float(a["gap_pp"])))
-    part = Part("single_line", {"title": ("title", indicator_id), "pct": _v(headline),
-                                "group": ("group", headline["group_id"]), "edition": ("int", int(headline["edition"]))})
-    return Fact(scope, scope_id, "level", [part], [headline])
+        part = Part("compare_line", {"title": Topic(indicator_id), "a_pct": _v(a),
+                                     "a_group": Group(a["group_id"]), "b_pct": _v(b),
+                                     "b_group": Group(b["group_id"]),
+                                     "edition": int(a["edition"])})
+        return Fact(scope, scope_id, "gap", [part], _refs(a, b), abs(float(a["gap_pp"])))
+    part = Part("single_line", {"title": Topic(indicator_id), "pct": _v(headline),
+                                "group": Group(headline["group_id"]), "edition": int(headline["edition"])})
+    return Fact(scope, scope_id, "level", [part], _refs(headline))
 
 
 def _pairs(rows: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
@@ -281,7 +384,7 @@ def _pairs(rows: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
     return [(pair.iloc[0], pair.iloc[1]) for _, pair in rows[rows["compared"]].groupby("indicator_id", sort=False)]
 
 
-def pattern_parts(rows: pd.DataFrame, intro: bool = True) -> tuple[list[Part], list[pd.Series]]:
+def pattern_parts(rows: pd.DataFrame, intro: bool = True) -> tuple[list[Part], list[Ref]]:
     """How the first main group fares against the second, topic by topic, by each indicator's polarity.
 
     Topics where more or less is neither better nor worse (polarity neutral) are named, never counted.
@@ -299,18 +402,18 @@ def pattern_parts(rows: pd.DataFrame, intro: bool = True) -> tuple[list[Part], l
             side = "better" if _favourable(a["polarity"], a, b) is a else "worse"
         sides[side].append(a["indicator_id"])
     a, b = pairs[0]
-    groups = {"a_group": ("group", a["group_id"]), "b_group": ("group", b["group_id"])}
+    groups = {"a_group": Group(a["group_id"]), "b_group": Group(b["group_id"])}
     key = "pattern_intro" if len(pairs) > 1 else "pattern_intro_one"
-    parts = [Part(key, {"count": ("count", len(pairs)), **groups})] if intro else []
+    parts = [Part(key, {"count": Count(len(pairs)), **groups})] if intro else []
     for side in ("worse", "better", "same"):
         if sides[side]:
-            parts.append(Part(f"pattern_{side}", {"n": ("count", len(sides[side])),
-                                                   "titles": ("titles_lower", sides[side]), **groups}))
+            parts.append(Part(f"pattern_{side}", {"n": Count(len(sides[side])),
+                                                   "titles": Topics(tuple(sides[side])), **groups}))
     if sides["neutral"]:
-        parts.append(Part("pattern_neutral", {"titles": ("titles_lower", sides["neutral"])}))
+        parts.append(Part("pattern_neutral", {"titles": Topics(tuple(sides["neutral"]))}))
     if any(not _known_n(a, b) for a, b in pairs):
         parts.append(Part("pattern_certainty"))
-    return parts, [r for pair in pairs for r in pair]
+    return parts, _refs(*(r for pair in pairs for r in pair))
 
 
 def _waiting(indicators: pd.DataFrame, goal_id: str | None = None) -> list[str]:
@@ -323,14 +426,14 @@ def _waiting(indicators: pd.DataFrame, goal_id: str | None = None) -> list[str]:
 def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame) -> list[Fact]:
     rows = table[table["goal_id"] == goal_id]
     measured = [i for i, r in rows.groupby("indicator_id", sort=False) if not _latest(r).empty]
-    intro_parts = [Part("goal_measured", {"titles": ("titles_lower", measured)})] if measured else \
+    intro_parts = [Part("goal_measured", {"titles": Topics(tuple(measured))})] if measured else \
         [Part("goal_nothing_yet")]
     pattern, refs = pattern_parts(rows, intro=False)  # the topics are named just before
     if len(refs) == 2:  # one topic with both groups: its own line below says it better than a count of one
         pattern = [p for p in pattern if p.key == "pattern_certainty"]
     waiting = _waiting(indicators, goal_id)
     if waiting:
-        pattern.append(Part("not_measured_line", {"titles": ("titles_lower", waiting)}))
+        pattern.append(Part("not_measured_line", {"titles": Topics(tuple(waiting))}))
     facts = [Fact("goal", goal_id, "intro", intro_parts + pattern, refs)]
     lines = [_line("goal", goal_id, r) for _, r in rows.groupby("indicator_id", sort=False)]
     return facts + sorted((f for f in lines if f), key=lambda f: -f.weight)
@@ -351,28 +454,28 @@ def home_facts(table: pd.DataFrame, indicators: pd.DataFrame) -> list[Fact]:
     trends = []
     for _, row in changes.iterrows():
         previous = earlier.loc[(row["indicator_id"], row["group_id"], row["change_from"])]
-        part = Part("trend_line", {"title": ("title", row["indicator_id"]), "group": ("group", row["group_id"]),
-                                   "prev_pct": _v(previous), "prev": ("int", int(previous["edition"])),
-                                   "pct": _v(row), "edition": ("int", edition)})
-        trends.append(Fact("home", None, "trend", [part], [row, previous], abs(float(row["change_pp"]))))
+        part = Part("trend_line", {"title": Topic(row["indicator_id"]), "group": Group(row["group_id"]),
+                                   "prev_pct": _v(previous), "prev": int(previous["edition"]),
+                                   "pct": _v(row), "edition": edition})
+        trends.append(Fact("home", None, "trend", [part], _refs(row, previous), abs(float(row["change_pp"]))))
     if not trends:
         trends = [Fact("home", None, "no_trend", [Part("no_trend")], [])]
     waiting = _waiting(indicators)
-    plan = [Part("home_missing", {"titles": ("titles_lower", waiting)})] if waiting else []
+    plan = [Part("home_missing", {"titles": Topics(tuple(waiting))})] if waiting else []
     later = [Fact("home", None, "plan", [*plan, Part("home_plan")], [])]
     return [headline, *top, *sorted(trends, key=lambda f: -f.weight), *later]
 
 
 def comparison_facts(table: pd.DataFrame) -> list[Fact]:
-    facts = []
-    for a, b in _pairs(table):
-        part = Part("comparison_line", {"title": ("title", a["indicator_id"]),
-                                        "pp": ("diff", (float(a["gap_pp"]), a["unit"])),
-                                        "a_pct": _v(a), "a_group": ("group", a["group_id"]), "b_pct": _v(b),
-                                        "b_group": ("group", b["group_id"]), "edition": ("int", int(a["edition"]))})
-        facts.append(Fact("comparison", None, "gap", [part], [a, b], abs(float(a["gap_pp"]))))
+    facts, pairs = [], _pairs(table)
+    for a, b in pairs:
+        part = Part("comparison_line", {"title": Topic(a["indicator_id"]),
+                                        "pp": Gap(float(a["gap_pp"]), a["unit"]),
+                                        "a_pct": _v(a), "a_group": Group(a["group_id"]), "b_pct": _v(b),
+                                        "b_group": Group(b["group_id"]), "edition": int(a["edition"])})
+        facts.append(Fact("comparison", None, "gap", [part], _refs(a, b), abs(float(a["gap_pp"]))))
     facts.sort(key=lambda f: -f.weight)
-    if any(not _known_n(*f.refs) for f in facts):
+    if any(not _known_n(a, b) for a, b in pairs):
         facts.insert(0, Fact("comparison", None, "caveat", [Part("comparison_caveat")], []))
     return facts
 
@@ -410,25 +513,30 @@ def facts(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
             for f in _section_facts(pkg, table, by_indicator, invited, section)]
 
 
-def _findings(section: Section) -> dict[str, list[dict]]:
-    """One section of the story, written in every language: a job for ``workers``."""
-    values = shared()
-    if "story" not in values:
-        pkg, rows = values["pkg"], shared_rows(values)
-        values["story"] = (pkg, rows, dict(iter(rows.groupby("indicator_id", sort=False))), _invited(pkg),
-                           {lang: Writer(pkg, lang) for lang in i18n.LANGUAGES})
-    pkg, rows, by_indicator, invited, writers = values["story"]
-    found = _section_facts(pkg, rows, by_indicator, invited, section)
+Story = dict[str, list[dict]]  # per language, the findings in the story's order
+
+
+def _writers(context: Context) -> tuple[dict, dict[int, int], dict[str, Writer]]:
+    """What every section's job reads, made once per process: the rows by indicator, the invited, the writers."""
+    pkg = context.pkg
+    return (dict(iter(context.rows.groupby("indicator_id", sort=False))), _invited(pkg),
+            {lang: Writer(pkg, lang) for lang in i18n.LANGUAGES})
+
+
+def _findings(context: Context, section: Section) -> dict[str, list[dict]]:
+    """One section of the story, written in every language: a job for the workers."""
+    by_indicator, invited, writers = context.once(_writers)
+    found = _section_facts(context.pkg, context.rows, by_indicator, invited, section)
     return {lang: [writer.finding(f) for f in found] for lang, writer in writers.items()}
 
 
-def run(pkg: DataPackage, table: pd.DataFrame, out: Path, workers: Workers | None = None) -> dict[str, list[dict]]:
+def run(context: Context, out: Path, workers: Workers | None = None) -> Story:
     """Write ``story/<lang>.json``: a list of findings per language, in the same order in both (``facts``).
 
-    ``table`` is the plain table (``indicators.plain``). The findings are made on every core (``workers``
-    made with this package and its table, or a pool of its own), the home page's first: it takes longest.
+    The findings are made from the plain rows on every core (the build's ``workers``, or this process alone),
+    the home page's first: it takes longest.
     """
-    parts = run_jobs(workers, _findings, _sections(pkg, table), pkg=pkg, rows=table)
+    parts = Workers.of(context, workers).map(_findings, _sections(context.pkg, context.rows))
     folder = out / "story"
     folder.mkdir(parents=True, exist_ok=True)
     story = {lang: [f for part in parts for f in part[lang]] for lang in i18n.LANGUAGES}

@@ -1,13 +1,19 @@
-"""One pool of worker processes per build, sharing the work with the build's own process.
+"""The build's context, and one pool of worker processes per build sharing the work with the build's process.
+
+Every job is a plain function of two arguments, ``func(context, job)``. The ``Context`` holds what every
+stage reads (the package, its typed table, the plain rows made from it) and what the running stage hands its
+jobs (``stage``: the story, the chart manifest, ...); it is made once per process, and whatever a stage's
+jobs derive from it once per process (a language's chart recipes, the pages' templates) is kept on it by
+``Context.once``. Nothing else is shared: a job reads its context and its arguments, never module state.
 
 Workbooks, chart specifications and chart drawings are made one at a time by single-threaded libraries
 (XlsxWriter, Altair, vl-convert), so a second core only helps through a second process. Starting a worker
-costs about a second and a half (Python, pandas, Altair, vl-convert), so the build starts the pool
-early (``start``), while it validates and writes the downloads, and every stage then shares it: the
-build's own process takes jobs from the end of the list while the workers take them from the front,
-until they meet. Workers are spawned, not forked: vl-convert's engine does not survive a fork. Each
-worker receives the package and the tables once, when it starts (``shared``); run in this process, a
-job sees the same. A pool nobody started is started by ``map`` only from ``PARALLEL_FROM`` jobs up.
+costs about a second and a half (Python, pandas, Altair, vl-convert), so the build starts the pool early
+(``start``), while it validates and writes the downloads, and every stage then shares it: the build's own
+process takes jobs from the end of the list while the workers take them from the front, until they meet.
+Workers are spawned, not forked: vl-convert's engine does not survive a fork. Only the build makes a pool;
+``Workers(context, parallel=False)`` (what every stage uses when it is given no workers) runs each job in
+this process, so any stage can be called from a script or a test without a ``__main__`` guard.
 """
 
 from __future__ import annotations
@@ -16,23 +22,72 @@ import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .package import DataPackage
 
 PARALLEL_FROM = 40
-_SHARED: dict[str, Any] = {}
+T = TypeVar("T")
 
 
-def shared() -> dict[str, Any]:
-    """What every job may read: the values the pool was made with (``pkg``, ``table``, ``rows``)."""
-    return _SHARED
+@dataclass
+class Context:
+    """What a job may read: the package and its typed table, the plain rows, and the running stage's inputs."""
+
+    pkg: DataPackage
+    table: pd.DataFrame
+    stage: Any = None  # what the running stage gives its jobs (``Workers.map(..., stage=...)``)
+    _stage_token: str = field(default="", repr=False)
+    _made: dict[tuple, Any] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The table as plain Python values (``indicators.plain_values``), for story, embeds and pages.
+
+        Made here rather than sent: converting takes a tenth of a second, pickling it to each worker most of a
+        second of the build's own process.
+        """
+        from .indicators import plain_values
+
+        return plain_values(self.table)
+
+    def once(self, make: Callable[..., T], *args: Any) -> T:
+        """``make(self, *args)``, made once per process while one stage runs (its jobs share it)."""
+        key = (make, args)
+        if key not in self._made:
+            self._made[key] = make(self, *args)
+        return self._made[key]
+
+    def enter(self, token: str, stage: Any) -> None:
+        """Begin the stage ``token``: what the previous stage's jobs made is dropped."""
+        if token != self._stage_token:
+            self.stage, self._stage_token = stage, token
+            self._made.clear()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"pkg": self.pkg, "table": self.table}  # to a worker: what it cannot make itself
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)
 
 
-def _start(values: dict[str, Any]) -> None:
-    _SHARED.clear()
-    _SHARED.update(values)
+# In a worker process: the context it was started with, the only thing a worker keeps between jobs.
+_WORKER_CONTEXT: Context | None = None
+
+
+def _start(context: Context | None) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
     parent = multiprocessing.parent_process()
     if parent is not None:  # in a worker: end with the build, however it ends (even killed outright)
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
@@ -45,8 +100,16 @@ def _exit_with(sentinel: int) -> None:
     os._exit(1)
 
 
-def _run(func: Callable[[Any], Any], chunk: list[Any]) -> list[Any]:
-    return [func(job) for job in chunk]
+def _run_here(context: Context, func: Callable[[Context, Any], Any], chunk: list[Any]) -> list[Any]:
+    return [func(context, job) for job in chunk]
+
+
+def _run_in_worker(func: Callable[[Context, Any], Any], token: str, stage: bytes | None,
+                   chunk: list[Any]) -> list[Any]:
+    context = _WORKER_CONTEXT
+    if token != context._stage_token:  # the stage's inputs are unpickled once per worker, not per chunk
+        context.enter(token, pickle.loads(stage) if stage is not None else None)
+    return _run_here(context, func, chunk)
 
 
 def _ready(modules: tuple[str, ...]) -> None:
@@ -58,41 +121,53 @@ def _ready(modules: tuple[str, ...]) -> None:
 class Workers:
     """``map`` runs jobs in order, on every core when it pays; ``close`` stops the pool."""
 
-    def __init__(self, parallel: bool = True, **values: Any):
-        """``parallel`` False: every job runs in this process (for work too small to pay for a worker)."""
-        self.values = values
+    def __init__(self, context: Context, parallel: bool = True):
+        """``parallel`` False: every job runs in this process (for work too small to pay for a worker, and
+        for stages called outside a build)."""
+        self.context = context
         self.cores = (os.cpu_count() or 1) if parallel else 1
         self._pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def of(cls, context: Context, workers: Workers | None) -> Workers:
+        """The build's ``workers`` for this context; without them, this process alone (never a pool)."""
+        if workers is None:
+            return cls(context, parallel=False)
+        if workers.context is not context:
+            raise ValueError("these workers were made for another build's context")
+        return workers
 
     def start(self, *modules: str) -> None:
         """Start the workers (one per core but this process's) in the background, if there is a core for
         them, and have them import ``modules`` meanwhile."""
         if self._pool is None and self.cores > 1:
             self._pool = ProcessPoolExecutor(self.cores - 1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start, initargs=(self.values,))
+                                             initializer=_start, initargs=(self.context,))
             for _ in range(self.cores - 1):
                 self._pool.submit(_ready, modules)
 
-    def map(self, func: Callable[[Any], Any], jobs: Iterable[Any], chunksize: int | None = None) -> list[Any]:
-        """``[func(job) for job in jobs]``, shared between this process and the workers.
+    def map(self, func: Callable[[Context, Any], T], jobs: Iterable[Any], stage: Any = None,
+            chunksize: int | None = None) -> list[T]:
+        """``[func(context, job) for job in jobs]``, shared between this process and the workers.
 
+        ``stage``: what this stage's jobs read as ``context.stage`` (sent to each worker once).
         ``chunksize``: jobs handed over at a time (by default an eighth of each core's share); 1 suits jobs
         of very different sizes, listed largest first.
         """
-        jobs = list(jobs)
+        jobs, token = list(jobs), uuid.uuid4().hex
+        self.context.enter(token, stage)
         if self._pool is None and (self.cores < 2 or len(jobs) < PARALLEL_FROM):
-            _start(self.values)
-            return _run(func, jobs)
+            return _run_here(self.context, func, jobs)
         self.start()
+        blob = pickle.dumps(stage, protocol=pickle.HIGHEST_PROTOCOL) if stage is not None else None
         size = chunksize or max(1, len(jobs) // (self.cores * 8))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        futures: list[Future] = [self._pool.submit(_run, func, chunk) for chunk in chunks]
-        _start(self.values)
+        futures: list[Future] = [self._pool.submit(_run_in_worker, func, token, blob, chunk) for chunk in chunks]
         results: list[list[Any] | None] = [None] * len(chunks)
         for i in reversed(range(len(chunks))):
             if not futures[i].cancel():  # a worker has it already: everything before it is theirs
                 break
-            results[i] = _run(func, chunks[i])
+            results[i] = _run_here(self.context, func, chunks[i])
         return [r for i, chunk in enumerate(results) for r in (chunk if chunk is not None else futures[i].result())]
 
     def close(self) -> None:
@@ -105,13 +180,3 @@ class Workers:
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-
-def run_jobs(workers: Workers | None, func: Callable[[Any], Any], jobs: Iterable[Any], chunksize: int | None = None,
-             **values: Any) -> list[Any]:
-    """``workers.map(func, jobs)`` with the build's workers, or, without them, with a pool of its own made
-    with ``values`` (what the jobs read from ``shared``)."""
-    if workers is not None:
-        return workers.map(func, jobs, chunksize)
-    with Workers(**values) as own:
-        return own.map(func, jobs, chunksize)

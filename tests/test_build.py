@@ -14,9 +14,9 @@ from conftest import FIXTURE, REFERENCE, TOPICS, edit_csv
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
-from pipeline.exports import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
 from pipeline.indicators import COLUMNS
 from pipeline.package import load
+from pipeline.publication import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -170,7 +170,7 @@ def test_a_crash_in_a_later_stage_leaves_the_previous_output_unchanged(package, 
     def explode(_):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build_module, "STAGES", [*build_module.STAGES[:2], ("exports", explode)])
+    monkeypatch.setattr(build_module, "STAGES", [*build_module.STAGES[:2], ("downloads", explode)])
     with pytest.raises(RuntimeError):
         build_module.build(package, out, force=True, log=lambda _: None, render=False)
     assert snapshot(out) == before
@@ -181,7 +181,7 @@ def test_build_prints_its_stages_and_skips_when_nothing_changed(package, tmp_pat
     code, printed, _ = run_cli("build", "--package", package, "--out", out, "--no-render")
     assert code == 0
     stages = [line.split()[0] for line in printed.splitlines() if line.startswith("  ")]
-    assert stages[:3] == ["validate", "indicators", "exports"] and stages[-1] == "total"
+    assert stages[:3] == ["validate", "indicators", "downloads"] and stages[-1] == "total"
     code, printed, _ = run_cli("build", "--package", package, "--out", out, "--no-render")
     assert code == 0 and printed.startswith("Nothing changed")
     edit_csv(package, "results", lambda rows: rows[0].update(value="63"))
@@ -263,7 +263,7 @@ def test_a_failing_download_fails_the_build_and_leaves_the_output(package, tmp_p
     build_module.build(package, out, log=lambda _: None, render=False)
     before = snapshot(out)
     edit_csv(package, "results", lambda rows: rows[0].update(value="61"))
-    monkeypatch.setattr(build_module, "STAGES", [(name, _exports_in_helper_that_fail if name == "exports" else stage)
+    monkeypatch.setattr(build_module, "STAGES", [(name, _exports_in_helper_that_fail if name == "downloads" else stage)
                                                  for name, stage in build_module.STAGES])
     with pytest.raises(RuntimeError, match="the helper failed"):
         build_module.build(package, out, log=lambda _: None, render=False)

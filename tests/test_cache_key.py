@@ -59,12 +59,12 @@ def test_library_versions_and_the_epoch_change_the_key(tmp_path, monkeypatch):
 
 def test_every_kept_result_is_keyed_by_the_code(monkeypatch):
     from pipeline import charts, exports, preview
-    from pipeline.render import Renderer
+    from pipeline.draw import Drawer
 
     def versions():
         preview._bodies.cache_clear()
         return [charts.spec_memo(None).version, exports.workbook_memo(None).version,
-                preview._bodies(None).version, Renderer().key({"mark": "bar"}, "nl")]
+                preview._bodies(None).version, Drawer().key({"mark": "bar"}, "nl")]
 
     before = versions()
     monkeypatch.setattr(memo, "code_key", lambda: "another code")

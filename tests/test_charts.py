@@ -17,8 +17,8 @@ from markupsafe import escape
 
 from pipeline import charts, tokens
 from pipeline.build import build
+from pipeline.draw import Drawer, accessible_svg
 from pipeline.package import load
-from pipeline.render import Renderer, accessible_svg
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -155,7 +155,7 @@ def test_a_development_is_told_year_after_year_for_each_group():
         told = [int(year) for year in re.findall(re.escape(name) + r" (\d{4}):", spec["description"])]
         assert years == told == list(range(2024, 2034)), name
     # Ten years do not fit side by side under a phone-wide chart: every other one is labelled, none overlap.
-    shown = re.findall(r'<text(?![^>]*opacity="0")[^>]*>(20\d\d)</text>', Renderer().render(spec, "en")[0])
+    shown = re.findall(r'<text(?![^>]*opacity="0")[^>]*>(20\d\d)</text>', Drawer().draw(spec, "en")[0])
     assert shown == ["2024", "2026", "2028", "2030", "2032"]
 
 
@@ -190,16 +190,16 @@ def test_suppressed_value_is_marked_not_drawn_as_zero(decimal_build):
     assert '"filter": "isValid(datum.value)"' in json.dumps(spec)
 
 
-def test_renderer_cache_is_content_addressed(tmp_path):
+def test_drawing_cache_is_content_addressed(tmp_path):
     spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "data": {"values": [{"a": 1.5}]},
             "mark": "text", "encoding": {"text": {"field": "a", "format": ".1f"}}}
-    renderer = Renderer(cache=tmp_path)
-    first = renderer.render(spec, "nl")
-    assert renderer.render(spec, "nl") == first
-    assert (renderer.hits, renderer.misses) == (1, 1)
-    renderer.render(spec, "en")  # another locale is another chart
-    renderer.render({**spec, "data": {"values": [{"a": 2.5}]}}, "nl")
-    assert (renderer.hits, renderer.misses) == (1, 3)
+    drawer = Drawer(cache=tmp_path)
+    first = drawer.draw(spec, "nl")
+    assert drawer.draw(spec, "nl") == first
+    assert (drawer.hits, drawer.misses) == (1, 1)
+    drawer.draw(spec, "en")  # another locale is another chart
+    drawer.draw({**spec, "data": {"values": [{"a": 2.5}]}}, "nl")
+    assert (drawer.hits, drawer.misses) == (1, 3)
     assert "1,5" in first[0]
 
 
@@ -213,17 +213,19 @@ def test_accessible_svg_escapes_its_texts():
 
 
 def test_charts_drawn_on_all_cores_equal_those_drawn_in_one_process(site_build, monkeypatch):
-    from pipeline import render, workers
+    from pipeline import draw, workers
 
     specs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((site_build / "charts" / "nl")
                                                                         .glob("*.vl.json"))][:4]
     jobs = [(spec, "nl") for spec in specs]
-    serial = render.Renderer(cache=None).render_all(jobs)
+    serial = draw.Drawer(cache=None).draw_all(jobs)  # no workers: this process alone
     monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
-    parallel = render.Renderer(cache=None).render_all(jobs)
+    with workers.Workers(workers.Context(None, None)) as pool:
+        parallel = draw.Drawer(cache=None).draw_all(jobs, pool)
+        assert pool._pool is not None  # a worker drew some
     def readable(results):  # as published: clip-path ids numbered per chart, not per process
-        return [render.accessible_svg(svg, "chart", "title", "description") for svg, _ in results]
+        return [draw.accessible_svg(svg, "chart", "title", "description") for svg, _ in results]
 
     assert readable(parallel) == readable(serial)
     assert all(png.startswith(b"\x89PNG") for _, png in parallel)

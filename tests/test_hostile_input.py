@@ -227,8 +227,8 @@ def test_downloads_hold_no_live_formula(hostile_build):
 
         for row in csv.reader(table.open(encoding="utf-8-sig")):
             assert not any(cell[:1] in {"=", "+", "@"} for cell in row), (table, row)
-    from pipeline.exports import ALL
     from pipeline.package import load
+    from pipeline.publication import ALL
 
     workbook = data / ALL.file(load(hostile_build.parent / "pkg" / "datapackage.json"), "xlsx_en")
     cells = {c.value for row in load_workbook(workbook)["data"].iter_rows() for c in row}

@@ -10,6 +10,7 @@ from pipeline import charts, exports
 from pipeline.indicators import build_table
 from pipeline.memo import Memo, RowHashes
 from pipeline.package import load
+from pipeline.workers import Context
 
 PKG = load(FIXTURE)
 
@@ -57,12 +58,12 @@ def test_a_kept_workbook_is_the_workbook_that_would_be_written(tmp_path, tables)
 def test_kept_specifications_equal_freshly_drawn_ones(tmp_path, tables):
     table, _ = tables
     memo = charts.spec_memo(tmp_path / "specs")
-    drawn = charts.specs(PKG, table, memo)
+    drawn = charts.specs(Context(PKG, table), memo)
     assert memo.hits == 0 and memo.misses > len(drawn) / 2
-    kept = charts.specs(PKG, table, memo)
+    kept = charts.specs(Context(PKG, table), memo)
     assert memo.hits == memo.misses and kept == drawn
     one = table["indicator_id"] == "taalles"
-    changed = charts.specs(PKG, table.assign(value=table["value"].where(~one, table["value"] + 1)), memo)
+    changed = charts.specs(Context(PKG, table.assign(value=table["value"].where(~one, table["value"] + 1))), memo)
     redrawn = {name for (lang, name, spec), (_, _, before) in zip(changed, drawn, strict=True) if spec != before}
     assert "taalles" in redrawn and redrawn <= {"taalles", "goal-taal", "comparison"}
 

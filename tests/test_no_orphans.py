@@ -17,7 +17,7 @@ import os, sys, time
 from pipeline import workers
 if __name__ == "__main__":
     workers.os.cpu_count = lambda: 3
-    pool = workers.Workers(name="x")
+    pool = workers.Workers(workers.Context(None, None))
     pool.start("pipeline.charts")
     executor = pool._pool  # the test needs the workers' ids; the pool does not otherwise tell them
     for _ in range(4):

@@ -16,9 +16,9 @@ from conftest import FIXTURE, ROOT
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
-from pipeline.exports import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
 from pipeline.indicators import COLUMNS
 from pipeline.package import load
+from pipeline.publication import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
 
 PKG = load(FIXTURE)
 

@@ -11,7 +11,7 @@ from conftest import FIXTURE, ROOT
 
 from pipeline import pages, preview, workers
 from pipeline.build import build
-from pipeline.site import common
+from pipeline.views import common
 
 SHARED_MODULES = {"__init__", "common", "frame"}
 SHARED_TEMPLATES = {"page", "components"}
@@ -22,13 +22,13 @@ TAG = re.compile(r"<(a|p|div|span|table|t[rdh]|ul|ol|li|h[1-6]|script|iframe|met
 def test_each_kind_of_page_is_one_module_and_one_template():
     kinds = pages.kinds()
     assert {"home", "goal", "indicator", "prose"} <= kinds
-    modules = {p.stem for p in (ROOT / "pipeline" / "site").glob("*.py")}
+    modules = {p.stem for p in (ROOT / "pipeline" / "views").glob("*.py")}
     templates = {p.stem for p in (ROOT / "pipeline" / "templates" / "site").glob("*.qmd")}
     assert modules - SHARED_MODULES == kinds
     assert templates - SHARED_TEMPLATES == kinds
     for kind in kinds:
-        source = (ROOT / "pipeline" / "site" / f"{kind}.py").read_text(encoding="utf-8")
-        assert "def context(site: Site, page: Page) -> dict:" in source, kind
+        source = (ROOT / "pipeline" / "views" / f"{kind}.py").read_text(encoding="utf-8")
+        assert "def context(site: SiteData, page: Page) -> dict:" in source, kind
 
 
 def _strings_outside_docstrings(tree: ast.AST):

@@ -15,8 +15,8 @@ from sitecheck import broken_links, external_resources, front_matter, manifest, 
 
 from pipeline import i18n, pages
 from pipeline.build import build
-from pipeline.exports import ALL, LATEST, edition_scope, zip_name
 from pipeline.package import load
+from pipeline.publication import ALL, LATEST, edition_scope, zip_name
 
 PKG = load(FIXTURE)
 INDICATORS = list(PKG["indicators"]["indicator_id"])
@@ -146,7 +146,7 @@ def test_quarto_configuration_parses_and_names_only_files_that_exist(site_build)
 
 
 def test_content_security_policy_allows_only_own_sources(site_build):
-    from pipeline.site import CSP
+    from pipeline.views import CSP
 
     assert "default-src 'self'" in CSP and "http" not in CSP
     for page in manifest(site_build):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import partial
 
 from .. import i18n, pages
-from .common import Page, Site, prose
+from .common import Page, SiteData, prose
 
 
-def context(site: Site, page: Page) -> dict:
+def context(site: SiteData, page: Page) -> dict:
     lang = page.lang
     t = partial(i18n.t, lang)
     editions = [{"title": site.edition_title(e, lang), "notes": row[f"method_notes_{lang}"],

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .. import i18n, pages
-from .common import Page, Site, link, prose
+from .common import Page, SiteData, link, prose
 
 
-def context(site: Site, page: Page) -> dict:
+def context(site: SiteData, page: Page) -> dict:
     lang = page.lang
     latest = int(site.table.loc[site.table["value"].notna(), "edition"].max())
     goals = [{"href": link(page.path, pages.path(lang, "goal", goal_id)), "title": row[f"title_{lang}"],

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import partial
 
 from .. import i18n
-from .common import Page, Site
+from .common import Page, SiteData
 
 
-def context(site: Site, page: Page) -> dict:
+def context(site: SiteData, page: Page) -> dict:
     lang = page.lang
     t = partial(i18n.t, lang)
     rows = []

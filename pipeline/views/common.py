@@ -6,19 +6,25 @@ and these helpers only pick and format them for a language.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from markupsafe import Markup
 
-from .. import exports, i18n, pages
+from .. import i18n, pages, publication
 from ..indicators import SHOWN, method_changes
 from ..package import DataPackage
 from ..stats import clearly_different
+
+if TYPE_CHECKING:
+    from ..charts import Charts
+    from ..embed import Embeds
+    from ..exports import Downloads
+    from ..story import Story
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONTENT = ROOT / "site" / "content"
@@ -47,11 +53,21 @@ def prose(lang: str, name: str) -> Markup:
     return Markup((CONTENT / lang / f"{name}.qmd").read_text(encoding="utf-8"))
 
 
-class Site:
+@dataclass(frozen=True)
+class Made:
+    """What the earlier stages made that pages show: sentences, drawn charts, embed snippets, download sizes."""
+
+    story: Story
+    charts: Charts
+    embeds: Embeds
+    downloads: Downloads
+
+
+class SiteData:
     """The data of one build, and the views that more than one kind of page shows."""
 
-    def __init__(self, pkg: DataPackage, table: pd.DataFrame, story: dict[str, list[dict]], out: Path):
-        self.pkg, self.table, self.story, self.out = pkg, table, story, out
+    def __init__(self, pkg: DataPackage, table: pd.DataFrame, made: Made):
+        self.pkg, self.table, self.made = pkg, table, made
         self.base = pages.base_url(pkg)
         self.indicators = pkg["indicators"].set_index("indicator_id")
         self.goals = pkg["goals"].sort_values("order").set_index("goal_id")
@@ -59,12 +75,10 @@ class Site:
         self.editions = pkg["editions"].sort_values("edition").set_index("edition")
         self.method_changed = method_changes(pkg["editions"])
         self.main_groups = list(self.groups[self.groups["role"] == "main"].index)
-        manifest = out / "charts" / "manifest.json"
-        self.charts = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
         self.by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False, observed=True)}
         self._board_rows: dict[tuple[str, str], dict] = {}
         self._findings: dict[tuple[str, str, str | None], list[dict]] = {}
-        for lang, found in story.items():
+        for lang, found in made.story.items():
             for finding in found:
                 self._findings.setdefault((lang, finding["scope"], finding["id"]), []).append(finding)
 
@@ -76,9 +90,8 @@ class Site:
 
     def chart(self, lang: str, name: str) -> Markup | None:
         """The chart's accessible SVG, to be placed inline (it needs no JavaScript), or None."""
-        if f"{lang}/{name}" not in self.charts:
-            return None
-        return Markup((self.out / "charts" / lang / f"{name}.svg").read_text(encoding="utf-8"))
+        chart = self.made.charts.get(f"{lang}/{name}")
+        return Markup(chart.svg.read_text(encoding="utf-8")) if chart else None
 
     def edition_title(self, edition: int, lang: str) -> str:
         title = self.editions.at[edition, f"title_{lang}"]
@@ -99,7 +112,7 @@ class Site:
         """The citation of a page: the reports behind its figures (all, unless ``rows`` narrows them)."""
         rows = self.table if rows is None else rows
         editions = sorted(int(e) for e in rows.loc[rows["status"].isin(SHOWN), "edition"].unique())
-        return exports.citation(self.pkg, lang, editions, url)
+        return publication.citation(self.pkg, lang, editions, url)
 
     def research(self, lang: str, goal_id: str = "", indicator_id: str = "") -> list[dict]:
         """What the reports themselves say about this goal or indicator (or, with neither, the monitor)."""

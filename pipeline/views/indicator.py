@@ -7,9 +7,9 @@ from functools import partial
 import pandas as pd
 from markupsafe import Markup
 
-from .. import escape, exports, i18n, pages
+from .. import escape, i18n, pages, publication
 from ..indicators import SHOWN
-from .common import Page, Site, link
+from .common import Page, SiteData, link
 
 CHART_FILES = (("png", "png"), ("svg", "svg"), ("vl", "vl.json"))
 
@@ -25,7 +25,7 @@ def _text(value: object) -> str:
     return "" if pd.isna(value) else str(value)
 
 
-def _table(site: Site, rows: pd.DataFrame, title: str, ident: str, lang: str) -> dict:
+def _table(site: SiteData, rows: pd.DataFrame, title: str, ident: str, lang: str) -> dict:
     t = partial(i18n.t, lang)
     labels = site.groups[f"label_{lang}"]
 
@@ -55,7 +55,7 @@ def _wording(meta: pd.Series, measured: pd.DataFrame, lang: str) -> dict | None:
             "source": meta[f"wording_source_{lang}"], "href": urls.iloc[-1] if not urls.empty else None}
 
 
-def context(site: Site, page: Page) -> dict:
+def context(site: SiteData, page: Page) -> dict:
     lang, ident, here = page.lang, page.ident, page.path
     t = partial(i18n.t, lang)
     meta = site.indicators.loc[ident]
@@ -71,9 +71,9 @@ def context(site: Site, page: Page) -> dict:
                for (e, url), figure in cited.items()]
     downloads = []
     if not measured.empty:
-        scope = exports.indicator_scope(ident)
+        scope = publication.indicator_scope(ident)
         downloads = [{"href": link(here, "data/" + scope.file(site.pkg, fmt)), "text": t(f"download_{fmt}"),
-                      "download": True} for fmt in exports.SMALL_FORMATS]
+                      "download": True} for fmt in publication.SMALL_FORMATS]
         downloads += [{"href": link(here, f"charts/{lang}/{ident}.{suffix}"), "text": t(f"download_{name}"),
                        "download": True} for name, suffix in CHART_FILES]
     goal_id = meta["goal_id"]
@@ -83,7 +83,7 @@ def context(site: Site, page: Page) -> dict:
                      new=i18n.number(r["new_value"], lang), description=r[f"description_{lang}"])
                    for _, r in errata.iterrows()]
     # The iframe snippet is shown as code: our own escaped HTML, in a fence it cannot close.
-    embed = Markup((site.out / "embed" / lang / f"{ident}.iframe.html").read_text(encoding="utf-8").strip())
+    embed = site.made.embeds[f"{lang}/{ident}"]
     return {"goal": {"href": link(here, pages.path(lang, "goal", goal_id)),
                      "title": site.goals.at[goal_id, f"title_{lang}"]},
             "status": f"{site.measured_since(ident, lang)} · {t('source_kind_' + meta['source_kind'])}",

@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import PurePosixPath
 
-from .. import catalog, exports, i18n
-from .common import Page, Site, link
+from .. import catalog, i18n, publication
+from .common import Page, SiteData, link
 
 
-def context(site: Site, page: Page) -> dict:
+def context(site: SiteData, page: Page) -> dict:
     lang, pkg = page.lang, site.pkg
     t = partial(i18n.t, lang)
-    data = site.out / "data"
+    sizes = site.made.downloads.sizes
 
     def download(rel: str, text: str, fmt: str) -> list:
-        size = (data / rel).stat().st_size
+        size = sizes[rel]
         kilobytes = i18n.number(size / 1024, lang, 0 if size > 10240 else 1)
-        return [{"href": link(page.path, "data/" + rel), "text": (data / rel).name, "download": True}, text,
+        return [{"href": link(page.path, "data/" + rel), "text": PurePosixPath(rel).name, "download": True}, text,
                 t(f"format_{fmt}"), kilobytes + "\u00a0kB"]  # a no-break space: the unit stays with its number
 
     listed = [(rel, t(kind, **{k: v for k, v in values.items() if k != "format"}), values.get("format", "zip"))
-              for rel, kind, values in exports.main_downloads(pkg)]
-    described = catalog.distributions(pkg, data, [(rel, text) for rel, text, _ in listed])
+              for rel, kind, values in publication.main_downloads(pkg)]
+    described = catalog.distributions(pkg, sizes, [(rel, text) for rel, text, _ in listed])
     header = [t("col_field"), t("col_type"), t("col_required"), t("col_description")]
     errata = None
     if not pkg["errata"].empty:
-        first = {int(e): {"href": link(page.path, "data/" + exports.first_published_scope(int(e)).file(pkg, "csv")),
+        first = {int(e): {"href": link(page.path, "data/" + publication.first_published_scope(int(e)).file(pkg, "csv")),
                           "text": t("download_first_published"), "download": True}
                  for e in pkg["errata"]["edition"].unique()}
         errata = {"id": "table-errata", "caption": t("errata"),
@@ -48,7 +49,7 @@ def context(site: Site, page: Page) -> dict:
                           "header": [t("download_file"), t("col_description"), t("download_format"),
                                      t("download_size")],
                           "rows": [download(*item) for item in listed]},
-            "dcat": {"href": link(page.path, "data/" + exports.DCAT_NAME), "text": t("machine_readable")},
+            "dcat": {"href": link(page.path, "data/" + publication.DCAT_NAME), "text": t("machine_readable")},
             "cite": site.cite(lang, site.base + page.path),
             "changes": {"id": "table-changes", "caption": t("changes"),
                         "header": [t("col_edition"), t("col_description")],
@@ -56,5 +57,5 @@ def context(site: Site, page: Page) -> dict:
             "errata": errata,
             "table_dictionary": {"id": "dictionary-indicator-table", "caption": t("indicator_table_title"),
                                  "header": header,
-                                 "rows": [[c, d["type"], "", d[lang]] for c, d in exports.column_docs().items()]},
+                                 "rows": [[c, d["type"], "", d[lang]] for c, d in publication.column_docs().items()]},
             "dictionary": dictionary}

@@ -1,9 +1,9 @@
-"""Render Vega-Lite specs to SVG and PNG offline with vl-convert, through a content-addressed cache.
+"""Draw Vega-Lite specs as SVG and PNG offline with vl-convert, through a content-addressed cache.
 
 The cache key is the hash of the spec, the locale and the renderer's version, so an unchanged chart is
-never rendered twice, and any change to data, wording, theme or renderer renders it anew. Entries are
+never drawn twice, and any change to data, wording, theme or renderer draws it anew. Entries are
 kept by ``pipeline.memo`` (atomic, with a checksum checked on every read): a damaged or half-written entry
-is rendered again, never published.
+is drawn again, never published.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .i18n import SETTINGS
 from .memo import Memo
-from .workers import Workers, run_jobs
+from .workers import Context, Workers
 
 PNG_SCALE = 2
 _INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
@@ -27,8 +27,8 @@ _CLIP_ID = re.compile(r'(id="|url\(#)(clip\d+)')
 
 
 @dataclass
-class Renderer:
-    """Renders specs; counts cache hits and misses so the build can report them."""
+class Drawer:
+    """Draws specs; counts cache hits and misses so the build can report them."""
 
     cache: Path | None = None
     hits: int = 0
@@ -40,20 +40,20 @@ class Renderer:
     def key(self, spec: dict, lang: str) -> str:
         return self._store.key(SETTINGS[lang]["locale"], PNG_SCALE, spec)
 
-    def render(self, spec: dict, lang: str) -> tuple[str, bytes]:
+    def draw(self, spec: dict, lang: str) -> tuple[str, bytes]:
         """The raw SVG text and the PNG bytes (at 2×) of a spec in a language's number format."""
-        return self.render_all([(spec, lang)])[0]
+        return self.draw_all([(spec, lang)])[0]
 
-    def render_all(self, jobs: list[tuple[dict, str]], workers: Workers | None = None) -> list[tuple[str, bytes]]:
+    def draw_all(self, jobs: list[tuple[dict, str]], workers: Workers | None = None) -> list[tuple[str, bytes]]:
         """Every (spec, language) job, in order: from the cache where possible, the rest on all cores
-        (the build's ``workers``, or a pool of its own)."""
+        (the build's ``workers``, or this process alone)."""
         keys = [self.key(spec, lang) for spec, lang in jobs]
         results: list[tuple[str, bytes] | None] = [self._read(k) if self.cache else None for k in keys]
         missing = [i for i, found in enumerate(results) if found is None]
         self.hits += len(jobs) - len(missing)
         self.misses += len(missing)
         todo = [jobs[i] for i in missing]
-        drawn = run_jobs(workers, _draw, todo)
+        drawn = (workers or Workers(Context(None, None), parallel=False)).map(_draw, todo)
         for i, (svg, png) in zip(missing, drawn, strict=True):
             results[i] = (svg, png)
             if self.cache:
@@ -69,7 +69,7 @@ class Renderer:
         self._store.put(f"{key}.png", png)
 
 
-def _draw(job: tuple[dict, str]) -> tuple[str, bytes]:
+def _draw(_: Context, job: tuple[dict, str]) -> tuple[str, bytes]:
     spec, lang = job
     svg = vlc.vegalite_to_svg(spec, format_locale=SETTINGS[lang]["locale"])
     return svg, vlc.svg_to_png(svg, scale=PNG_SCALE)

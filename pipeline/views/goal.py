@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .. import pages
-from .common import Page, Site
+from .common import Page, SiteData
 
 
-def context(site: Site, page: Page) -> dict:
+def context(site: SiteData, page: Page) -> dict:
     lang, goal_id = page.lang, page.ident
     rows = site.table[site.table["goal_id"] == goal_id]
     return {"intro": site.findings(lang, "goal", goal_id, kinds=("intro",)),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .common import Page, Site, prose
+from .common import Page, SiteData, prose
 
 
-def context(site: Site, page: Page) -> dict:
+def context(site: SiteData, page: Page) -> dict:
     return {"content": prose(page.lang, page.key)}

@@ -11,7 +11,7 @@ import json
 import pandas as pd
 import yaml
 
-from .. import escape, exports, i18n, pages
+from .. import escape, i18n, pages, publication
 from ..package import DataPackage
 from .common import ROOT, link
 
@@ -40,7 +40,7 @@ def footer_items(lang: str, current: str) -> list[dict]:
 
 def footer_text(lang: str, pkg: DataPackage) -> str:
     """The footer line of every page: who publishes, the licence, and when the figures were last updated."""
-    updated = i18n.t(lang, "updated", date=i18n.date(exports.package_date(pkg).date(), lang))
+    updated = i18n.t(lang, "updated", date=i18n.date(publication.package_date(pkg).date(), lang))
     return f"{i18n.t(lang, 'footer_text')} {updated}."
 
 

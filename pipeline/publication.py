@@ -1,0 +1,97 @@
+"""What every published file says about itself: its name, the package's date, and how to cite it.
+
+Every download's file name is unique and says what it holds (``monitor-inburgering-utrecht-2025-nl.xlsx``),
+so downloads never overwrite each other in a reader's folder. The downloads (``exports``), the pages, the
+embeds and the Quarto render all name files, date them and cite them from here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import i18n
+from .files import slug
+from .package import DataPackage
+
+METADATA = Path(__file__).parent / "metadata"
+FORMATS = {"csv": ".csv", "excel": "-excel.csv", **{f"xlsx_{lang}": f"-{lang}.xlsx" for lang in i18n.LANGUAGES},
+           "parquet": ".parquet"}
+SMALL_FORMATS = tuple(f for f in FORMATS if f != "parquet")  # per indicator and as first published
+
+@cache
+def column_docs() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((METADATA / "indicator_table.yaml").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which rows a set of downloads holds: its folder under ``data/`` and its part of the file name."""
+
+    folder: str
+    suffix: str
+
+    def file(self, pkg: DataPackage, fmt: str) -> str:
+        name = slug(pkg.descriptor["name"]) + self.suffix + FORMATS[fmt]
+        return f"{self.folder}/{name}" if self.folder else name
+
+
+ALL = Scope("", "")
+LATEST = Scope("latest", "-latest")
+
+
+def edition_scope(edition: int) -> Scope:
+    return Scope(str(edition), f"-{edition}")
+
+
+def indicator_scope(indicator_id: str) -> Scope:
+    return Scope("indicators", f"-{slug(indicator_id)}")
+
+
+def first_published_scope(edition: int) -> Scope:
+    return Scope(f"{edition}/first-published", f"-{edition}-first-published")
+
+
+def zip_name(pkg: DataPackage) -> str:
+    return f"{pkg.descriptor['name']}-datapackage.zip"
+
+
+DCAT_NAME = "dcat-ap.jsonld"
+
+
+def package_date(pkg: DataPackage) -> datetime.datetime:
+    """The package's own date: files made from it carry this, so unchanged data gives unchanged bytes."""
+    created = str(pkg.descriptor.get("created", ""))[:10]
+    try:
+        return datetime.datetime.fromisoformat(created)
+    except ValueError:
+        return datetime.datetime(2024, 1, 1)
+
+
+def citation(pkg: DataPackage, lang: str, editions: list[int], url: str) -> str:
+    """One citation in APA style: the reports the figures come from, then this site with version and date."""
+    known = pkg["editions"]
+    published = dict(zip(known["edition"], known["published"], strict=True))
+    titles = dict(zip(known["edition"], known[f"title_{lang}"], strict=True))
+    years = sorted({int(published[e]) for e in editions if pd.notna(published[e])})
+    reports = "; ".join(titles[e] for e in sorted(editions))
+    return i18n.t(lang, "cite_text", publisher=pkg.settings[f"publisher_{lang}"],
+                  years=", ".join(str(y) for y in years) or i18n.t(lang, "no_date"), reports=reports,
+                  title=pkg.settings[f"title_{lang}"], version=pkg.descriptor["version"],
+                  date=i18n.date(package_date(pkg).date(), lang), url=url)
+
+
+def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
+    """The downloads the open-data page lists and the catalogue describes: (path under data/, kind, values)."""
+    found: list[tuple[str, str, dict]] = [(zip_name(pkg), "download_package", {})]
+    scopes = [(ALL, "download_table", {}), (LATEST, "download_latest", {})]
+    scopes += [(edition_scope(int(e)), "download_edition", {"edition": int(e)})
+               for e in sorted(pkg["editions"]["edition"])]
+    for scope, kind, values in scopes:
+        found += [(scope.file(pkg, fmt), kind, {**values, "format": fmt}) for fmt in FORMATS]
+    return found
