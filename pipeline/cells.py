@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .package import ENCODING, WEB_ADDRESS
+from .problems import message
 from .report import Problem
 
 NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
@@ -31,23 +32,21 @@ MULTILINE = ("note_", "method_notes_", "description_", "definition_", "statement
 TRIMMED = ("_id", "label_", "title_", "phrase_")
 
 
+def _found(code: str, shape: str | None = None, **values: object) -> tuple[str, str]:
+    return code, message(code, shape, **values)
+
+
 def text_problem(name: str, cell: str) -> tuple[str, str] | None:
-    """Why a text cannot be published as it is (rule, words), or None."""
-    if "\x00" in cell or CONTROL.search(cell):
-        return "control-character", "the text holds an invisible control character; retype the cell"
-    if SURROGATE.search(cell):
-        return "broken-character", "the text holds half of a character (a lone surrogate); retype the text"
-    if FORMAT.search(cell):
-        return "direction-character", ("the text holds an invisible character that changes the direction of "
-                                       "the text or separates lines; retype the cell")
-    if ZERO_WIDTH.search(cell) and (name.endswith("_id") or name.startswith(TRIMMED)):
-        return "invisible-character", "the text holds an invisible (zero-width) character; retype the cell"
-    if "\n" in cell and not name.startswith(MULTILINE):
-        return "line-break", "the text holds a line break (Alt+Enter in Excel); remove it"
-    if cell != cell.strip() and (name.endswith("_id") or name.startswith(TRIMMED)):
-        return "stray-space", "the text starts or ends with a space or line break; remove it"
-    if SHORTCODE.search(cell):
-        return "shortcode", "'{{<' and '>}}' are Quarto shortcode syntax and may not appear in the data"
+    """Why a text cannot be published as it is (code, words), or None."""
+    identifying = name.endswith("_id") or name.startswith(TRIMMED)
+    for code, found in (("control-character", "\x00" in cell or CONTROL.search(cell)),
+                        ("broken-character", SURROGATE.search(cell)), ("direction-character", FORMAT.search(cell)),
+                        ("invisible-character", ZERO_WIDTH.search(cell) and identifying),
+                        ("line-break", "\n" in cell and not name.startswith(MULTILINE)),
+                        ("stray-space", cell != cell.strip() and identifying),
+                        ("shortcode", SHORTCODE.search(cell))):
+        if found:
+            return _found(code)
     return None
 
 
@@ -56,14 +55,12 @@ def _cell_problem(field: dict, cell: str) -> tuple[str, str] | None:
     if cell == "":
         return None
     if kind == "integer" and not INTEGER.match(cell):
-        return "not-a-count", (f'"{cell}" is not written as a whole number: use digits only, without a '
-                               "thousands separator (e.g. 3064)")
+        return _found("not-a-count", cell=cell)
     if kind == "number" and not NUMBER.match(cell):
-        return "not-a-plain-number", (f'"{cell}" is not written as a plain number: use digits with a decimal '
-                                      "point and no thousands separator (e.g. 45.5)")
+        return _found("not-a-plain-number", cell=cell)
     if kind == "string":
         if field.get("format") == "uri" and not WEB_ADDRESS.match(cell):
-            return "not-a-web-address", f'"{cell[:80]}" must be a web address starting with https:// or http://'
+            return _found("not-a-web-address", cell=cell[:80])
         return text_problem(name, cell)
     return None
 
@@ -79,11 +76,10 @@ def _resource(resource: dict, root: Path) -> Iterator[Problem]:
         with (root / resource["path"]).open(encoding=ENCODING, newline="") as handle:
             rows = list(csv.DictReader(handle))
     except UnicodeDecodeError:
-        yield Problem(resource["path"], None, None, "encoding-error",
-                      "the file is not UTF-8 encoded: save it as 'CSV UTF-8'")
+        yield Problem(resource["path"], None, None, *_found("encoding-error"))
         return
     except csv.Error as exc:
-        yield Problem(resource["path"], None, None, "format-error", f"the file cannot be read as CSV: {exc}")
+        yield Problem(resource["path"], None, None, *_found("format-error", error=exc))
         return
     for number, row in enumerate(rows, start=2):
         for name, cell in row.items():

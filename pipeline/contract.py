@@ -21,6 +21,7 @@ import pandas as pd
 import yaml
 
 from .package import WEB_ADDRESS, DataPackage
+from .problems import message
 from .report import Problem
 
 CONTRACT_FILE = Path(__file__).parent / "metadata" / "contract.yaml"
@@ -73,18 +74,20 @@ def shape_problems(descriptor: dict) -> list[str]:
 
 
 def id_problem(value: str) -> str | None:
-    """Why ``value`` cannot be an id, or None."""
+    """Why ``value`` cannot be an id (the ``unsafe-id`` message), or None."""
     if len(value) > ID_LENGTH:
-        return f"an id has at most {ID_LENGTH} characters; this one has {len(value)}"
+        return message("unsafe-id", "too_long", value=value[:80], most=ID_LENGTH, length=len(value))
     if not ID.match(value):
-        return ("an id uses only lower-case letters a-z and digits, in words joined by one '-' or '_' "
-                "(e.g. betaald-werk)")
+        return message("unsafe-id", value=value[:80])
     return None
 
 
-def problem(pkg: DataPackage, resource: str, index: int | None, field: str | None, rule: str, message: str):
-    """A problem in a row of ``resource`` (``index`` of its frame; the spreadsheet row is two more)."""
-    return Problem(pkg.resource(resource)["path"], None if index is None else int(index) + 2, field, rule, message)
+def problem(pkg: DataPackage, resource: str, index: int | None, field: str | None, code: str,
+            shape: str | None = None, **values: object) -> Problem:
+    """Problem ``code`` (``problems.yaml``) in a row of ``resource`` (``index`` of its frame; the spreadsheet
+    row is two more), its message in ``shape`` with ``values`` placed."""
+    return Problem(pkg.resource(resource)["path"], None if index is None else int(index) + 2, field, code,
+                   message(code, shape, **values))
 
 
 def _blank(value: object) -> bool:
@@ -110,19 +113,18 @@ def _field_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str
     for index, value in column.items():
         if _blank(value):
             if rules.get("required"):
-                yield problem(pkg, name, index, field, "required", "a value is required here")
+                yield problem(pkg, name, index, field, "required")
             continue
         if "enum" in rules and value not in rules["enum"]:
-            yield problem(pkg, name, index, field, "not-allowed",
-                           f'"{value}" is not allowed here: use one of {", ".join(rules["enum"])}')
-        for limit, rule, words, beyond in (("minimum", "below-minimum", "below", value < rules.get("minimum", value)),
-                                           ("maximum", "above-maximum", "above", value > rules.get("maximum", value))):
+            yield problem(pkg, name, index, field, "not-allowed", value=value, allowed=", ".join(rules["enum"]))
+        for limit, code, beyond in (("minimum", "below-minimum", value < rules.get("minimum", value)),
+                                    ("maximum", "above-maximum", value > rules.get("maximum", value))):
             if beyond:
-                yield problem(pkg, name, index, field, rule, f"{value} is {words} the {limit}, {rules[limit]}")
+                yield problem(pkg, name, index, field, code, value=value, limit=rules[limit])
         if rules.get("id") and (why := id_problem(value)):
-            yield problem(pkg, name, index, field, "unsafe-id", f'"{value[:80]}": {why}')
+            yield Problem(pkg.resource(name)["path"], int(index) + 2, field, "unsafe-id", why)
         if rules.get("url") and not WEB_ADDRESS.match(value):
-            yield problem(pkg, name, index, field, "not-a-web-address", url_words(value))
+            yield problem(pkg, name, index, field, "not-a-web-address", "strict", cell=value[:80])
     if rules.get("unique"):
         seen: dict[str, int] = {}
         for index, value in column.items():
@@ -130,8 +132,7 @@ def _field_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str
                 continue
             key = comparable(value)
             if key in seen:
-                yield problem(pkg, name, index, field, "not-unique",
-                               f'"{value}" reads the same as row {seen[key] + 2}; each must be different')
+                yield problem(pkg, name, index, field, "not-unique", value=value, row=seen[key] + 2)
             seen.setdefault(key, int(index))
 
 
@@ -145,9 +146,8 @@ def _key_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, key: list[st
     first = {tuple(values): index for index, values in zip(compared.index[~repeated],
                                                             compared[~repeated].itertuples(index=False), strict=True)}
     for index, values in zip(compared.index[repeated], compared[repeated].itertuples(index=False), strict=True):
-        yield problem(pkg, name, index, key[0], "duplicate-key",
-                       f"this row has the same {', '.join(key)} as row {int(first[tuple(values)]) + 2}; each "
-                       "combination may appear only once")
+        yield problem(pkg, name, index, key[0], "duplicate-key", key=", ".join(key),
+                      row=int(first[tuple(values)]) + 2)
 
 
 def _reference_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str,
@@ -159,13 +159,7 @@ def _reference_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field:
         if _blank(value):
             continue  # required where it must be filled
         if value not in known:
-            yield problem(pkg, name, index, field, "unknown-reference",
-                           f'"{value}" is not a known {target_key} in the {target} table')
-
-
-def url_words(value: str) -> str:
-    return (f'"{value[:80]}" must be a web address such as https://example.nl/page: https:// or http://, a '
-            "host name, then the path; no user name or password before the host, no backslash, no spaces")
+            yield problem(pkg, name, index, field, "unknown-reference", value=value, key=target_key, table=target)
 
 
 def reserved_problems(pkg: DataPackage) -> Iterator[Problem]:
@@ -173,10 +167,8 @@ def reserved_problems(pkg: DataPackage) -> Iterator[Problem]:
     for name, field in (("indicators", "indicator_id"), ("goals", "goal_id")):
         for index, value in pkg[name][field].items():
             if isinstance(value, str) and (value in RESERVED_IDS or value.startswith(RESERVED_PREFIXES)):
-                yield problem(pkg, name, index, field, "reserved-id",
-                               f'"{value}" is the name of one of the site\'s own pages or charts; choose another id '
-                               f"(not {', '.join(sorted(RESERVED_IDS))}, nor one starting with "
-                               f"{' or '.join(RESERVED_PREFIXES)})")
+                yield problem(pkg, name, index, field, "reserved-id", value=value,
+                              reserved=", ".join(sorted(RESERVED_IDS)), prefixes=" or ".join(RESERVED_PREFIXES))
 
 
 PACKAGE_NAME = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")  # becomes every download's file name

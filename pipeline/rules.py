@@ -46,7 +46,7 @@ def missing_translation(pkg: DataPackage) -> Iterator[Problem]:
                 gaps = frame[(frame[column] != "") & (frame[counterpart] == "")]
                 for index in gaps.index:
                     yield _problem(pkg, name, index, counterpart, "missing-translation",
-                                   f'the {i18n.SETTINGS[other]["name"]} text is missing while "{column}" is filled in')
+                                   language=i18n.SETTINGS[other]["name"], column=column)
 
 
 def _result_indicators(pkg: DataPackage) -> set[str]:
@@ -61,8 +61,7 @@ def not_measured_has_results(pkg: DataPackage) -> Iterator[Problem]:
     for index, row in ind[ind["status"] == "not_measured"].iterrows():
         if row["indicator_id"] in with_results:
             yield _problem(pkg, "indicators", index, "status", "not-measured-has-results",
-                           f'"{row["indicator_id"]}" is marked not_measured but results.csv has figures for it; '
-                           "set status to measured")
+                           indicator=row["indicator_id"])
 
 
 @rule("measured-without-results")
@@ -73,8 +72,7 @@ def measured_without_results(pkg: DataPackage) -> Iterator[Problem]:
     for index, row in ind[ind["status"] == "measured"].iterrows():
         if row["indicator_id"] not in with_results:
             yield _problem(pkg, "indicators", index, "status", "measured-without-results",
-                           f'"{row["indicator_id"]}" is marked measured but results.csv has no figures for it; '
-                           "add results or set status to not_measured")
+                           indicator=row["indicator_id"])
 
 
 @rule("wording-unlabelled")
@@ -83,11 +81,9 @@ def wording_unlabelled(pkg: DataPackage) -> Iterator[Problem]:
     ind = pkg["indicators"]
     has_text = (ind["wording_nl"] != "") | (ind["wording_en"] != "")
     for index in ind[has_text & (ind["wording_kind"] == "")].index:
-        yield _problem(pkg, "indicators", index, "wording_kind", "wording-unlabelled",
-                       "say what the wording is: question (word for word), caption or report_text")
+        yield _problem(pkg, "indicators", index, "wording_kind", "wording-unlabelled")
     for index in ind[has_text & (ind["wording_source_nl"] == "")].index:
-        yield _problem(pkg, "indicators", index, "wording_source_nl", "wording-unlabelled",
-                       "say where the wording was published (report and figure or section)")
+        yield _problem(pkg, "indicators", index, "wording_source_nl", "wording-unlabelled", "source")
 
 
 def _results_with(pkg: DataPackage) -> pd.DataFrame:
@@ -103,7 +99,7 @@ def reference_year_missing(pkg: DataPackage) -> Iterator[Problem]:
     res = _results_with(pkg)
     for index, row in res[(res["role"] == "reference") & res["reference_year"].isna()].iterrows():
         yield _problem(pkg, "results", index, "reference_year", "reference-year-missing",
-                       f'"{row["group_id"]}" is a reference group: give the year its figure was measured')
+                       group=row["group_id"])
 
 
 @rule("reference-year-unexpected")
@@ -112,8 +108,7 @@ def reference_year_unexpected(pkg: DataPackage) -> Iterator[Problem]:
     res = _results_with(pkg)
     for index, row in res[(res["role"] != "reference") & res["reference_year"].notna()].iterrows():
         yield _problem(pkg, "results", index, "reference_year", "reference-year-unexpected",
-                       f'"{row["group_id"]}" is not a reference group, so it has no reference year of its own; '
-                       "leave reference_year empty")
+                       group=row["group_id"])
 
 
 SPREADSHEET_CELL = 32_767  # characters: the most a spreadsheet cell holds (Excel's limit, and so the workbooks')
@@ -127,8 +122,7 @@ def text_too_long(pkg: DataPackage) -> Iterator[Problem]:
             lengths = frame[column].str.len().fillna(0)
             for index in frame.index[lengths > SPREADSHEET_CELL]:
                 yield _problem(pkg, name, index, column, "text-too-long",
-                               f"the text has {int(lengths[index]):,} characters; a spreadsheet cell holds at most "
-                               f"{SPREADSHEET_CELL:,}, so the workbooks would cut it short")
+                               length=int(lengths[index]), most=SPREADSHEET_CELL)
 
 
 @rule("count-not-whole")
@@ -142,8 +136,7 @@ def count_not_whole(pkg: DataPackage) -> Iterator[Problem]:
         values = frame["value"]
         for index in frame.index[(unit == "persons") & values.notna() & (values % 1 != 0)]:
             yield _problem(pkg, name, index, "value", "count-not-whole",
-                           f"{values[index]:g} is not a whole number, but this is a count of persons: write it "
-                           "with digits only, without a thousands separator (e.g. 3064)")
+                           value=values[index])
 
 
 @rule("percent-out-of-range")
@@ -152,8 +145,7 @@ def percent_out_of_range(pkg: DataPackage) -> Iterator[Problem]:
     bad = res[(res["unit"] == "percent") & ((res["value"] < 0) | (res["value"] > 100))]
     for index, row in bad.iterrows():
         yield _problem(pkg, "results", index, "value", "percent-out-of-range",
-                       f'{row["value"]:g} is not a percentage: "{row["indicator_id"]}" is measured in percent, '
-                       "so the value must lie between 0 and 100")
+                       value=row["value"], indicator=row["indicator_id"])
 
 
 @rule("small-n-published")
@@ -164,17 +156,14 @@ def small_n_published(pkg: DataPackage) -> Iterator[Problem]:
     bad = res[res["n"].notna() & (res["n"] < min_n) & res["value"].notna()]
     for index, row in bad.iterrows():
         yield _problem(pkg, "results", index, "value", "small-n-published",
-                       f"based on {row['n']} respondents, fewer than the threshold of {min_n}: "
-                       "leave value empty and set suppressed to true")
+                       n=row["n"], min_n=min_n)
 
 
 @rule("suppressed-with-value")
 def suppressed_with_value(pkg: DataPackage) -> Iterator[Problem]:
     res = pkg["results"]
     for index in res[res["suppressed"] & res["value"].notna()].index:
-        yield _problem(pkg, "results", index, "value", "suppressed-with-value",
-                       "the row is marked suppressed, so its value must be empty: a suppressed figure is never "
-                       "published")
+        yield _problem(pkg, "results", index, "value", "suppressed-with-value")
 
 
 @rule("value-missing")
@@ -182,9 +171,7 @@ def value_missing(pkg: DataPackage) -> Iterator[Problem]:
     """An empty value must be a deliberate suppression, not a figure still to be filled in."""
     res = pkg["results"]
     for index in res[~res["suppressed"] & res["value"].isna()].index:
-        yield _problem(pkg, "results", index, "value", "value-missing",
-                       "the value is still empty: fill in the figure, or set suppressed to true when too few "
-                       "people answered")
+        yield _problem(pkg, "results", index, "value", "value-missing")
 
 
 @rule("n-above-population")
@@ -193,7 +180,7 @@ def n_above_population(pkg: DataPackage) -> Iterator[Problem]:
     bad = res[res["n"].notna() & res["population"].notna() & (res["n"] > res["population"])]
     for index, row in bad.iterrows():
         yield _problem(pkg, "results", index, "n", "n-above-population",
-                       f"{row['n']} respondents is more than the population of {row['population']}")
+                       n=row["n"], population=row["population"])
 
 
 @rule("suppressed-derivable")
@@ -214,8 +201,7 @@ def suppressed_derivable(pkg: DataPackage) -> Iterator[Problem]:
     keys = pd.MultiIndex.from_frame(first_totals[["indicator_id", "edition"]])
     for index, row in first_totals[keys.isin(derivable.index)].iterrows():
         yield _problem(pkg, "results", index, "value", "suppressed-derivable",
-                       f'"{row["indicator_id"]}" {row["edition"]}: one main group is suppressed, but it can be '
-                       "worked out from this total and the other group; suppress this total too")
+                       indicator=row["indicator_id"], edition=row["edition"])
 
 
 @rule("erratum-mismatch")
@@ -228,12 +214,11 @@ def erratum_mismatch(pkg: DataPackage) -> Iterator[Problem]:
     for index, row in latest.sort_index().iterrows():
         key = (row["indicator_id"], row["edition"], row["group_id"])
         if key not in res.index:
-            yield _problem(pkg, "errata", index, "indicator_id", "erratum-mismatch",
-                           f"results.csv has no figure for {key[0]}, {key[1]}, {key[2]}")
+            yield _problem(pkg, "errata", index, "indicator_id", "erratum-mismatch", "no_figure",
+                           indicator=key[0], edition=key[1], group=key[2])
         elif pd.notna(row["new_value"]) and res[key] != row["new_value"]:
             yield _problem(pkg, "errata", index, "new_value", "erratum-mismatch",
-                           f"the corrected value {row['new_value']:g} differs from the value in results.csv "
-                           f"({res[key]:g})")
+                           new=row["new_value"], value=res[key])
 
 
 def check(pkg: DataPackage) -> list[Problem]:

@@ -1,7 +1,8 @@
 """Stage 1, validate: frictionless checks the package against its Table Schemas, then the monitor's own rules.
 
-Frictionless's errors are rewritten in plain words, with the file, spreadsheet row and field, so that a
-maintainer can fix the CSV without reading a traceback. Errors that only follow from another file being
+Frictionless's errors are rewritten in plain words (``metadata/problems.yaml``, listed in
+``docs/validation.md``), with the file, spreadsheet row and field, so that a maintainer can fix the CSV
+without reading a traceback. Errors that only follow from another file being
 broken (a lookup table that could not be read) are left out, so that the report points at the cause.
 """
 
@@ -13,71 +14,38 @@ from pathlib import Path
 
 from . import cells, rules
 from .package import DIALECT, DescriptorError, PackageError, load, read_descriptor
+from .problems import checked_by, constraint, message
 from .report import Problem, Report
 
 FILE_LEVEL = {"source-error", "scheme-error", "encoding-error", "format-error", "hash-count", "byte-count",
               "resource-error", "schema-error", "field-error", "dialect-error", "checklist-error"}
 
 
+ARTICLES = {"integer": "a whole number", "number": "a number", "boolean": "true or false",
+            "date": "a date (YYYY-MM-DD)"}
+
+
 def _constraint_words(note: str) -> str:
     match = re.search(r'constraint "(\w+)" is "(.*)"', note)
-    if not match:
-        return note
-    name, limit = match.groups()
-    return {
-        "required": "a value is required here",
-        "minimum": f"the value must be at least {limit}",
-        "maximum": f"the value must be at most {limit}",
-        "enum": f"the value must be one of {limit}",
-        "pattern": "use only lower-case letters, digits, '-' and '_'",
-        "unique": "the value must be unique in this column",
-        "minLength": f"the text must be at least {limit} characters long",
-        "maxLength": f"the text must be at most {limit} characters long",
-    }.get(name, f"it breaks the {name} rule ({limit})")
+    return constraint(*match.groups()) if match else note
 
 
 def plain_words(error, schema: dict | None) -> str:
-    """Describe one frictionless error in words a maintainer understands."""
-    kind = error.type
-    cell = getattr(error, "cell", None)
-    field = getattr(error, "field_name", None)
-    types = {f["name"]: f.get("type", "string") for f in (schema or {}).get("fields", [])}
-    article = {"integer": "a whole number", "number": "a number", "boolean": "true or false",
-               "date": "a date (YYYY-MM-DD)"}
+    """Describe one frictionless error in words a maintainer understands (``problems.yaml``), or in
+    frictionless's own words where the catalogue has none."""
+    kind, cell, field = error.type, getattr(error, "cell", None), getattr(error, "field_name", None)
+    if not checked_by(kind, "schema") or (kind == "source-error" and "empty" not in error.note):
+        return error.message
     if kind == "type-error":
-        return f'"{cell}" is not {article.get(types.get(field, ""), "of type " + types.get(field, "?"))}'
+        declared = {f["name"]: f.get("type", "string") for f in (schema or {}).get("fields", [])}.get(field, "?")
+        return message(kind, cell=cell, expected=ARTICLES.get(declared, f"of type {declared}"))
     if kind == "constraint-error":
         words = _constraint_words(error.note)
-        return f'"{cell}" is not allowed here: {words}' if cell else words
+        return message(kind, cell=cell, constraint=words) if cell else message(kind, "without_cell", constraint=words)
     if kind == "foreign-key":
-        values = ", ".join(f'"{v}"' for v in error.field_cells)
-        columns = ", ".join(error.reference_field_names)
-        return f"{values} is not a known {columns} in the {error.reference_name} table"
-    if kind in {"primary-key", "unique-error"}:
-        return "this row repeats a key that an earlier row already has; each combination may appear only once"
-    if kind == "missing-label":
-        return f'the required column "{field}" is missing from the header'
-    if kind == "extra-label":
-        return f'the header has a column "{error.label}" that the schema does not describe'
-    if kind == "incorrect-label":
-        return f'the header has "{error.label}" where the schema expects the column "{field}"'
-    if kind == "duplicate-label":
-        return f'the header has the column "{error.label}" twice'
-    if kind == "blank-label":
-        return "the header has a column without a name"
-    if kind == "missing-cell":
-        return "this row has fewer cells than the header"
-    if kind == "extra-cell":
-        return "this row has more cells than the header"
-    if kind == "blank-row":
-        return "this row is empty; remove it"
-    if kind == "source-error" and "empty" in error.note:
-        return "the file is empty: it needs at least a header row"
-    if kind == "scheme-error":
-        return "the file does not exist or cannot be opened"
-    if kind == "encoding-error":
-        return "the file is not UTF-8 encoded: save it as 'CSV UTF-8'"
-    return error.message
+        return message(kind, values=", ".join(f'"{v}"' for v in error.field_cells),
+                       columns=", ".join(error.reference_field_names), table=error.reference_name)
+    return message(kind, field=field, label=getattr(error, "label", None))
 
 
 def _field_of(error) -> str | None:
@@ -141,13 +109,14 @@ def validate(path: Path | str) -> Report:
     try:
         descriptor = read_descriptor(path)  # missing: PackageError, a usage problem rather than a data problem
     except DescriptorError as exc:
-        report.problems = [Problem(path.name, exc.line, None, "descriptor-invalid", p) for p in exc.problems]
+        report.problems = [Problem(path.name, exc.line, None, "descriptor-invalid",
+                                   message("descriptor-invalid", problem=p)) for p in exc.problems]
         return report
     try:
         found = _frictionless_problems(path, descriptor)
     except Exception as exc:  # frictionless raises on descriptors it cannot use: a report line, not a crash
-        found = [Problem(path.name, None, None, "descriptor-invalid",
-                         f"frictionless cannot check the package: {type(exc).__name__}: {exc}")]
+        found = [Problem(path.name, None, None, "descriptor-invalid", message(
+            "descriptor-invalid", problem=f"frictionless cannot check the package: {type(exc).__name__}: {exc}"))]
     report.problems = _with_cell_problems(found, descriptor, path.parent)
     if report.problems:
         report.notes.append("The monitor's own rules run once the files match their schemas.")
@@ -155,7 +124,7 @@ def validate(path: Path | str) -> Report:
     try:
         report.problems = rules.check(load(path))
     except (ValueError, KeyError) as exc:  # a type the schema allows but pandas cannot read
-        report.problems = [Problem(path.name, None, None, "read-error", f"the package could not be read: {exc}")]
+        report.problems = [Problem(path.name, None, None, "read-error", message("read-error", error=exc))]
     return report
 
 
