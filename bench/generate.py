@@ -66,7 +66,7 @@ def generate(target: Path, indicators: int, editions: int, groups: int, seed: in
                     "source_url": "https://example.org/monitor"})
     descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
     for name, rows in (("groups", group_rows), ("editions", edition_rows), ("indicators", indicator_rows),
-                       ("results", result_rows), ("research", [])):
+                       ("results", result_rows), ("research", []), ("wordings", [])):
         _write(data / f"{name}.csv", rows, descriptor)
     descriptor["name"] = "synthetic-monitor"
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")

@@ -20,7 +20,7 @@ COLUMNS = [
     "edition_title_nl", "edition_title_en", "fieldwork_nl", "fieldwork_en",
     "source_chapter", "source_figure", "source_url",
 ]
-# not_published: the indicator was measured, but no figure was published for this group and edition;
+# not_published: no figure was published for this group and edition (whether it was asked is not known);
 # not_measured: the indicator itself has not been measured yet.
 STATUSES = ["ok", "low_n", "suppressed", "not_published", "not_measured"]
 SHOWN = ["ok", "low_n", "suppressed"]  # the statuses a chart or sentence reports on
@@ -32,6 +32,19 @@ SHOWN = ["ok", "low_n", "suppressed"]  # the statuses a chart or sentence report
 # first_edition: the first measurement with a figure for the indicator ("measured since");
 # method_changed: the method changed in this row's measurement, compared with the one before.
 FACTS = ["latest", "compared", "first_edition", "method_changed"]
+
+
+WORDING = ["wording_kind", "wording_nl", "wording_en"]
+
+
+def _own_wordings(grid: pd.DataFrame, wordings: pd.DataFrame) -> pd.DataFrame:
+    """A measurement's own wording (wordings.csv) in place of the indicator's, on that measurement's rows."""
+    own = wordings[["indicator_id", "edition", *WORDING]].rename(columns={c: f"{c}_own" for c in WORDING})
+    grid = grid.merge(own, on=["indicator_id", "edition"], how="left")
+    for column in WORDING:
+        has_own = grid[f"{column}_own"].notna()
+        grid[column] = grid[column].where(~has_own, grid[f"{column}_own"])
+    return grid.drop(columns=[f"{c}_own" for c in WORDING])
 
 
 def _frame(pkg: DataPackage) -> pd.DataFrame:
@@ -52,6 +65,7 @@ def _frame(pkg: DataPackage) -> pd.DataFrame:
     grid = grid.merge(groups[["group_id", "role", "label_nl", "label_en", "order"]]
                       .rename(columns={"role": "group_role", "label_nl": "group_label_nl",
                                        "label_en": "group_label_en", "order": "group_order"}), on="group_id")
+    grid = _own_wordings(grid, pkg["wordings"])
     goal_order = pkg["goals"].set_index("goal_id")["order"]
     grid["goal_order"] = grid["goal_id"].map(goal_order)
     return grid.sort_values(["goal_order", "indicator_order", "edition", "group_order"]).reset_index(drop=True)

@@ -80,6 +80,10 @@ def citation(pkg: DataPackage, lang: str, editions: list[int], url: str) -> str:
     titles = dict(zip(known["edition"], known[f"title_{lang}"], strict=True))
     years = sorted({int(published[e]) for e in editions if pd.notna(published[e])})
     reports = "; ".join(titles[e] for e in sorted(editions))
+    if not reports:  # a page with no figures yet: the site itself, not an empty list of reports
+        return i18n.t(lang, "cite_site", publisher=pkg.settings[f"publisher_{lang}"], year=package_date(pkg).year,
+                      title=pkg.settings[f"title_{lang}"], version=pkg.descriptor["version"],
+                      date=i18n.date(package_date(pkg).date(), lang), url=url)
     return i18n.t(lang, "cite_text", publisher=pkg.settings[f"publisher_{lang}"],
                   years=", ".join(str(y) for y in years) or i18n.t(lang, "no_date"), reports=reports,
                   title=pkg.settings[f"title_{lang}"], version=pkg.descriptor["version"],

@@ -49,6 +49,14 @@ def missing_translation(pkg: DataPackage) -> Iterator[Problem]:
                                    language=i18n.SETTINGS[other]["name"], column=column)
 
 
+@rule("method-change-unexplained")
+def method_change_unexplained(pkg: DataPackage) -> Iterator[Problem]:
+    """A measurement whose method changed says what changed: the pages show it beside its figures."""
+    editions = pkg["editions"]
+    for index in editions[editions["method_changed"].astype(bool) & (editions["method_change_nl"] == "")].index:
+        yield _problem(pkg, "editions", index, "method_change_nl", "method-change-unexplained")
+
+
 def _result_indicators(pkg: DataPackage) -> set[str]:
     return set(pkg["results"]["indicator_id"])
 

@@ -6,14 +6,16 @@ places is one of a small vocabulary of plain values (``Figure``, ``Gap``, ``Grou
 knows how it is written in a language. Both languages therefore hold exactly the same findings, and every
 number in a sentence comes from the rows the finding refers to.
 
-Rules from the design: a difference is called clearer or more favourable only when respondent counts are
-known and the 95% intervals do not overlap; otherwise the size is given in percentage points and the
-sentence says group sizes are not published. Direction words follow the indicator's polarity.
+Rules from the design: whether a difference is more than chance is decided by one test (``stats``): with
+respondent counts known, on the counts; without them, the sentence gives the size in percentage points,
+says group sizes are not published, and from how many respondents per group the difference would be more
+than chance (never fewer than the monitor's minimum group). Direction words follow the indicator's polarity.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,11 +26,17 @@ import yaml
 from . import i18n
 from .indicators import SHOWN
 from .package import DataPackage
-from .stats import clearly_different, respondents_for_clear_difference
+from .stats import clearly_different, respondents_needed
 from .workers import Context, Workers
 
 TEMPLATES = Path(__file__).parent / "story"
 HOME_FINDINGS = 5
+# Parts that say whether a difference could be chance; the first on a page is followed by what that assumes.
+STRENGTH_KEYS = {"pattern_strong", "pattern_strong_none", "pattern_known", "pattern_known_none", "pattern_depends",
+                 "pattern_depends_all"}
+CHANCE_KEYS = STRENGTH_KEYS | {"bound", "bound_min", "trend_bound", "trend_bound_min", "gap_clear", "gap_unclear",
+                               "trend_clear", "trend_unclear", "comparison_caveat", "comparison_strong",
+                               "comparison_depends", "comparison_clear", "comparison_unclear"}
 
 
 @cache
@@ -98,15 +106,19 @@ class Topic:
 
 @dataclass(frozen=True)
 class Topics:
-    """Indicators' titles as a list ("a, b and c"); ``lower``: inside a sentence, first words in lower case."""
+    """Indicators' titles as a list ("a, b and c"); ``lower``: inside a sentence, first words in lower case;
+    ``years``: each topic's measurement, where a list spans several ("betaald werk (2025)")."""
 
     indicator_ids: tuple[str, ...]
     lower: bool = True
+    years: tuple[int, ...] = ()
 
     def write(self, words: Writer) -> str:
         names = [words.indicators.at[i, f"title_{words.lang}"] for i in self.indicator_ids]
         if self.lower:  # "betaald werk", "(zeer) goede gezondheid"; "Nederlands" stays
             names = [_lower_first(n) for n in names]
+        if self.years:
+            names = [f"{name} ({year})" for name, year in zip(names, self.years, strict=True)]
         if len(names) == 1:
             return names[0]
         return ", ".join(names[:-1]) + f" {words.words['words']['list_and']} " + names[-1]
@@ -233,7 +245,7 @@ def _refs(*rows: pd.Series) -> list[Ref]:
 
 
 def _known_n(*rows: pd.Series) -> bool:
-    return all(pd.notna(r["ci_low"]) and pd.notna(r["ci_high"]) for r in rows)
+    return all(pd.notna(r["n"]) for r in rows)
 
 
 def _favourable(polarity: str, a: pd.Series, b: pd.Series) -> pd.Series:
@@ -243,24 +255,46 @@ def _favourable(polarity: str, a: pd.Series, b: pd.Series) -> pd.Series:
     return a if a["value"] > b["value"] else b
 
 
-def _bound_parts(a: pd.Series, b: pd.Series, invited: dict[int, int], key: str = "bound") -> list[Part]:
-    """With n unknown: how many respondents per group would make this difference clear at 95%."""
-    needed = respondents_for_clear_difference(float(a["value"]), float(b["value"]))
-    if needed is None or a["unit"] != "percent":
+@dataclass(frozen=True)
+class Survey:
+    """What the package says about the survey behind the figures: who was invited, the smallest group shown."""
+
+    invited: dict[int, int]  # per measurement, the number of newcomers invited
+    min_n: int  # the fewest respondents a published figure rests on
+
+
+def _survey(pkg: DataPackage) -> Survey:
+    editions = pkg["editions"]
+    invited = {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
+    return Survey(invited, pkg.min_n)
+
+
+def _needed(a: pd.Series, b: pd.Series, min_n: int) -> int | None:
+    """With n unknown: from how many respondents per group the difference is more than chance (percentages)."""
+    if a["unit"] != "percent":
+        return None
+    return respondents_needed(float(a["value"]), float(b["value"]), min_n)
+
+
+def _bound_parts(a: pd.Series, b: pd.Series, survey: Survey, key: str = "bound", invited: bool = True) -> list[Part]:
+    """With n unknown: how many respondents per group would make this difference more than chance; when it is
+    so even at the smallest group the monitor publishes, that."""
+    needed = _needed(a, b, survey.min_n)
+    if needed is None:
         return []
-    parts = [Part(key, {"n": Count(needed)})]
+    parts = [Part(f"{key}_min" if needed == survey.min_n else key, {"n": Count(needed)})]
     edition = int(a["edition"])
-    if invited.get(edition):
-        parts.append(Part("bound_invited", {"invited": Count(invited[edition]), "edition": edition}))
+    if invited and survey.invited.get(edition):
+        parts.append(Part("bound_invited", {"invited": Count(survey.invited[edition]), "edition": edition}))
     return parts
 
 
-def _gap_parts(a: pd.Series, b: pd.Series, invited: dict[int, int]) -> list[Part]:
+def _gap_parts(a: pd.Series, b: pd.Series, survey: Survey) -> list[Part]:
     gap = Gap(float(a["value"] - b["value"]), a["unit"])
     if a["value"] == b["value"]:
         return [Part("gap_none")]
     if not _known_n(a, b):
-        return [Part("gap_unknown_n", {"pp": gap}), *_bound_parts(a, b, invited)]
+        return [Part("gap_unknown_n", {"pp": gap}), *_bound_parts(a, b, survey)]
     if not clearly_different(a, b):
         return [Part("gap_unclear", {"pp": gap})]
     better = _favourable(a["polarity"], a, b)
@@ -268,7 +302,7 @@ def _gap_parts(a: pd.Series, b: pd.Series, invited: dict[int, int]) -> list[Part
     return [Part("gap_clear", {"pp": gap, "group": Group(better["group_id"]), "direction": Word(direction)})]
 
 
-def _trend_fact(row: pd.Series, previous: pd.Series) -> Fact:
+def _trend_fact(row: pd.Series, previous: pd.Series, survey: Survey) -> Fact:
     change = float(row["change_pp"])
     base = {"group": Group(row["group_id"]), "pct": _v(row), "prev_pct": _v(previous),
             "prev": int(previous["edition"]), "edition": int(row["edition"])}
@@ -287,10 +321,11 @@ def _trend_fact(row: pd.Series, previous: pd.Series) -> Fact:
             else:
                 parts.append(Part("trend_unclear"))
         elif polarity == "neutral":
-            parts += [Part("trend_unknown_n_neutral"), *_bound_parts(row, previous, {}, "trend_bound")]
+            parts += [Part("trend_unknown_n_neutral"),
+                      *_bound_parts(row, previous, survey, "trend_bound", invited=False)]
         else:
             parts += [Part("trend_unknown_n", {"side": Word("good_side" if improved else "bad_side")}),
-                      *_bound_parts(row, previous, {}, "trend_bound")]
+                      *_bound_parts(row, previous, survey, "trend_bound", invited=False)]
     if bool(row["change_caveat"]) if pd.notna(row["change_caveat"]) else False:
         parts.append(Part("method_caveat", {"prev": int(previous["edition"])}))
     return Fact("indicator", row["indicator_id"], "trend", parts, _refs(row, previous), abs(change))
@@ -309,7 +344,7 @@ def _pair_or_single(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series] | pd.Seri
     return published.iloc[0] if not published.empty else None
 
 
-def indicator_facts(rows: pd.DataFrame, invited: dict[int, int]) -> list[Fact]:
+def indicator_facts(rows: pd.DataFrame, survey: Survey) -> list[Fact]:
     indicator_id = rows["indicator_id"].iloc[0]
     latest = _latest(rows)
     if latest.empty:
@@ -321,7 +356,7 @@ def indicator_facts(rows: pd.DataFrame, invited: dict[int, int]) -> list[Fact]:
         a, b = headline
         parts = [Part("pair", {"edition": edition, "statement": Statement(indicator_id), "a_pct": _v(a),
                                "a_group": Group(a["group_id"]), "b_pct": _v(b),
-                               "b_group": Group(b["group_id"])}), *_gap_parts(a, b, invited)]
+                               "b_group": Group(b["group_id"])}), *_gap_parts(a, b, survey)]
         facts.append(Fact("indicator", indicator_id, "gap", parts, _refs(a, b), abs(float(a["gap_pp"]))))
         total = latest[(latest["group_role"] == "total") & latest["value"].notna()]
         for _, row in total.iterrows():
@@ -348,7 +383,7 @@ def indicator_facts(rows: pd.DataFrame, invited: dict[int, int]) -> list[Fact]:
     trends = []
     for _, row in latest[latest["change_pp"].notna()].iterrows():
         previous = rows[(rows["group_id"] == row["group_id"]) & (rows["edition"] == row["change_from"])].iloc[0]
-        trends.append(_trend_fact(row, previous))
+        trends.append(_trend_fact(row, previous, survey))
     # Figures from earlier editions for groups that the latest edition has no figure for, so none goes unsaid.
     in_latest = set(latest.loc[latest["value"].notna(), "group_id"])
     earlier = rows[rows["value"].notna() & ~rows["group_id"].isin(in_latest)]
@@ -384,14 +419,22 @@ def _pairs(rows: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
     return [(pair.iloc[0], pair.iloc[1]) for _, pair in rows[rows["compared"]].groupby("indicator_id", sort=False)]
 
 
-def pattern_parts(rows: pd.DataFrame, intro: bool = True) -> tuple[list[Part], list[Ref]]:
-    """How the first main group fares against the second, topic by topic, by each indicator's polarity.
+def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True) -> tuple[list[Part], list[Ref]]:
+    """How the first main group fares against the second, topic by topic, by each indicator's polarity, and
+    which of the differences are more than chance even at ``min_n`` respondents per group.
 
-    Topics where more or less is neither better nor worse (polarity neutral) are named, never counted.
+    Topics where more or less is neither better nor worse (polarity neutral) are named, never counted. When
+    the topics' latest figures come from different measurements, each topic is named with its year.
     """
     pairs = _pairs(rows)
     if not pairs:
         return [], []
+    years = {a["indicator_id"]: int(a["edition"]) for a, _ in pairs}
+    mixed = len(set(years.values())) > 1
+
+    def topics(ids: list[str] | tuple[str, ...]) -> Topics:
+        return Topics(tuple(ids), years=tuple(years[i] for i in ids) if mixed else ())
+
     sides: dict[str, list[str]] = {"worse": [], "better": [], "same": [], "neutral": []}
     for a, b in pairs:
         if a["polarity"] == "neutral":
@@ -408,12 +451,31 @@ def pattern_parts(rows: pd.DataFrame, intro: bool = True) -> tuple[list[Part], l
     for side in ("worse", "better", "same"):
         if sides[side]:
             parts.append(Part(f"pattern_{side}", {"n": Count(len(sides[side])),
-                                                   "titles": Topics(tuple(sides[side])), **groups}))
+                                                   "titles": topics(sides[side]), **groups}))
     if sides["neutral"]:
-        parts.append(Part("pattern_neutral", {"titles": Topics(tuple(sides["neutral"]))}))
-    if any(not _known_n(a, b) for a, b in pairs):
-        parts.append(Part("pattern_certainty"))
+        parts.append(Part("pattern_neutral", {"titles": topics(sides["neutral"])}))
+    parts += _strength_parts(pairs, min_n, topics)
     return parts, _refs(*(r for pair in pairs for r in pair))
+
+
+def _holds(a: pd.Series, b: pd.Series, min_n: int) -> bool:
+    """More than chance: by the respondent counts where known, else even at ``min_n`` per group."""
+    return clearly_different(a, b) if _known_n(a, b) else _needed(a, b, min_n) == min_n
+
+
+def _strength_parts(pairs: list[tuple[pd.Series, pd.Series]], min_n: int,
+                    topics: Callable[[tuple[str, ...]], Topics] = Topics) -> list[Part]:
+    """Which differences are more than chance (with n unknown: even at ``min_n`` per group), and that for the
+    others it depends on group sizes the report does not give."""
+    strong = tuple(a["indicator_id"] for a, b in pairs if a["value"] != b["value"] and _holds(a, b, min_n))
+    unknown = any(not _known_n(a, b) for a, b in pairs)
+    if strong:
+        parts = [Part("pattern_strong" if unknown else "pattern_known", {"titles": topics(strong), "n": Count(min_n)})]
+    else:
+        parts = [Part("pattern_strong_none" if unknown else "pattern_known_none", {"n": Count(min_n)})]
+    if unknown and len(strong) < len(pairs):
+        parts.append(Part("pattern_depends" if strong else "pattern_depends_all"))
+    return parts
 
 
 def _waiting(indicators: pd.DataFrame, goal_id: str | None = None) -> list[str]:
@@ -423,14 +485,14 @@ def _waiting(indicators: pd.DataFrame, goal_id: str | None = None) -> list[str]:
     return list(waiting.sort_values("order")["indicator_id"])
 
 
-def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame) -> list[Fact]:
+def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame, min_n: int) -> list[Fact]:
     rows = table[table["goal_id"] == goal_id]
     measured = [i for i, r in rows.groupby("indicator_id", sort=False) if not _latest(r).empty]
     intro_parts = [Part("goal_measured", {"titles": Topics(tuple(measured))})] if measured else \
         [Part("goal_nothing_yet")]
-    pattern, refs = pattern_parts(rows, intro=False)  # the topics are named just before
+    pattern, refs = pattern_parts(rows, min_n, intro=False)  # the topics are named just before
     if len(refs) == 2:  # one topic with both groups: its own line below says it better than a count of one
-        pattern = [p for p in pattern if p.key == "pattern_certainty"]
+        pattern = [p for p in pattern if p.key in STRENGTH_KEYS]
     waiting = _waiting(indicators, goal_id)
     if waiting:
         pattern.append(Part("not_measured_line", {"titles": Topics(tuple(waiting))}))
@@ -439,12 +501,12 @@ def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame) -> l
     return facts + sorted((f for f in lines if f), key=lambda f: -f.weight)
 
 
-def home_facts(table: pd.DataFrame, indicators: pd.DataFrame) -> list[Fact]:
+def home_facts(table: pd.DataFrame, indicators: pd.DataFrame, min_n: int) -> list[Fact]:
     measured = table[table["value"].notna()]
     if measured.empty:
         return []
     edition = int(measured["edition"].max())
-    pattern, refs = pattern_parts(table)
+    pattern, refs = pattern_parts(table, min_n)
     headline = Fact("home", None, "intro", pattern, refs)
     lines = [_line("home", None, r) for _, r in table.groupby("indicator_id", sort=False)]
     top = sorted((f for f in lines if f), key=lambda f: -f.weight)[:HOME_FINDINGS]
@@ -466,23 +528,33 @@ def home_facts(table: pd.DataFrame, indicators: pd.DataFrame) -> list[Fact]:
     return [headline, *top, *sorted(trends, key=lambda f: -f.weight), *later]
 
 
-def comparison_facts(table: pd.DataFrame) -> list[Fact]:
+def comparison_facts(table: pd.DataFrame, min_n: int) -> list[Fact]:
+    """Every compared topic's gap by size, each with whether it is more than chance (``_strength_line``)."""
     facts, pairs = [], _pairs(table)
     for a, b in pairs:
         part = Part("comparison_line", {"title": Topic(a["indicator_id"]),
                                         "pp": Gap(float(a["gap_pp"]), a["unit"]),
                                         "a_pct": _v(a), "a_group": Group(a["group_id"]), "b_pct": _v(b),
                                         "b_group": Group(b["group_id"]), "edition": int(a["edition"])})
-        facts.append(Fact("comparison", None, "gap", [part], _refs(a, b), abs(float(a["gap_pp"]))))
+        facts.append(Fact("comparison", None, "gap", [part, *_strength_line(a, b, min_n)], _refs(a, b),
+                          abs(float(a["gap_pp"]))))
     facts.sort(key=lambda f: -f.weight)
     if any(not _known_n(a, b) for a, b in pairs):
-        facts.insert(0, Fact("comparison", None, "caveat", [Part("comparison_caveat")], []))
+        facts.insert(0, Fact("comparison", None, "caveat", [Part("comparison_caveat", {"n": Count(min_n)})], []))
     return facts
 
 
-def _invited(pkg: DataPackage) -> dict[int, int]:
-    editions = pkg["editions"]
-    return {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
+def _strength_line(a: pd.Series, b: pd.Series, min_n: int) -> list[Part]:
+    """One gap's strength in a few words: more than chance (at the counts, or even at ``min_n``), or from
+    how many respondents per group it would be."""
+    if a["value"] == b["value"]:
+        return []
+    if _known_n(a, b):
+        return [Part("comparison_clear" if clearly_different(a, b) else "comparison_unclear")]
+    needed = _needed(a, b, min_n)
+    if needed is None:
+        return []
+    return [Part("comparison_strong" if needed == min_n else "comparison_depends", {"n": Count(needed)})]
 
 
 Section = tuple[str, str | None]  # ("home", None), ("goal", id), ("indicator", id) or ("comparison", None)
@@ -494,39 +566,47 @@ def _sections(pkg: DataPackage, table: pd.DataFrame) -> list[Section]:
             *(("indicator", i) for i in pd.unique(table["indicator_id"])), ("comparison", None)]
 
 
-def _section_facts(pkg: DataPackage, table: pd.DataFrame, by_indicator: dict, invited: dict[int, int],
+def _section_facts(pkg: DataPackage, table: pd.DataFrame, by_indicator: dict, survey: Survey,
                    section: Section) -> list[Fact]:
+    """One page's findings; the first that speaks of chance says once what that assumes."""
     scope, ident = section
     if scope == "home":
-        return home_facts(table, pkg["indicators"])
-    if scope == "goal":
-        return goal_facts(table, ident, pkg["indicators"])
-    if scope == "indicator":
-        return indicator_facts(by_indicator[ident], invited)
-    return comparison_facts(table)
+        found = home_facts(table, pkg["indicators"], survey.min_n)
+    elif scope == "goal":
+        found = goal_facts(table, ident, pkg["indicators"], survey.min_n)
+    elif scope == "indicator":
+        found = indicator_facts(by_indicator[ident], survey)
+    else:
+        found = comparison_facts(table, survey.min_n)
+    for fact in found:
+        chance = [i for i, part in enumerate(fact.parts) if part.key in CHANCE_KEYS]
+        if chance:
+            fact.parts.insert(chance[-1] + 1, Part("chance_assumes"))
+            break
+    return found
 
 
 def facts(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
     """Every finding, in the order of the story."""
-    by_indicator, invited = dict(iter(table.groupby("indicator_id", sort=False))), _invited(pkg)
+    by_indicator, survey = dict(iter(table.groupby("indicator_id", sort=False))), _survey(pkg)
     return [f for section in _sections(pkg, table)
-            for f in _section_facts(pkg, table, by_indicator, invited, section)]
+            for f in _section_facts(pkg, table, by_indicator, survey, section)]
 
 
 Story = dict[str, list[dict]]  # per language, the findings in the story's order
 
 
-def _writers(context: Context) -> tuple[dict, dict[int, int], dict[str, Writer]]:
-    """What every section's job reads, made once per process: the rows by indicator, the invited, the writers."""
+def _writers(context: Context) -> tuple[dict, Survey, dict[str, Writer]]:
+    """What every section's job reads, made once per process: the rows by indicator, the survey, the writers."""
     pkg = context.pkg
-    return (dict(iter(context.rows.groupby("indicator_id", sort=False))), _invited(pkg),
+    return (dict(iter(context.rows.groupby("indicator_id", sort=False))), _survey(pkg),
             {lang: Writer(pkg, lang) for lang in i18n.LANGUAGES})
 
 
 def _findings(context: Context, section: Section) -> dict[str, list[dict]]:
     """One section of the story, written in every language: a job for the workers."""
-    by_indicator, invited, writers = context.once(_writers)
-    found = _section_facts(context.pkg, context.rows, by_indicator, invited, section)
+    by_indicator, survey, writers = context.once(_writers)
+    found = _section_facts(context.pkg, context.rows, by_indicator, survey, section)
     return {lang: [writer.finding(f) for f in found] for lang, writer in writers.items()}
 
 

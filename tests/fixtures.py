@@ -46,6 +46,6 @@ def small_package(target: Path) -> Path:
             kept.setdefault(row["goal_id"], row["indicator_id"])
     ids = set(kept.values())
     edit_csv(package, "indicators", lambda rows: [r for r in rows if r["indicator_id"] in ids])
-    for name in ("results", "research", "errata"):
+    for name in ("results", "research", "errata", "wordings"):
         edit_csv(package, name, lambda rows: [r for r in rows if r.get("indicator_id", "") in ids | {""}])
     return package

@@ -43,7 +43,7 @@ def _rename_first_indicator(package: Path, ident: str) -> None:
         for row in rows:
             if row["indicator_id"] == "betaald-werk":
                 row["indicator_id"] = ident
-    for table in ("indicators", "results", "research"):
+    for table in ("indicators", "results", "research", "wordings"):
         edit_csv(package, table, rename)
 
 

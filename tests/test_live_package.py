@@ -76,3 +76,13 @@ def test_the_frozen_test_package_has_the_live_package_form():
 def test_the_latest_edition_of_the_live_package_has_figures(live):
     latest = int(pd.to_numeric(live["editions"]["edition"]).max())
     assert live["results"].loc[live["results"]["edition"].astype(int) == latest, "value"].notna().any()
+
+
+def test_what_the_reports_say_is_cited_to_the_report_and_measurement_it_comes_from(live):
+    """A research row cites one report, of its own measurement: a 2024 hedge is not cited to 2025's section."""
+    editions = live["editions"].set_index("edition")
+    for row in live["research"].itertuples():
+        own = editions.loc[int(row.edition)]
+        named = [int(e) for e in editions.index if editions.at[e, "title_nl"].split(" (")[0] in row.source_nl]
+        assert named == [int(row.edition)], row.finding_id
+        assert str(row.edition) in row.source_en and own["title_en"].split(" (")[0] in row.source_en, row.finding_id

@@ -42,6 +42,11 @@ def test_measured_indicator_without_results(package):
     assert flat(package) == [["data/indicators.csv", 14, "status", "measured-without-results"]]
 
 
+def test_a_changed_measurement_says_what_changed(package):
+    edit_csv(package, "editions", lambda rows: rows[1].update(method_change_nl="", method_change_en=""))  # 2025
+    assert flat(package) == [["data/editions.csv", 3, "method_change_nl", "method-change-unexplained"]]
+
+
 def test_reference_group_needs_its_year(package):
     edit_csv(package, "results", lambda rows: [r.update(reference_year="") for r in rows
                                                 if r["group_id"] == "utrechters_18plus"] and None)

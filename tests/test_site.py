@@ -179,7 +179,7 @@ def test_dashboard_says_the_direction_in_words_and_colours_only_clear_changes(ch
     home = (changed_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
     row = home.split('problemen-door-taal.html">')[1].split("</tr>")[0]
     assert ('<span class="change change-worse"><span aria-hidden="true" class="arrow">▲</span> '
-            "12.5 percentage points more; unfavourable direction; clear change</span>") in row
+            "12.5 percentage points more; unfavourable direction; more than chance</span>") in row
     assert ('<span class="change change-neutral"><span aria-hidden="true" class="arrow">=</span> unchanged</span>'
             in row)
 

@@ -6,14 +6,17 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import FIXTURE, ROOT, edit_csv
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import story
 from pipeline.indicators import build_table
 from pipeline.package import load
-from pipeline.stats import respondents_for_clear_difference
+from pipeline.stats import fisher_p, more_than_chance, respondents_needed
 
 GLOSSARY = yaml.safe_load((ROOT / "pipeline" / "metadata" / "glossary.yaml").read_text(encoding="utf-8"))
 
@@ -56,7 +59,7 @@ def test_the_headline_counts_topics_by_polarity(package):
     assert worse and "paid work" in worse.group(2) and "(very) good health" in worse.group(2)
     assert better and "(very) satisfied with own spoken Dutch" in better.group(2)
     # taking classes is neither better nor worse: named, not counted
-    assert "For taking language classes, a larger or smaller share is not in itself favourable" in text
+    assert "For taking language classes (2024), a larger or smaller share is not in itself favourable" in text
     counted = int(worse.group(1)) + int(better.group(1))
     assert int(re.search(r"on (\d+) topics", text).group(1)) == counted + 1
 
@@ -71,21 +74,78 @@ def test_flipping_a_polarity_moves_the_topic_to_the_other_side(package):
     assert "paid work" in better and "paid work" not in worse
 
 
-def test_the_respondent_bound_matches_a_hand_computed_value():
-    # 14% vs 60%: pooled p = 0.37, n >= 2 * 1.96^2 * 0.37 * 0.63 / 0.46^2 = 8.46 -> 9 per group
-    assert respondents_for_clear_difference(14, 60) == 9
-    # 76% vs 70%: pooled p = 0.73, n >= 2 * 1.96^2 * 0.73 * 0.27 / 0.06^2 = 420.6 -> 421 per group
-    assert respondents_for_clear_difference(76, 70) == 421
-    assert respondents_for_clear_difference(50, 50) is None
+def test_the_exact_test_matches_published_values():
+    # 1 of 9 against 5 of 9 (14% against 60% at nine per group): p = 0.13, not less than 5%
+    assert round(fisher_p(1, 9, 5, 9), 2) == 0.13 and not more_than_chance(14, 9, 60, 9)
+    assert round(fisher_p(3, 10, 7, 10), 4) == 0.1789  # the classic 3/10 against 7/10
+    assert fisher_p(0, 30, 30, 30) < 1e-15 and fisher_p(5, 20, 5, 20) == pytest.approx(1.0)
+
+
+def test_the_bound_is_where_the_test_settles():
+    # 14% against 60% (paid work): more than chance from 13 per group on; at 12 it is not
+    assert respondents_needed(14, 60) == 13
+    assert more_than_chance(14, 13, 60, 13) and not more_than_chance(14, 12, 60, 12)
+    # 76% against 70%: the verdict flips between 439 and 465 per group and holds from 466 on
+    assert respondents_needed(76, 70) == 466
+    assert more_than_chance(76, 439, 70, 439) and not more_than_chance(76, 465, 70, 465)
+    assert respondents_needed(50, 50) is None
+
+
+def test_a_bound_is_never_below_the_smallest_group_published():
+    assert respondents_needed(14, 60, min_n=30) == 30  # holds even at 30: said as such
+    assert respondents_needed(38, 27, min_n=30) == respondents_needed(38, 27) > 30
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.integers(0, 1000), st.integers(0, 1000), st.integers(1, 60))
+def test_at_the_bound_more_than_chance_and_one_fewer_not(a, b, min_n):
+    a, b = a / 10, b / 10
+    needed = respondents_needed(a, b, min_n)
+    if needed is None:
+        assert a == b or not more_than_chance(a, 20_000, b, 20_000)
+        return
+    assert needed >= min_n
+    assert all(more_than_chance(a, n, b, n) for n in range(needed, needed + 40))
+    if needed > min_n:
+        assert not more_than_chance(a, needed - 1, b, needed - 1)
 
 
 def test_each_gap_sentence_gives_its_bound_and_the_invited_count(site_build):
     findings = json.loads((site_build / "story" / "nl.json").read_text(encoding="utf-8"))
     spanning = next(f["text"] for f in findings if f["id"] == "spanning-nederlands-spreken" and f["kind"] == "gap")
-    assert "minstens 421 antwoorden" in spanning
+    assert "Als elke groep minstens 466 antwoorden had, is dit verschil meer dan toeval" in spanning
     taalles = next(f["text"] for f in findings if f["id"] == "taalles" and f["kind"] == "gap")
-    assert "minstens 22 antwoorden" in taalles and "896 inburgeraars uitgenodigd" in taalles
+    assert "meer dan toeval, ook als elke groep maar 30 mensen telde" in taalles
+    assert "896 inburgeraars uitgenodigd" in taalles
     assert "afgenomen in oktober 2023" in taalles  # the 2024 measurement's fieldwork, not "in 2024"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_bound_below_the_minimum_and_the_assumption_once_per_page(site_build, lang):
+    findings = json.loads((site_build / "story" / f"{lang}.json").read_text(encoding="utf-8"))
+    words = story.templates(lang)
+    assumption = words["chance_assumes"]
+    pages: dict[tuple, int] = {}
+    for finding in findings:
+        pages.setdefault((finding["scope"], finding["id"]), 0)
+        pages[finding["scope"], finding["id"]] += finding["text"].count(assumption)
+        for bound in re.findall(r"(?:minstens|at least) (\d+) (?:antwoorden|answers)", finding["text"]):
+            assert int(bound) > load(FIXTURE).min_n, finding["text"]
+    speaking = {page for page, count in pages.items() if count}
+    assert all(count <= 1 for count in pages.values())
+    measured = {(f["scope"], f["id"]) for f in findings if f["kind"] == "gap"}
+    assert measured <= speaking  # every page with a gap between groups says it once
+
+
+def test_the_headline_says_which_differences_hold_even_at_the_minimum(site_build):
+    """Paid work (46 points) holds even at 30 per group; 'spannend' (6 points) needs hundreds: the headline
+    does not count the two alike without saying so."""
+    intro = next(f["text"] for f in json.loads((site_build / "story" / "en.json").read_text(encoding="utf-8"))
+                 if f["scope"] == "home" and f["kind"] == "intro")
+    strong = re.search(r"Only for ([^.]*) is the difference more than chance, even if each group had only 30 people",
+                       intro)
+    assert strong and "paid work" in strong.group(1) and "nerve-racking" not in strong.group(1)
+    assert "depends on how many people answered in each group" in intro
 
 
 def test_only_a_verbatim_question_is_quoted(package, tmp_path):
@@ -153,3 +213,72 @@ def test_the_method_page_explains_the_bound_and_the_selection(site_build):
     en = _visible_text(site_build / "preview" / "en" / "about-the-research.html")
     assert "verschil tussen twee percentages" in nl and "eigen selectie" in nl
     assert "difference between two percentages" in en and "its own selection" in en
+
+
+def test_a_changed_measurement_says_what_changed_in_its_own_words(site_build):
+    """Not a generic "the method changed" above "the same approach": the edition's own description."""
+    editions = load(FIXTURE)["editions"].set_index("edition")
+    from pipeline import pages
+
+    for lang in ("nl", "en"):
+        page = _visible_text(site_build / "preview" / pages.path(lang, "indicator", "betaald-werk"))
+        assert editions.at[2025, f"method_change_{lang}"] in page, lang
+        assert "dezelfde aanpak" not in page and "the same approach" not in page
+
+
+def test_wording_belongs_to_an_indicator_and_a_measurement(site_build):
+    """2024 published paid work only in its running text: its rows do not carry the 2025 figure caption."""
+    table = pd.read_parquet(next((site_build / "data").glob("*[a-z].parquet")))
+    paid = table[table["indicator_id"] == "betaald-werk"].set_index("edition")
+    own = load(FIXTURE)["wordings"].set_index(["indicator_id", "edition"]).loc[("betaald-werk", 2024)]
+    assert set(paid.loc[2024, "wording_nl"]) == {own["wording_nl"]} and set(paid.loc[2024, "wording_kind"]) == {
+        "report_text"}
+    assert "Aandeel asielstatushouders" in set(paid.loc[2025, "wording_nl"]).pop()
+    page = _visible_text(site_build / "preview" / "indicatoren" / "betaald-werk.html")
+    assert "Omschrijving in het rapport (tekst), meting 2024" in page and own["wording_nl"] in page
+
+
+def test_english_pages_translate_the_reports_labels_and_say_they_are_in_dutch(site_build):
+    from pipeline import pages
+
+    page = _visible_text(site_build / "preview" / pages.path("en", "indicator", "betaald-werk"))
+    assert "Civic Integration Report 2025 (second measurement), Figure 2.1 (in Dutch)" in page
+    assert "Figuur" not in page and "paragraaf" not in page
+
+
+def test_a_page_without_figures_cites_the_site_without_an_empty_report(site_build):
+    for path in ("indicatoren/tijd-tot-diploma.html", "en/indicators/tijd-tot-diploma.html"):
+        page = _visible_text(site_build / "preview" / path)
+        assert ". ." not in page and "(z.d.)" not in page and "(n.d.)" not in page, path
+
+
+def test_a_group_without_an_earlier_figure_is_not_a_topic_never_measured_before(site_build):
+    """Paid work was measured in 2024 for all newcomers together: "no earlier figure for this group"."""
+    home = (site_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
+    row = home.split('betaald-werk.html">')[1].split("</tr>")[0]
+    assert row.count("no earlier figure for this group") == 2 and "no previous measurement" not in row
+
+
+def test_statuses_claim_only_what_is_known(site_build):
+    docs = yaml.safe_load((ROOT / "pipeline" / "metadata" / "indicator_table.yaml").read_text(encoding="utf-8"))
+    assert "measured, but" not in docs["status"]["en"] and "wel gemeten" not in docs["status"]["nl"]
+    home = (site_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
+    row = home.split('zenuwachtig.html">')[1].split("</tr>")[0]
+    assert "no figure published" in row  # family migrants' figure: not published, and not said to be measured
+
+
+def test_with_counts_known_the_words_follow_the_exact_test_not_the_intervals(package):
+    """76% against 70% with 600 answers each: the Wilson intervals overlap (72.4-79.3 and 66.2-73.5), yet
+    Fisher's test finds more than chance (it does from 466 per group); the sentence follows the test."""
+    from fixtures import set_results
+
+    set_results(package, {("spanning-nederlands-spreken", 2025, g): {"n": "600"}
+                          for g in ("asielstatushouders", "gezinsmigranten")})
+    pkg = load(package)
+    table = build_table(pkg)
+    rows = table[(table["indicator_id"] == "spanning-nederlands-spreken") & (table["edition"] == 2025)
+                 & (table["group_role"] == "main")]
+    assert rows["ci_high"].min() > rows["ci_low"].max()  # the intervals overlap
+    gap = next(f for f in story.facts(pkg, table) if f.scope_id == "spanning-nederlands-spreken" and f.kind == "gap")
+    text = story.Writer(pkg, "en").finding(gap)["text"]
+    assert "With this many answers, a difference of 6 percentage points is more than chance" in text

@@ -7,6 +7,7 @@ and these helpers only pick and format them for a language.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,7 +19,7 @@ from markupsafe import Markup
 from .. import i18n, pages, publication
 from ..indicators import SHOWN, method_changes
 from ..package import DataPackage
-from ..stats import clearly_different
+from ..stats import clearly_different, respondents_needed
 
 if TYPE_CHECKING:
     from ..charts import Charts
@@ -97,6 +98,19 @@ class SiteData:
         title = self.editions.at[edition, f"title_{lang}"]
         return title if str(edition) in title else f"{title} ({edition})"
 
+    def report_source(self, text: str, lang: str) -> str:
+        """A place in one of the reports, for a reader of ``lang``: the reports are in Dutch, so in another
+        language their labels ("Figuur 2.1") are translated and the source is marked as Dutch."""
+        if lang == i18n.LANGUAGES[0]:
+            return text
+        for dutch, word in i18n.SETTINGS[lang]["report_labels"].items():
+            text = re.sub(rf"\b{dutch}\b", word, text)
+        return f"{text} {i18n.t(lang, 'in_dutch')}"
+
+    def method_change(self, edition: int, lang: str) -> str:
+        """What changed in the method at this measurement, as the package says (empty when nothing did)."""
+        return self.editions.at[edition, f"method_change_{lang}"] if self.method_changed[edition] else ""
+
     def value(self, row: pd.Series, lang: str) -> str:
         return i18n.value(row["value"], row["unit"], lang) if pd.notna(row["value"]) else ""
 
@@ -119,26 +133,36 @@ class SiteData:
         rows = self.pkg["research"]
         rows = rows[(rows["goal_id"] == goal_id) & (rows["indicator_id"] == indicator_id)] if not indicator_id \
             else rows[rows["indicator_id"] == indicator_id]
-        return [{"text": r[f"text_{lang}"], "source": r[f"source_{lang}"], "href": r["source_url"],
-                 "kind": i18n.t(lang, f"research_{r['kind']}")} for _, r in rows.sort_values("order").iterrows()]
+        return [{"text": r[f"text_{lang}"], "source": self.report_source(r[f"source_{lang}"], lang),
+                 "href": r["source_url"], "kind": i18n.t(lang, f"research_{r['kind']}")}
+                for _, r in rows.sort_values("order").iterrows()]
 
-    def change(self, row: pd.Series, previous: pd.Series | None, lang: str) -> dict:
-        """The dashboard's change cell: an arrow, and the same in words; colour only for a clear change."""
+    def change(self, row: pd.Series, previous: pd.Series | None, lang: str, measured_before: bool = False) -> dict:
+        """The dashboard's change cell: an arrow, and the same in words; colour only for a change that is more
+        than chance (by the counts, or with counts unknown even at the smallest group published).
+        ``measured_before``: an earlier measurement has a figure for the indicator, if not for this group."""
         if previous is None or pd.isna(row["change_pp"]):
-            return {"arrow": "–", "tone": "none", "text": i18n.t(lang, "change_none")}
+            return {"arrow": "–", "tone": "none", "text": i18n.t(lang, "change_none_group" if measured_before
+                                                                 else "change_none")}
         change = float(row["change_pp"])
         if change == 0:
             return {"arrow": "=", "tone": "neutral", "text": i18n.t(lang, "change_same")}
         size = i18n.points(change, lang) if row["unit"] == "percent" else i18n.value(abs(change), row["unit"], lang)
         words = [i18n.t(lang, "change_up" if change > 0 else "change_down", pp=size)]
-        clear = clearly_different(row, previous)
+        counted = pd.notna(row["n"]) and pd.notna(previous["n"])
+        needed = None if counted or row["unit"] != "percent" else respondents_needed(
+            float(row["value"]), float(previous["value"]), self.pkg.min_n)
+        clear = clearly_different(row, previous) if counted else needed == self.pkg.min_n
         tone = "neutral"
         if row["polarity"] != "neutral":
             better = (change > 0) == (row["polarity"] == "higher_is_better")
             words.append(i18n.t(lang, "change_better" if better else "change_worse"))
             if clear:
                 tone = "better" if better else "worse"
-        words.append(i18n.t(lang, "change_clear" if clear else "change_uncertain"))
+        if clear:
+            words.append(i18n.t(lang, "change_clear" if counted else "change_clear_min", n=self.pkg.min_n))
+        else:
+            words.append(i18n.t(lang, "change_uncertain" if counted else "change_depends"))
         return {"arrow": "▲" if change > 0 else "▼", "tone": tone, "text": "; ".join(words)}
 
     def dashboard(self, lang: str, page_path: str, indicator_ids: list[str], board_id: str) -> dict:
@@ -183,5 +207,6 @@ class SiteData:
             previous = None
             if pd.notna(figure["change_from"]):
                 previous = data[(data["group_id"] == group_id) & (data["edition"] == figure["change_from"])].iloc[0]
-            cells.append({"value": self.value(figure, lang), "change": self.change(figure, previous, lang)})
+            before = bool((data["value"].notna() & (data["edition"] < figure["edition"])).any())
+            cells.append({"value": self.value(figure, lang), "change": self.change(figure, previous, lang, before)})
         return {**row, "cells": cells}

@@ -45,14 +45,28 @@ def _table(site: SiteData, rows: pd.DataFrame, title: str, ident: str, lang: str
                       if pd.notna(r["ci_low"]) else "–", t(f"status_{r['status']}")] for r in shown]}
 
 
-def _wording(meta: pd.Series, measured: pd.DataFrame, lang: str) -> dict | None:
-    """The published wording, labelled as what it is: only a question asked word for word is quoted."""
-    kind = meta["wording_kind"]
-    if not kind or not meta[f"wording_{lang}"]:
-        return None
-    urls = measured["source_url"].dropna()
-    return {"label": i18n.t(lang, f"wording_{kind}"), "text": meta[f"wording_{lang}"], "quoted": kind == "question",
-            "source": meta[f"wording_source_{lang}"], "href": urls.iloc[-1] if not urls.empty else None}
+def _wordings(site: SiteData, meta: pd.Series, measured: pd.DataFrame, lang: str) -> list[dict]:
+    """The published wording, labelled as what it is (only a question asked word for word is quoted): the
+    indicator's own, or, where a measurement published its figure in other words, each measurement's."""
+    own = site.pkg["wordings"]
+    own = own[own["indicator_id"] == meta.name].set_index("edition")
+    found: list[dict] = []
+    for edition in sorted(int(e) for e in measured["edition"].unique()) or [None]:
+        source = own.loc[edition] if edition in own.index else meta
+        kind = source["wording_kind"]
+        if not kind or not source[f"wording_{lang}"]:
+            continue
+        urls = measured.loc[measured["edition"] == edition, "source_url"].dropna() if edition else pd.Series()
+        wording = {"label": i18n.t(lang, f"wording_{kind}"), "text": source[f"wording_{lang}"],
+                   "quoted": kind == "question", "source": source[f"wording_source_{lang}"],
+                   "href": urls.iloc[-1] if not urls.empty else None, "edition": edition}
+        if found and all(found[-1][k] == wording[k] for k in ("label", "text", "source")):
+            continue
+        found.append(wording)
+    if len(found) > 1:
+        for wording in found:
+            wording["label"] = i18n.t(lang, "wording_in_edition", label=wording["label"], edition=wording["edition"])
+    return found
 
 
 def context(site: SiteData, page: Page) -> dict:
@@ -63,11 +77,12 @@ def context(site: SiteData, page: Page) -> dict:
     rows = rows[rows["status"].isin(SHOWN)]
     measured = rows[rows["value"].notna()]
     editions = [{"title": site.edition_title(e, lang), "notes": site.editions.at[e, f"method_notes_{lang}"],
-                 "changed": bool(site.method_changed[e])} for e in sorted(int(x) for x in measured["edition"].unique())]
+                 "change": site.method_change(e, lang)} for e in sorted(int(x) for x in measured["edition"].unique())]
     cited: dict[tuple, str] = {}  # (edition, report) -> the first figure named for it, in table order
     for r in _records(measured, ["edition", "source_url", "source_figure"]):
         cited.setdefault((int(r["edition"]), _text(r["source_url"])), _text(r["source_figure"]))
-    sources = [{"href": url, "text": site.editions.at[e, f"title_{lang}"] + (f", {figure}" if figure else "")}
+    sources = [{"href": url, "text": site.report_source(site.editions.at[e, f"title_{lang}"]
+                                                        + (f", {figure}" if figure else ""), lang)}
                for (e, url), figure in cited.items()]
     downloads = []
     if not measured.empty:
@@ -87,7 +102,7 @@ def context(site: SiteData, page: Page) -> dict:
     return {"goal": {"href": link(here, pages.path(lang, "goal", goal_id)),
                      "title": site.goals.at[goal_id, f"title_{lang}"]},
             "status": f"{site.measured_since(ident, lang)} · {t('source_kind_' + meta['source_kind'])}",
-            "wording": _wording(meta, measured, lang), "definition": meta[f"definition_{lang}"],
+            "wordings": _wordings(site, meta, measured, lang), "definition": meta[f"definition_{lang}"],
             "note": meta[f"note_{lang}"], "corrections": corrections, "chart": site.chart(lang, ident),
             "findings": site.findings(lang, "indicator", ident),
             "table": _table(site, rows, meta[f"title_{lang}"], ident, lang) if not rows.empty else None,

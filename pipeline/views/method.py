@@ -12,7 +12,7 @@ def context(site: SiteData, page: Page) -> dict:
     lang = page.lang
     t = partial(i18n.t, lang)
     editions = [{"title": site.edition_title(e, lang), "notes": row[f"method_notes_{lang}"],
-                 "changed": bool(site.method_changed[e]), "source": {"href": row["source_url"],
+                 "change": site.method_change(e, lang), "source": {"href": row["source_url"],
                                                                      "text": row[f"title_{lang}"]}}
                 for e, row in site.editions.iterrows()]
     groups = [{"label": row[f"label_{lang}"], "definition": row[f"definition_{lang}"]}
