@@ -33,6 +33,7 @@ from .report import Report
 
 if TYPE_CHECKING:
     from .charts import Charts
+    from .council import Council
     from .embed import Embeds
     from .exports import Downloads
     from .story import Story
@@ -79,6 +80,7 @@ class Build:
     charts: Charts = field(default_factory=dict)  # charts: every chart drawn, by "<lang>/<name>"
     story: Story = field(default_factory=dict)  # story: the findings per language
     embeds: Embeds = field(default_factory=dict)  # embeds: the snippet per "<lang>/<indicator_id>"
+    council: Council = field(default_factory=dict)  # council: each PDF's path under data/ and its size
     pages: list[Page] = field(default_factory=list)  # pages: every page whose source was written
 
 
@@ -104,7 +106,7 @@ def _indicators(b: Build) -> None:
         b.helper = None
     b.workers = Workers(b.context, parallel)
     # They get ready while this process writes the downloads, importing what the later stages need.
-    b.workers.start(*(f"pipeline.{stage}" for stage in ("exports", "charts", "draw", "story", "views")))
+    b.workers.start(*(f"pipeline.{stage}" for stage in ("exports", "charts", "draw", "story", "views", "council")))
 
 
 def _downloads(b: Build) -> None:
@@ -138,13 +140,26 @@ def _embeds(b: Build) -> None:
     b.embeds = embed.run(b.context, b.story, b.charts, b.work)
 
 
-def _pages(b: Build) -> None:
+def _made(b: Build):
+    """What the earlier stages made that the PDF and the pages show."""
     from . import views
 
     if isinstance(b.downloads, Future):  # the pages show each download's size: wait for the helper
         b.downloads = b.downloads.result()  # raises what the helper raised
-    made = views.Made(story=b.story, charts=b.charts, embeds=b.embeds, downloads=b.downloads)
-    b.pages = views.run(b.context, made, b.work, b.workers)
+    return views.Made(story=b.story, charts=b.charts, embeds=b.embeds, downloads=b.downloads)
+
+
+def _council(b: Build) -> None:
+    from . import council, exports
+
+    b.council = council.run(b.context, _made(b), b.work, b.workers, b.log)
+    b.downloads = exports.write_catalogue(b.pkg, b.work, {**b.downloads.sizes, **b.council})
+
+
+def _pages(b: Build) -> None:
+    from . import views
+
+    b.pages = views.run(b.context, _made(b), b.work, b.workers)
 
 
 def _preview(b: Build) -> None:
@@ -170,6 +185,7 @@ STAGES: list[tuple[str, Callable[[Build], None]]] = [
     ("charts", _charts),
     ("story", _story),
     ("embeds", _embeds),
+    ("council", _council),
     ("pages", _pages),
     ("preview", _preview),
     ("render", _render),

@@ -276,10 +276,15 @@ def run(context: Context, out: Path, cache: Path | None = None, workers: Workers
             written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
                                    open_data, SMALL_FORMATS, memo)
     written.append(write_package_zip(pkg, data / zip_name(pkg)))
-    sizes = {path.relative_to(data).as_posix(): path.stat().st_size for path in written}
+    return Downloads({path.relative_to(data).as_posix(): path.stat().st_size for path in written})
+
+
+def write_catalogue(pkg: DataPackage, out: Path, sizes: dict[str, int]) -> Downloads:
+    """The DCAT-AP description of every download (written last: it lists the council edition too); returns
+    the sizes with its own."""
+    data = out / "data"
     listed = [(rel, i18n.t("en", kind, **{k: v for k, v in values.items() if k != "format"}))
               for rel, kind, values in main_downloads(pkg)]
     catalogue = catalog.dcat(pkg, catalog.distributions(pkg, sizes, listed))
     (data / DCAT_NAME).write_text(json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    sizes[DCAT_NAME] = (data / DCAT_NAME).stat().st_size
-    return Downloads(sizes)
+    return Downloads({**sizes, DCAT_NAME: (data / DCAT_NAME).stat().st_size})

@@ -1,4 +1,4 @@
-"""Stage 8, preview: the site's ``.qmd`` sources rendered without Quarto, each into one plain frame.
+"""Stage 9, preview: the site's ``.qmd`` sources rendered without Quarto, each into one plain frame.
 
 It renders the very files Quarto renders, with a CommonMark reader (markdown-it-py) that understands the
 few Pandoc extensions the pages use: fenced divs (``::: {.class}``, Quarto callouts), attributes on

@@ -37,7 +37,13 @@ class Scope:
     suffix: str
 
     def file(self, pkg: DataPackage, fmt: str) -> str:
-        name = slug(pkg.descriptor["name"]) + self.suffix + FORMATS[fmt]
+        return self._place(slug(pkg.descriptor["name"]) + self.suffix + FORMATS[fmt])
+
+    def pdf(self, pkg: DataPackage, lang: str) -> str:
+        """The council edition in ``lang`` (``council``): a report to read, not a table."""
+        return self._place(f"{slug(pkg.descriptor['name'])}{self.suffix}-{lang}.pdf")
+
+    def _place(self, name: str) -> str:
         return f"{self.folder}/{name}" if self.folder else name
 
 
@@ -90,9 +96,22 @@ def citation(pkg: DataPackage, lang: str, editions: list[int], url: str) -> str:
                   date=i18n.date(package_date(pkg).date(), lang), url=url)
 
 
+def latest_edition(pkg: DataPackage) -> int:
+    """The latest measurement with a published figure: the one the council edition reports."""
+    results = pkg["results"]
+    return int(results.loc[results["value"].notna(), "edition"].max())
+
+
+def council_file(pkg: DataPackage, lang: str, scope: Scope | None = None) -> str:
+    """The council edition (``council``) in ``lang``: at its measurement's address, or in ``scope``."""
+    return (scope or edition_scope(latest_edition(pkg))).pdf(pkg, lang)
+
+
 def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
     """The downloads the open-data page lists and the catalogue describes: (path under data/, kind, values)."""
-    found: list[tuple[str, str, dict]] = [(zip_name(pkg), "download_package", {})]
+    found: list[tuple[str, str, dict]] = [(council_file(pkg, lang), f"download_council_{lang}", {"format": "pdf"})
+                                          for lang in i18n.LANGUAGES]
+    found.append((zip_name(pkg), "download_package", {}))
     scopes = [(ALL, "download_table", {}), (LATEST, "download_latest", {})]
     scopes += [(edition_scope(int(e)), "download_edition", {"edition": int(e)})
                for e in sorted(pkg["editions"]["edition"])]

@@ -1,4 +1,4 @@
-"""Stage 9, render: Quarto turns each language's project into HTML; the site is assembled in one step.
+"""Stage 10, render: Quarto turns each language's project into HTML; the site is assembled in one step.
 
 Each language is rendered into its own folder (a project whose output sits inside another's makes Quarto
 remove the other's files), both at the same time, then Dutch is copied to the site root and English under

@@ -116,7 +116,7 @@ class Topics:
     def write(self, words: Writer) -> str:
         names = [words.indicators.at[i, f"title_{words.lang}"] for i in self.indicator_ids]
         if self.lower:  # "betaald werk", "(zeer) goede gezondheid"; "Nederlands" stays
-            names = [_lower_first(n) for n in names]
+            names = [i18n.in_sentence(n) for n in names]
         if self.years:
             names = [f"{name} ({year})" for name, year in zip(names, self.years, strict=True)]
         if len(names) == 1:
@@ -223,17 +223,6 @@ class Writer:
             "refs": [{"indicator_id": r.indicator_id, "edition": r.edition, "group_id": r.group_id}
                      for r in fact.refs],
         }
-
-
-def _lower_first(title: str) -> str:
-    """The title's first word in lower case, unless it is a name (Nederlands, Utrecht) or an abbreviation."""
-    for position, char in enumerate(title):
-        if char.isalpha():
-            word = title[position:].split(" ")[0]
-            if word.rstrip(",.") in {"Nederlands", "Utrecht", "Dutch", "English"} or word[1:2].isupper():
-                return title
-            return title[:position] + char.lower() + title[position + 1:]
-    return title
 
 
 def _v(row: pd.Series) -> Figure:

@@ -138,3 +138,34 @@ def test_the_content_security_policy_blocks_outside_requests(served, browser):
     })""")
     assert blocked and blocked.startswith("https://tracker.example")
     tab.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_phones_first_screen_answers_latest_figures_per_goal_and_what_changed(served, browser, lang):
+    """At 390 × 844 px the home page shows, before any scrolling: the latest measurement with when and its
+    report, one figure per goal for both groups, what changed, and the way to the PDF."""
+    from conftest import FIXTURE
+
+    from pipeline import i18n
+    from pipeline.package import load
+    from pipeline.publication import council_file
+
+    pkg = load(FIXTURE)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(served + ("" if lang == "nl" else "en/"))
+    page.wait_for_load_state("load")
+    first = page.locator(".first-screen")
+    box = first.bounding_box()
+    assert box and box["y"] + box["height"] <= 844, box
+    text = " ".join(first.inner_text().split())
+    assert i18n.t(lang, "latest_edition", title="").strip(" :") in text
+    assert first.locator("a", has_text=i18n.t(lang, "first_report")).count() == 1
+    goals = pkg["goals"]
+    assert first.locator("li").count() == len(goals)
+    for order in goals["order"]:  # each goal by its number, linked to its page
+        assert i18n.t(lang, "goal_label", order=int(order)) in text
+    assert first.locator("li a").count() == len(goals)
+    assert "14%" in text and "60%" in text  # paid work, both groups
+    assert first.locator(f'a[href$="{council_file(pkg, lang)}"]').count() == 1
+    page.close()

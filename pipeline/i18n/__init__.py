@@ -72,3 +72,15 @@ def field(row, name: str, lang: str) -> str:
 def date(day: datetime.date, lang: str) -> str:
     """A date as a person writes it: "28 november 2026", "28 November 2026"."""
     return f"{day.day} {words(lang)['month_names'].split()[day.month - 1]} {day.year}"
+
+
+def in_sentence(title: str) -> str:
+    """A title inside a sentence: its first word in lower case, unless it is a name (Nederlands, Utrecht) or
+    an abbreviation ("betaald werk", "(zeer) goede gezondheid", "Nederlands leren")."""
+    for position, char in enumerate(title):
+        if char.isalpha():
+            word = title[position:].split(" ")[0]
+            if word.rstrip(",.") in {"Nederlands", "Utrecht", "Dutch", "English"} or word[1:2].isupper():
+                return title
+            return title[:position] + char.lower() + title[position + 1:]
+    return title

@@ -1,4 +1,4 @@
-"""Stage 7, pages: a ``.qmd`` per page, in one Quarto project per language.
+"""Stage 8, pages: a ``.qmd`` per page, in one Quarto project per language.
 
 Each kind of page (``metadata/pages.yaml``) is one module here, which gathers what the page shows (its
 view), and one Markdown template (``templates/site/<kind>.qmd``), which lays it out; the frame (navigation,
