@@ -170,8 +170,8 @@ def test_rising_problems_read_as_a_worsening(trend):
     en = trend_text(story, "en", "problemen-door-taal", "asielstatushouders")
     assert nl == ("Bij de asielstatushouders ging het aandeel van 63% in de meting van 2025 naar 80% in die van 2026: "
                   "17 procentpunt meer. Bij deze aantallen antwoorden is die verslechtering meer dan toeval. "
-                  "Dat gaat ervan uit dat de antwoorden lijken op die van een willekeurige steekproef; wie meedeed, "
-                  "koos daar zelf voor.")
+                  "Daarbij gaan we ervan uit dat de antwoorden lijken op die van een willekeurige steekproef, terwijl "
+                  "wie meedeed daar zelf voor koos.")
     assert "With this many answers, that worsening is more than chance." in en
     check_numbers(story, table)
 

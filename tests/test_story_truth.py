@@ -113,9 +113,9 @@ def test_at_the_bound_more_than_chance_and_one_fewer_not(a, b, min_n):
 def test_each_gap_sentence_gives_its_bound_and_the_invited_count(site_build):
     findings = json.loads((site_build / "story" / "nl.json").read_text(encoding="utf-8"))
     spanning = next(f["text"] for f in findings if f["id"] == "spanning-nederlands-spreken" and f["kind"] == "gap")
-    assert "Als elke groep minstens 466 antwoorden had, is dit verschil meer dan toeval" in spanning
+    assert "Bij even grote groepen van minstens 466 antwoorden is dit verschil meer dan toeval" in spanning
     taalles = next(f["text"] for f in findings if f["id"] == "taalles" and f["kind"] == "gap")
-    assert "meer dan toeval, ook als elke groep maar 30 mensen telde" in taalles
+    assert "meer dan toeval, ook als per groep maar 30 mensen antwoordden" in taalles
     assert "896 inburgeraars uitgenodigd" in taalles
     assert "afgenomen in oktober 2023" in taalles  # the 2024 measurement's fieldwork, not "in 2024"
 
@@ -142,8 +142,8 @@ def test_the_headline_says_which_differences_hold_even_at_the_minimum(site_build
     does not count the two alike without saying so."""
     intro = next(f["text"] for f in json.loads((site_build / "story" / "en.json").read_text(encoding="utf-8"))
                  if f["scope"] == "home" and f["kind"] == "intro")
-    strong = re.search(r"Only for ([^.]*) is the difference more than chance, even if each group had only 30 people",
-                       intro)
+    strong = re.search(r"For ([^.]*), the difference is more than chance in any case, even if only 30 people in "
+                       r"each group answered", intro)
     assert strong and "paid work" in strong.group(1) and "nerve-racking" not in strong.group(1)
     assert "depends on how many people answered in each group" in intro
 

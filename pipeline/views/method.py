@@ -25,4 +25,11 @@ def context(site: SiteData, page: Page) -> dict:
             "indicator_table": {"id": "table-indicators", "caption": t("method_indicators"),
                                 "header": [t("col_indicator"), t("col_goal"), t("status"), t("col_source")],
                                 "rows": rows},
-            "threshold": t("method_threshold", min=site.pkg.min_n, ind=site.pkg.indicative_n - 1)}
+            "threshold": " ".join([t("method_threshold", min=site.pkg.min_n, ind=site.pkg.indicative_n - 1),
+                                   *([t("method_threshold_unknown")] if _counts_missing(site) else [])])}
+
+
+def _counts_missing(site: SiteData) -> bool:
+    """Whether some published figure has no number of respondents (so whether it is indicative is unknown)."""
+    shown = site.table[site.table["value"].notna()]
+    return bool(shown["n"].isna().any())
