@@ -169,3 +169,21 @@ def test_a_phones_first_screen_answers_latest_figures_per_goal_and_what_changed(
     assert "14%" in text and "60%" in text  # paid work, both groups
     assert first.locator(f'a[href$="{council_file(pkg, lang)}"]').count() == 1
     page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_home_page_prints_on_at_most_two_a4_pages_without_navigation(served, browser, lang):
+    import io
+
+    import pypdf
+
+    page = browser.new_page()
+    page.goto(served + ("" if lang == "nl" else "en/"))
+    page.wait_for_load_state("load")
+    printed = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    assert len(printed.pages) <= 2
+    page.emulate_media(media="print")
+    assert not page.locator("#quarto-header, nav").first.is_visible()
+    assert page.locator(".first-screen").is_visible() and page.locator("table").first.is_visible()
+    page.close()
