@@ -41,7 +41,8 @@ class Page:
     title: str
     description: str
     counterpart: str
-    image: str | None = None
+    image: str | None = None  # the page's chart as PNG, for link previews (og:image)
+    image_alt: str | None = None  # what that chart shows, in words
 
 
 def link(from_path: str, to_path: str) -> str:
