@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import typst
 
-from . import i18n, pages, publication, tokens
+from . import i18n, pages, publication
 from .files import inside
 from .publication import LATEST
 from .views import Made, Page, SiteData, site_pages
@@ -82,7 +82,6 @@ def document_data(site: SiteData, lang: str, root: Path) -> dict:
                       "change": site.method_change(int(e), lang), "url": row["source_url"]}
                      for e, row in site.editions.iterrows()],
         "cite": site.cite(lang, home), "licence": t("pdf_licence", licence=pkg.descriptor["licenses"][0]["title"]),
-        "colours": {name: tokens.colour(name) for name in ("text", "link", "border")},
         "labels": {key: t(f"pdf_{key}") for key in ("contents", "page", "date", "version", "site", "summary",
                                                     "changed", "indicators", "sources", "waiting", "waiting_intro",
                                                     "method", "changed_in", "cite", "licence_title")},

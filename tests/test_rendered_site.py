@@ -187,22 +187,3 @@ def test_the_home_page_prints_on_at_most_two_a4_pages_without_navigation(served,
     assert not page.locator("#quarto-header, nav").first.is_visible()
     assert page.locator(".first-screen").is_visible() and page.locator("table").first.is_visible()
     page.close()
-
-
-@pytest.mark.browser
-def test_a_table_wider_than_a_phone_shows_that_it_scrolls_and_breaks_no_word_anywhere(served, browser):
-    page = browser.new_page(viewport={"width": 360, "height": 800})
-    page.goto(served)
-    page.wait_for_load_state("load")
-    found = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')].map(w => {
-        const link = w.querySelector('a'), style = getComputedStyle(w);
-        return {wide: w.scrollWidth > w.clientWidth, cue: style.backgroundImage.includes('gradient'),
-                wrap: link ? getComputedStyle(link).overflowWrap : 'normal',
-                hyphens: link ? getComputedStyle(link).hyphens : 'auto',
-                cells: [...w.querySelectorAll('td, th')]
-                    .every(c => getComputedStyle(c).backgroundColor === 'rgba(0, 0, 0, 0)')};
-    })""")
-    assert any(t["wide"] for t in found)  # the dashboard is wider than the phone: it must say so
-    assert all(t["cue"] and t["cells"] for t in found if t["wide"])  # the edge shadow, not hidden by the cells
-    assert all(t["wrap"] == "normal" and t["hyphens"] == "auto" for t in found)
-    page.close()

@@ -14,7 +14,7 @@ HEX = re.compile(r"(?<!&)#(?:[0-9a-fA-F]{3}){1,2}\b")  # not a character referen
 
 def test_no_colour_is_written_outside_the_tokens():
     places = [p for folder in ("pipeline", "site") for p in (ROOT / folder).rglob("*")
-              if p.suffix in {".py", ".html", ".css", ".qmd", ".yaml", ".yml", ".typ"} and p.name != "tokens.yaml"]
+              if p.suffix in {".py", ".html", ".css", ".qmd", ".yaml", ".yml"} and p.name != "tokens.yaml"]
     assert places
     found = {str(p.relative_to(ROOT)): HEX.findall(p.read_text(encoding="utf-8")) for p in places}
     assert {p: c for p, c in found.items() if c} == {}
