@@ -216,27 +216,3 @@ def test_charts_are_visible_without_javascript(site_build, browser):
     box = page.locator("svg.chart").first.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 100
     context.close()
-
-
-def test_every_page_says_how_to_share_it(site_build):
-    """A shared link shows the page's own address, kind and card; pages with a chart show it, with words."""
-    for entry in manifest(site_build):
-        text = (site_build / "preview" / entry["path"]).read_text(encoding="utf-8")
-        url = pages.base_url(PKG) + entry["path"]
-        assert f'<link rel="canonical" href="{url}">' in text and f'<meta property="og:url" content="{url}">' in text
-        assert '<meta property="og:type" content="website">' in text and 'name="twitter:card"' in text
-        if entry["key"] in ("home", "goal") or (entry["key"] == "indicator" and 'property="og:image"' in text):
-            image = re.search(r'<meta property="og:image" content="([^"]+)"', text)
-            assert image and image.group(1).endswith(".png"), entry["path"]
-            assert re.search(r'<meta property="og:image:alt" content="[^"]{20,}"', text), entry["path"]
-
-
-def test_the_language_link_is_read_in_the_pages_language(site_build):
-    """Its words are the page's own language ("Deze pagina in het Engels"): hreflang names the target,
-    and no lang attribute makes a screen reader read Dutch words in an English voice (WCAG 3.1.2)."""
-    for lang in ("nl", "en"):
-        text = (site_build / "preview" / pages.path(lang, "home")).read_text(encoding="utf-8")
-        link = re.search(r"<a [^>]*hreflang=\"(\w+)\"[^>]*>([^<]*)</a>", text)
-        assert link and link.group(1) == i18n.other(lang) and link.group(2) == i18n.t(lang, "switch_language")
-        assert " lang=" not in link.group(0)
-

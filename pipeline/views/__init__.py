@@ -41,10 +41,8 @@ def site_pages(site: SiteData) -> list[Page]:
                 title, description = i18n.t(lang, f"page_{key}"), i18n.t(lang, f"page_{key}_description")
             page = Page(lang, key, pages.kind(key), ident, pages.path(lang, key, ident), title, description,
                         counterpart=pages.path(i18n.other(lang), key, ident))
-            chart = {"indicator": ident, "goal": f"goal-{ident}", "home": "comparison"}.get(key)
-            if chart and f"{lang}/{chart}" in site.made.charts:
-                page.image = f"{site.base}charts/{lang}/{chart}.png"
-                page.image_alt = site.made.charts[f"{lang}/{chart}"].description
+            if key == "indicator" and f"{lang}/{ident}" in site.made.charts:
+                page.image = f"{site.base}charts/{lang}/{ident}.png"
             found.append(page)
     return found
 
@@ -101,8 +99,7 @@ def _write_page(context: Context, job: tuple[Path, Page]) -> None:
     view["t"] = partial(i18n.t, page.lang)
     body = templates[page.kind].render(**view)
     tags = templates["head"].render(csp=CSP, lang=page.lang, other_lang=i18n.other(page.lang), base=site.base,
-                                    path=page.path, counterpart=page.counterpart, image=page.image,
-                                    image_alt=page.image_alt).strip()
+                                    path=page.path, counterpart=page.counterpart).strip()
     # Pandoc reads front matter as Markdown and Quarto evaluates it: data goes in escaped as Markdown.
     front = {"title": escape.markdown(page.title), "lang": page.lang,
              "description": escape.markdown(page.description), "include-in-header": {"text": tags}}

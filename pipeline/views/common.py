@@ -41,8 +41,7 @@ class Page:
     title: str
     description: str
     counterpart: str
-    image: str | None = None  # the page's chart as PNG, for link previews (og:image)
-    image_alt: str | None = None  # what that chart shows, in words
+    image: str | None = None
 
 
 def link(from_path: str, to_path: str) -> str:
