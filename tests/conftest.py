@@ -122,3 +122,13 @@ def site_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "build"
     build(FIXTURE, out, force=True, log=lambda _: None)
     return out
+
+
+def load_tool(name: str):
+    """A script from ``tools/`` as a module (tools are run as files, not imported as a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

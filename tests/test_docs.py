@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, load_tool
 
 from pipeline.cli import parser
 
@@ -42,11 +42,7 @@ def test_every_repository_path_in_the_docs_exists(doc):
 
 
 def test_the_cli_reference_is_generated_from_the_parser():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("cli_reference", ROOT / "tools" / "cli_reference.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool("cli_reference")
     written = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert written == module.reference(), "docs/cli.md is stale: run python tools/cli_reference.py"
     assert all(f"## `monitor {name}`" in written for name in subcommands())

@@ -4,11 +4,10 @@ example, and docs/validation.md is generated from it."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import string
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, load_tool
 
 from pipeline import problems, rules
 
@@ -76,9 +75,7 @@ def test_an_unknown_code_is_refused():
 
 
 def test_the_validation_reference_is_generated_from_the_catalogue():
-    spec = importlib.util.spec_from_file_location("validation_reference", ROOT / "tools" / "validation_reference.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool("validation_reference")
     written = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     assert written == module.reference(), "docs/validation.md is stale: run python tools/validation_reference.py"
     assert all(f"| `{code}` |" in written for code in problems.catalogue())
