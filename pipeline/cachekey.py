@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EPOCH = 2
 # What the key reads, relative to the repository: folders whole, files as they are.
 TREES = ("pipeline", "site")
-FILES = ("_quarto.yml", "pyproject.toml", "requirements.lock")
+FILES = ("_quarto.yml", "pyproject.toml", "requirements.lock", "package-lock.json")  # the lock: the look's npm versions
 
 
 def sources(root: Path = ROOT) -> list[Path]:

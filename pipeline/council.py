@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import typst
 
-from . import i18n, pages, publication
+from . import i18n, pages, publication, tokens
 from .files import inside
 from .publication import LATEST
 from .views import Made, Page, SiteData, site_pages
@@ -68,7 +68,8 @@ def document_data(site: SiteData, lang: str, root: Path) -> dict:
     date = publication.package_date(pkg).date()
     home = site.base + pages.path(lang, "home")
     return {
-        "lang": lang, "title": t("pdf_title", title=pkg.settings[f"title_{lang}"], edition=latest),
+        "lang": lang, "colours": {name: tokens.colour(name) for name in ("link", "muted", "border")},
+        "title": t("pdf_title", title=pkg.settings[f"title_{lang}"], edition=latest),
         "publisher": pkg.settings[f"publisher_{lang}"],
         "keywords": [pkg.settings[f"title_{lang}"], site.edition_title(latest, lang)],
         "running_head": pkg.settings[f"title_{lang}"], "edition": site.edition_title(latest, lang),

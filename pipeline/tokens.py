@@ -1,37 +1,87 @@
-"""The design tokens of ``site/tokens.yaml``: read once, checked, and written as CSS custom properties.
+"""The design tokens of ``site/tokens.yaml``, fed by the NL Design System theme it names.
 
-The site's stylesheet, the embeds and the chart theme all take their colours and font from here, so the
-municipality's own tokens can replace ours in one file.
+The site's stylesheet, the embeds, the chart theme and the PDF edition all take their colours and font
+from here. The theme's values come from its npm package (``node_modules/<package>/dist/variables.json``),
+so switching the theme is one setting; every value is checked, because it is written into CSS and SVG.
 """
 
 from __future__ import annotations
 
+import colorsys
+import json
 import re
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-FILE = Path(__file__).resolve().parent.parent / "site" / "tokens.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+FILE = ROOT / "site" / "tokens.yaml"
+NODE_MODULES = ROOT / "node_modules"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_HSL = re.compile(r"hsl\(\s*([\d.]+)(?:deg)?[\s,]+([\d.]+)%[\s,]+([\d.]+)%\s*\)")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
 _FONT = re.compile(r'[A-Za-z0-9 ,"\'-]+')
+_CLASS = re.compile(r"[a-z][a-z0-9-]*")
 
 
 class TokenError(ValueError):
     pass
 
 
+def _hex(value: str, where: str) -> str:
+    """A theme's colour (``#rrggbb`` or ``hsl(h s% l%)``) as ``#rrggbb``: what SVG, Typst and CSS all read."""
+    value = str(value).strip()
+    if _COLOUR.fullmatch(value):
+        return value.lower()
+    found = _HSL.fullmatch(value)
+    if not found:
+        raise TokenError(f"{where}: {value!r} is not a colour the build can use (#rrggbb or hsl())")
+    hue, saturation, lightness = (float(part) for part in found.groups())
+    red, green, blue = colorsys.hls_to_rgb(hue / 360 % 1, lightness / 100, saturation / 100)
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in (red, green, blue))
+
+
+def package_dir(package: str) -> Path:
+    return NODE_MODULES / package
+
+
 @cache
 def load() -> dict:
-    """The tokens, refused with the offending name if a value could break out of a CSS declaration."""
-    tokens = yaml.safe_load(FILE.read_text(encoding="utf-8"))
-    if not _FONT.fullmatch(str(tokens.get("font", ""))):
-        raise TokenError(f"{FILE}: 'font' must be a list of font names")
-    for name, value in tokens.get("colours", {}).items():
-        if not _NAME.fullmatch(str(name)) or not _COLOUR.fullmatch(str(value)):
-            raise TokenError(f"{FILE}: colour {name!r} needs a lowercase name and a six-digit hex value")
-    return tokens
+    """The resolved tokens: ``theme`` (its settings), ``font``, ``chart-font`` and ``colours`` (all hex).
+
+    Refused, naming the file and the token, when the theme is not installed or a value could break out of
+    a CSS declaration.
+    """
+    raw = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    name = raw.get("theme")
+    theme = raw.get("themes", {}).get(name)
+    if not theme:
+        raise TokenError(f"{FILE}: theme {name!r} is not one of the themes listed under 'themes'")
+    if not _CLASS.fullmatch(str(theme.get("class", ""))):
+        raise TokenError(f"{FILE}: theme {name!r} needs a class name in lowercase letters, digits and hyphens")
+    variables_file = package_dir(theme["package"]) / "dist" / "variables.json"
+    if not variables_file.is_file():
+        raise TokenError(f"{FILE}: the theme {name!r} comes from the npm package {theme['package']}, which is not "
+                         "installed: run `npm ci` in the project folder (`make build` and `make test` do).")
+    variables = json.loads(variables_file.read_text(encoding="utf-8"))
+
+    def variable(token: str) -> str:
+        if token not in variables:
+            raise TokenError(f"{FILE}: theme {name!r} has no token {token!r} in {variables_file}")
+        return variables[token]
+
+    colours = {key: _hex(variable(token), f"{FILE}: colour {key!r} ({token})")
+               for key, token in theme.get("colours", {}).items()}
+    colours |= {key: _hex(value, f"{FILE}: colour {key!r}") for key, value in raw.get("colours", {}).items()}
+    fonts = {"font": str(variable(theme["font"])), "chart-font": str(raw.get("chart-font", ""))}
+    for key, value in fonts.items():
+        if not _FONT.fullmatch(value):
+            raise TokenError(f"{FILE}: {key!r} must be a list of font names, not {value!r}")
+    for key in colours:
+        if not _NAME.fullmatch(str(key)):
+            raise TokenError(f"{FILE}: colour {key!r} needs a lowercase name")
+    return {"name": name, "theme": theme, "colours": colours, **fonts}
 
 
 def colour(name: str) -> str:
@@ -42,8 +92,16 @@ def font() -> str:
     return load()["font"]
 
 
+def chart_font() -> str:
+    return load()["chart-font"]
+
+
+def theme() -> dict:
+    return load()["theme"]
+
+
 def css() -> str:
     """``:root`` with one custom property per token, for the site and (inline) for the embeds."""
-    lines = [f"  --monitor-font: {font()};"]
+    lines = [f"  --monitor-font: {font()};", f"  --monitor-chart-font: {chart_font()};"]
     lines += [f"  --monitor-{name}: {value};" for name, value in load()["colours"].items()]
     return "/* Written by the build from site/tokens.yaml; edit that file. */\n:root {\n" + "\n".join(lines) + "\n}\n"

@@ -23,6 +23,7 @@ def _copy_tree(target: Path) -> Path:
         shutil.copytree(ROOT / tree, target / tree, ignore=shutil.ignore_patterns("__pycache__"))
     for name in cachekey.FILES:
         shutil.copy(ROOT / name, target / name)
+    (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)  # installed, read only
     return target
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+import yaml
 from conftest import ROOT
 
 from pipeline import theme, tokens
 
+REAL_TEXT = tokens.colour("text")
 HEX = re.compile(r"(?<!&)#(?:[0-9a-fA-F]{3}){1,2}\b")  # not a character reference (&#123;)
 
 
 def test_no_colour_is_written_outside_the_tokens():
     places = [p for folder in ("pipeline", "site") for p in (ROOT / folder).rglob("*")
-              if p.suffix in {".py", ".html", ".css", ".qmd", ".yaml", ".yml"} and p.name != "tokens.yaml"]
+              if p.suffix in {".py", ".html", ".css", ".qmd", ".yaml", ".yml", ".typ", ".js"}
+              and p.name != "tokens.yaml"]
     assert places
     found = {str(p.relative_to(ROOT)): HEX.findall(p.read_text(encoding="utf-8")) for p in places}
     assert {p: c for p, c in found.items() if c} == {}
@@ -32,26 +36,76 @@ def test_the_chart_theme_takes_the_tokens():
     assert theme.config()["config"]["axis"]["labelColor"] == tokens.colour("text")
 
 
-@pytest.mark.parametrize("text", [
-    "colours:\n  text: 'red; } body { display: none'\nfont: Arial\n",
-    "colours:\n  'Text </style>': '#000000'\nfont: Arial\n",
-    "colours:\n  text: '#000000'\nfont: 'Arial; } * { color: red'\n",
-])
-def test_a_token_that_could_break_out_of_css_is_refused(tmp_path, monkeypatch, text):
-    bad = tmp_path / "tokens.yaml"
-    bad.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(tokens, "FILE", bad)
+def _with_tokens(monkeypatch, tmp_path, text: str) -> None:
+    """Point the build at another tokens file for one test (the cache of the real one is restored)."""
+    other = tmp_path / "tokens.yaml"
+    other.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(tokens, "FILE", other)
     tokens.load.cache_clear()
-    try:
-        with pytest.raises(tokens.TokenError, match=r"tokens\.yaml"):
-            tokens.load()
-    finally:
-        tokens.load.cache_clear()
+
+
+@pytest.fixture
+def restore_tokens():
+    yield
+    tokens.load.cache_clear()
+
+
+REAL = yaml.safe_load(tokens.FILE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("change", [
+    lambda t: t["colours"].update(better="red; } body { display: none"),
+    lambda t: t["colours"].update({"Text </style>": "#000000"}),
+    lambda t: t.update({"chart-font": "Arial; } * { color: red"}),
+    lambda t: t["themes"]["utrecht"].update({"class": "x\" onload=\"alert(1)"}),
+    lambda t: t.update(theme="nonexistent"),
+])
+def test_a_token_that_could_break_out_of_css_is_refused(tmp_path, monkeypatch, restore_tokens, change):
+    bad = yaml.safe_load(yaml.safe_dump(REAL))
+    change(bad)
+    _with_tokens(monkeypatch, tmp_path, yaml.safe_dump(bad))
+    with pytest.raises(tokens.TokenError, match=r"tokens\.yaml"):
+        tokens.load()
+
+
+def test_theme_colours_come_from_the_theme_package_as_hex():
+    variables = json.loads((tokens.package_dir(REAL["themes"]["utrecht"]["package"]) / "dist" / "variables.json")
+                           .read_text(encoding="utf-8"))
+    assert variables["utrechtColorRed40"] == "hsl(0 100% 40%)"  # the value as the package ships it
+    assert tokens._hex("hsl(0 100% 40%)", "x") == "#cc0000" and tokens._hex("hsl(211 60% 35%)", "x") == "#24578f"
+    assert tokens.colour("accent") == tokens._hex(variables[REAL["themes"]["utrecht"]["colours"]["accent"]], "x")
+    assert tokens.font().startswith('"Noto Sans Variable"')
+
+
+def test_switching_the_theme_is_one_setting(tmp_path, monkeypatch, restore_tokens):
+    """A fork sets ``theme: voorbeeld``: the NL Design System's example tokens then feed the site's colours,
+    font and stylesheet, and the monitor's own chart colours stay."""
+    from pipeline import stylesheet
+
+    other = yaml.safe_load(yaml.safe_dump(REAL))
+    other["theme"] = "voorbeeld"
+    _with_tokens(monkeypatch, tmp_path, yaml.safe_dump(other))
+    assert tokens.theme()["class"] == "voorbeeld-theme"
+    assert tokens.colour("text") != REAL_TEXT and tokens.colour("group-1") == REAL["colours"]["group-1"]
+    stylesheet.write(tmp_path / "assets")
+    css = (tmp_path / "assets" / "site.css").read_text(encoding="utf-8")
+    assert ".voorbeeld-theme" in css and ".utrecht-theme {" not in css
+    assert "font-family: 'Noto Sans'" in css and tokens.css() in css
+
+
+def test_a_theme_that_is_not_installed_says_how_to_install_it(tmp_path, monkeypatch, restore_tokens):
+    other = yaml.safe_load(yaml.safe_dump(REAL))
+    other["themes"]["utrecht"]["package"] = "@example/not-installed-tokens"
+    _with_tokens(monkeypatch, tmp_path, yaml.safe_dump(other))
+    with pytest.raises(tokens.TokenError, match=r"@example/not-installed-tokens.*npm ci"):
+        tokens.load()
 
 
 def test_site_and_embeds_use_the_written_tokens(site_build):
     css = tokens.css()
-    assert (site_build / "preview" / "assets" / "tokens.css").read_text(encoding="utf-8") == css
+    site_css = (site_build / "preview" / "assets" / "site.css").read_text(encoding="utf-8")
+    assert css in site_css and f".{tokens.theme()['class']}" in site_css
+    assert site_css.index(css) < site_css.index("/* The monitor's layout")  # monitor.css comes last
     embeds = [p for p in (site_build / "embed" / "nl").glob("*.html") if not p.name.endswith(".iframe.html")]
     assert embeds
     for embed in embeds:

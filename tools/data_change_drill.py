@@ -136,6 +136,8 @@ def copy_repository(target: Path) -> Path:
             shutil.copy2(source, target / name)
     if (ROOT / ".tools").is_dir():  # actionlint, installed by make test
         shutil.copytree(ROOT / ".tools", target / ".tools", symlinks=True)
+    if (ROOT / "node_modules").is_dir():  # the site's look, installed by make test; read, never changed
+        (target / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     return target
 
 
