@@ -248,18 +248,21 @@ def _latest_main(table: pd.DataFrame, indicators: pd.DataFrame, styles: pd.DataF
 
 
 def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, notes: list[str], source: str):
-    """Per indicator, the groups' values on one line, the indicator's name above it.
+    """Per indicator, the groups' values on one line, the indicator's name just above it.
 
     The scale runs a little past 0% and 100%, so the lower value's label fits left of its point and the
     higher one's right of it, whatever the values: labels never meet each other, the points or an axis.
+    A name sits 8 px above its own points and at least 22 px below the row before, so it is read with its
+    own row; there are no gridlines, which would run through the names (every point has its value).
     """
     frame = frame[["title", "name", "value", "label", "colour", "shape", "high"]]
     lines = int(frame["title"].str.count("\\|").max()) + 1
-    step = 15 * lines + 30  # the name's lines, then the row of points
-    row = (15 * lines + 15) / step  # where the points sit within a row, below the name
+    points = 15 * lines + 14  # px from a row's top to its points, below the longest name
+    step = points + 22  # then the gap to the next row's name
+    row = points / step
     y = alt.Y("title:N", sort=sort, title=None, axis=None, bandPosition=row)
     x = alt.X("value:Q", scale=props(domain=[-PERCENT_MARGIN, 100 + PERCENT_MARGIN], nice=False),
-              axis=PERCENT_AXIS)
+              axis={**PERCENT_AXIS, "grid": False})
     base = alt.Chart(frame).encode(y=y)
     rules = mark(base, "rule", color=theme.RANGE_COLOUR, strokeWidth=2).encode(x=alt.X("min(value):Q"),
                                                                            x2=alt.X2("max(value):Q"))
@@ -270,9 +273,12 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, notes
         x=alt.X("value:Q"), text=alt.Text("label:N"))
     low = mark(base.transform_filter("!datum.high"), "text", align="right", dx=-10).encode(
         x=alt.X("value:Q"), text=alt.Text("label:N"))
-    names = mark(alt.Chart(frame).transform_filter("datum.high"), "text", align="left", baseline="top", dy=2,
-                 fontWeight=700, lineBreak="|", lineHeight=15).encode(
-        y=alt.Y("title:N", sort=sort, title=None, axis=None, bandPosition=0), x=alt.XValue(0), text=alt.Text("title:N"))
+    # A name's last line ends 8 px above its points, however many lines it has: Vega writes the lines
+    # downwards from the anchor, so a longer name starts higher (with an offset, y is the row's top).
+    rise = f"{points - 14} - 15 * (length(split(datum.title, '|')) - 1)"
+    names = mark(alt.Chart(frame).transform_filter("datum.high").transform_calculate(rise=rise), "text",
+                 align="left", baseline="alphabetic", fontWeight=700, lineBreak="|", lineHeight=15).encode(
+        y=y, yOffset=alt.YOffset("rise:Q", scale=None), x=alt.XValue(0), text=alt.Text("title:N"))
     chart = alt.layer(rules, dots, high, low, names, width=theme.WIDTH, height={"step": step})
     items = "; ".join(f"{t.replace('|', ' ')}: " + ", ".join(f"{r['name']} {r['label']}" for _, r in rows.iterrows())
                       for t, rows in frame.groupby("title", sort=False))
@@ -424,13 +430,31 @@ def _spec(context: Context, job: tuple[str, str]) -> bytes:
     return json.dumps(spec, ensure_ascii=False).encode("utf-8")
 
 
+_HORIZONTAL = ("width", "limit", "labelLimit")
+
+
+def widened(spec: object, extra: int = theme.WIDE - theme.WIDTH) -> object:
+    """The chart drawn for a wide column: every horizontal length ``extra`` px longer, text the same size.
+
+    A phone's drawing scaled up to a wide column would have its text larger than the page's; a wide
+    drawing scaled down to a phone would have it too small: each screen gets the drawing made for it.
+    """
+    if isinstance(spec, dict):
+        return {key: value + extra if key in _HORIZONTAL and isinstance(value, int | float) and not
+                isinstance(value, bool) else widened(value, extra) for key, value in spec.items()}
+    if isinstance(spec, list):
+        return [widened(item, extra) for item in spec]
+    return spec
+
+
 @dataclass(frozen=True)
 class Chart:
     """One drawn chart, as the pages and embeds show it: its text, and where its files are."""
 
     title: str
     description: str
-    svg: Path  # the accessible SVG; beside it the PNG and the Vega-Lite specification
+    svg: Path  # the accessible SVG for a phone; beside it the PNG and the Vega-Lite specification
+    wide: Path  # the same chart drawn for a wide column (``<name>.wide.svg``, ``.wide.png``)
 
 
 Charts = dict[str, Chart]  # by "<lang>/<name>", e.g. "nl/betaald-werk"
@@ -441,17 +465,23 @@ def run(context: Context, out: Path, drawer: Drawer, memo: Memo | None = None,
     """Write ``charts/<lang>/<name>.vl.json|.svg|.png``, and ``charts/manifest.json`` for readers of the output."""
     charts: Charts = {}
     jobs = specs(context, memo or Memo(None), workers)
-    drawn = drawer.draw_all([(spec, lang) for lang, _, spec in jobs], Workers.of(context, workers))
-    for (lang, name, spec), (svg, png) in zip(jobs, drawn, strict=True):
+    drawings = [(variant, lang) for lang, _, spec in jobs for variant in (spec, widened(spec))]
+    drawn = iter(drawer.draw_all(drawings, Workers.of(context, workers)))
+    for lang, name, spec in jobs:
         folder = out / "charts" / lang
         folder.mkdir(parents=True, exist_ok=True)
         title = " ".join(spec["title"]["text"])
         description = spec["description"]
         inside(folder, f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
-        target = inside(folder, f"{name}.svg")
-        target.write_text(accessible_svg(svg, f"chart-{name}", title, description), encoding="utf-8")
-        inside(folder, f"{name}.png").write_bytes(png)
-        charts[f"{lang}/{name}"] = Chart(title, description, target)
+        paths = []
+        for suffix in ("", ".wide"):
+            svg, png = next(drawn)
+            target = inside(folder, f"{name}{suffix}.svg")
+            target.write_text(accessible_svg(svg, f"chart-{name}{suffix.replace('.', '-')}", title, description),
+                              encoding="utf-8")
+            inside(folder, f"{name}{suffix}.png").write_bytes(png)
+            paths.append(target)
+        charts[f"{lang}/{name}"] = Chart(title, description, *paths)
     manifest = {key: {"title": chart.title, "description": chart.description} for key, chart in charts.items()}
     (out / "charts" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                   encoding="utf-8")

@@ -1,10 +1,10 @@
 """Escaping by context: every text from the data package is hostile until it is written as plain text.
 
 Each output format gets one function here, so that no module escapes by hand:
-- ``markdown``: text that Pandoc (and the preview's CommonMark) read as Markdown: page sources, front
-  matter, navbar and footer entries; ``markdown_url``: a link's address in Markdown;
-- ``html``: text and attribute values in generated HTML (what Jinja's autoescape does, plus braces, so that
-  Quarto finds no shortcode in a raw HTML block);
+- ``markdown``: text that Pandoc (and the preview's CommonMark) read as Markdown: page sources and front
+  matter; ``markdown_url``: a link's address in Markdown;
+- ``html``: text and attribute values in generated HTML: tables, charts, the page frame and head tags (what
+  Jinja's autoescape does, plus braces, so that Quarto finds no shortcode in a raw HTML block);
 - ``fence``: a code fence longer than any run of backticks in the block it encloses;
 - ``spreadsheet``: cells that Excel or LibreOffice would otherwise read as a formula.
 """

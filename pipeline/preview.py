@@ -1,7 +1,7 @@
 """Stage 9, preview: the site's ``.qmd`` sources rendered without Quarto, each into one plain frame.
 
 It renders the very files Quarto renders, with a CommonMark reader (markdown-it-py) that understands the
-few Pandoc extensions the pages use: fenced divs (``::: {.class}``, Quarto callouts), attributes on
+few Pandoc extensions the pages use: fenced divs (``::: {.class}``), attributes on
 links, spans and headings, definition lists and raw HTML blocks. The tests read the site here, and
 anyone without Quarto can browse it from ``build/preview/``.
 """
@@ -20,13 +20,11 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
-from . import i18n, pages
+from . import i18n, pages, tokens
 from .files import inside, link_tree
 from .memo import Memo
 from .templating import html_environment
-from .views import Page, copy_assets
-from .views.common import link
-from .views.frame import footer_items, footer_text, nav_items
+from .views import Page
 from .workers import Context, Workers
 
 _ATTRIBUTE = re.compile(r'([.#])([\w-]+)|([\w-]+)="([^"]*)"')
@@ -47,19 +45,12 @@ def _attributes(text: str) -> dict[str, str]:
 
 
 def _div(self, tokens: list[Token], idx: int, options, env) -> str:
-    """A fenced div; a Quarto callout gets its title, as Quarto shows it."""
+    """A fenced div with its attributes."""
     token = tokens[idx]
     if token.nesting != 1:
         return "</div>\n"
-    attributes = _attributes(token.info)
-    title = attributes.pop("title", None)
-    if "callout" in attributes.get("class", ""):
-        attributes["class"] += " callout"
-    token.attrs = attributes
-    opening = self.renderToken(tokens, idx, options, env)
-    if title:
-        opening += str(_components().callout_title(title))
-    return opening
+    token.attrs = _attributes(token.info)
+    return self.renderToken(tokens, idx, options, env)
 
 
 def _heading_ids(state) -> None:
@@ -73,11 +64,6 @@ def _heading_ids(state) -> None:
             token.attrs.update(_attributes(found.group(1)))
             last = inline.children[-1]
             last.content = _HEADING_ATTRIBUTES.sub("", last.content)
-
-
-@cache
-def _components():
-    return html_environment().get_template("site/components.html").module
 
 
 @cache
@@ -97,7 +83,9 @@ def reader() -> MarkdownIt:
 
 def split(source: str) -> tuple[dict, str]:
     """A ``.qmd`` file's front matter and Markdown body."""
-    _, front, body = source.split("---\n", 2)
+    # The front matter ends at the first line that is only "---": YAML indents every line of a value
+    # under its key, so a title or text with "---" in it never ends it.
+    front, body = source.removeprefix("---\n").split("\n---\n", 1)
     return yaml.load(front, Loader=yaml.CSafeLoader), body  # libyaml: the same result, ten times faster
 
 
@@ -124,12 +112,11 @@ def _page(context: Context, job: tuple[Path, str, str, Path | None]) -> None:
     target = inside(out / "preview", path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_template().render(
-        lang=lang, title=markdown_text(front["title"]), description=markdown_text(front["description"]),
-        head=Markup(front["include-in-header"]["text"]), image=front.get("image"),
-        root=link(path, "x")[:-1], site_title=i18n.t(lang, "site_title"),
-        skip=i18n.t(lang, "skip_to_content"), home=link(path, pages.path(lang, "home")),
-        nav=nav_items(lang, path), nav_label=i18n.t(lang, "nav_home"), body=Markup(_html(body, cache)),
-        footer=footer_text(lang, context.pkg), footer_links=footer_items(lang, path)), encoding="utf-8")
+        lang=lang, dir=i18n.SETTINGS[lang].get("dir", "ltr"), theme_class=tokens.theme()["class"],
+        title=markdown_text(front["title"]), description=markdown_text(front["description"]),
+        head=Markup(front["include-in-header"]["text"]), header=Markup(front["include-before-body"]["text"]),
+        footer=Markup(front["include-after-body"]["text"]), site_title=i18n.t(lang, "site_title"),
+        body=Markup(_html(body, cache))), encoding="utf-8")
 
 
 @cache
@@ -146,8 +133,7 @@ def run(context: Context, found: list[Page], out: Path, workers: Workers | None 
         cache: Path | None = None) -> None:
     """Render every page from its source in ``quarto/<lang>/`` into ``preview/``, on every core (the build's
     ``workers``, or this process alone); ``cache``: bodies kept between builds."""
-    copy_assets(out / "preview" / "assets")
     Workers.of(context, workers).map(_page, [(out, page.lang, page.path, cache) for page in found])
-    for folder in ("data", "charts", "embed"):
+    for folder in ("assets", "data", "charts", "embed"):
         if (out / folder).exists():
             link_tree(out / folder, out / "preview" / folder)

@@ -162,7 +162,7 @@ def _narrowed(project: Path, pages: list[str]) -> bytes:
 
 
 def _finish_incremental(project: Path, previous: Path, pages: list[str]) -> None:
-    """Quarto wrote index, sitemap and libraries for the rendered pages only: complete them."""
+    """Quarto wrote the search index and sitemap for the rendered pages only: complete them."""
     site, before = project / "_site", previous / "_site"
     rendered = {page.removesuffix(".qmd") + ".html" for page in pages}
     new = json.loads((site / "search.json").read_text(encoding="utf-8"))
@@ -174,8 +174,6 @@ def _finish_incremental(project: Path, previous: Path, pages: list[str]) -> None
         (site / "sitemap.xml").write_text(merge_sitemap((before / "sitemap.xml").read_text(encoding="utf-8"),
                                                         (site / "sitemap.xml").read_text(encoding="utf-8")),
                                           encoding="utf-8")
-    if (before / "site_libs").is_dir():  # libraries of the pages not rendered this time
-        shutil.copytree(before / "site_libs", site / "site_libs", dirs_exist_ok=True)
 
 
 def version(quarto: str) -> str:
@@ -256,7 +254,7 @@ def run(out: Path, final: Path, found: list[Page], log: Callable[[str], None] = 
             (out / "quarto" / lang / RECORD).write_text(json.dumps({"quarto": rendered_by}) + "\n", encoding="utf-8")
     if modified:
         date_sitemaps(site, modified)
-    for folder in ("data", "charts", "embed"):
+    for folder in ("assets", "data", "charts", "embed"):  # one copy for both languages
         link_tree(out / folder, site / folder)
     (site / ".nojekyll").write_text("")
     # Browsers ask for /favicon.ico whatever the page declares; the site's root has one.

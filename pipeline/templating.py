@@ -12,6 +12,7 @@ passes through; everything else is escaped, so no template can forget to.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
@@ -23,8 +24,28 @@ TEMPLATES = Path(__file__).parent / "templates"
 _COMMON = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
 
 
+_FIGURE = r"[<>≈±+−-]?\s*\d[\d.,\u00a0]*"
+_NUMBER = re.compile(rf"{_FIGURE}(\s?[–-]\s?{_FIGURE})?(%|\u00a0?[kM]B)?( \*)?")  # 14%, 10–18%, 3.064, 20 kB
+_NO_VALUE = {"", "–", "—", "-"}
+
+
+def numeric_columns(rows: list[list]) -> set[int]:
+    """The columns of a table that hold numbers (right-aligned, figures under figures): every cell a number
+    or a dash, at least one a number. A column of words reads from the left, whatever its place."""
+    numbers: set[int] = set()
+    words: set[int] = set()
+    for row in rows:
+        for index, cell in enumerate(row):
+            text = str(cell.get("text", "") if isinstance(cell, dict) else cell).strip()
+            if text not in _NO_VALUE:
+                (numbers if _NUMBER.fullmatch(text) else words).add(index)
+    return numbers - words - {0}  # the first column names the row
+
+
 def html_environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, finalize=escape.html, **_COMMON)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, finalize=escape.html, **_COMMON)
+    env.filters["numeric_columns"] = numeric_columns
+    return env
 
 
 def _markdown_value(value: object) -> Markup:

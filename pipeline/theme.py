@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import altair as alt
 
-from .tokens import colour, font
+from .tokens import chart_font, colour
 
 NAME = "monitor-utrecht"
-FONT = font().replace('"', "")  # an SVG attribute: the names without CSS quotes
+FONT = chart_font().replace('"', "")  # an SVG attribute: the names without CSS quotes
 TEXT, MUTED, GRID, AXIS = colour("text"), colour("muted"), colour("grid"), colour("axis")
 WIDTH = 300  # px: drawn at this width on a phone, text at its own size (12 px and up)
+WIDE = 680  # px: the same chart drawn for the reading column of a wider screen, shown at its own size
 
 # Keyed by group role and position, not by id, so that a new group gets a colour without a code change.
 MAIN_COLOURS = [colour("group-1"), colour("group-2")]

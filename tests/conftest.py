@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import functools
+import http.server
 import io
 import json
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -132,3 +135,35 @@ def load_tool(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# ---- the rendered site, served from a sub-path as on GitHub Pages (tests that need Quarto) ----------------
+SUB_PATH = "/monitor-inburgering/"
+NEEDS_QUARTO = pytest.mark.skipif(
+    shutil.which("quarto") is None,
+    reason="Quarto is not installed on this machine; the rendered site is tested in the GitHub workflow, which "
+           "installs it with quarto-dev/quarto-actions")
+
+
+class SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under SUB_PATH only, like a GitHub Pages project site."""
+
+    def translate_path(self, path):
+        if not path.startswith(SUB_PATH):
+            return "/nonexistent"
+        return super().translate_path("/" + path[len(SUB_PATH):])
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(site_build):
+    site = site_build / "site"
+    assert site.is_dir(), "monitor build did not render the site although Quarto is installed"
+    handler = functools.partial(SubPathHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
+    server.shutdown()

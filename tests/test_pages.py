@@ -51,10 +51,11 @@ def test_no_html_is_written_in_python():
 
 def test_the_preview_reads_the_pandoc_markdown_the_pages_use():
     html = preview.reader().render(
-        '::: {.callout-note title="Let op"}\nEen \\<b\\>vette\\</b\\> \\[link\\]\\(javascript:x\\)\n:::\n\n'
+        '::: {.utrecht-alert .utrecht-alert--info role="note"}\n'
+        'Een \\<b\\>vette\\</b\\> \\[link\\]\\(javascript:x\\)\n:::\n\n'
         "## Downloads {#downloads}\n\nTerm\n:   Uitleg\n\n[tekst]{.muted} [bestand](a.csv){download=\"\"}\n\n"
         "```{=html}\n<table><tr><th scope=\"row\">1</th></tr></table>\n```\n")
-    assert '<div class="callout-note callout">' in html and "<strong>Let op</strong>" in html
+    assert '<div class="utrecht-alert utrecht-alert--info" role="note">' in html
     assert "Een &lt;b&gt;vette&lt;/b&gt; [link](javascript:x)" in html  # escaped text stays text
     assert '<h2 id="downloads">Downloads</h2>' in html
     assert "<dt>Term</dt>" in html and "<dd>Uitleg</dd>" in html

@@ -5,47 +5,14 @@ Here, without Quarto, these tests skip and say why; everything up to Quarto's in
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import shutil
-import threading
 
 import pytest
 from browser import axe_violations, open_page
+from conftest import NEEDS_QUARTO
 from sitecheck import manifest, parse
 
-SUB_PATH = "/monitor-inburgering/"
-pytestmark = [
-    pytest.mark.quarto,
-    pytest.mark.skipif(shutil.which("quarto") is None,
-                       reason="Quarto is not installed on this machine; the rendered site is tested in the "
-                              "GitHub workflow, which installs it with quarto-dev/quarto-actions"),
-]
-
-
-class SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under SUB_PATH only, like a GitHub Pages project site."""
-
-    def translate_path(self, path):
-        if not path.startswith(SUB_PATH):
-            return "/nonexistent"
-        return super().translate_path("/" + path[len(SUB_PATH):])
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(site_build):
-    site = site_build / "site"
-    assert site.is_dir(), "monitor build did not render the site although Quarto is installed"
-    handler = functools.partial(SubPathHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
-    server.shutdown()
+pytestmark = [pytest.mark.quarto, NEEDS_QUARTO]
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +28,19 @@ def test_every_page_is_reachable(served, site_pages):
             assert response.status == 200, page["path"]
 
 
-def test_switcher_leads_to_the_counterpart(served, site_pages, browser):
+def test_switcher_leads_to_the_counterpart_and_speaks_the_pages_language(served, site_pages, browser):
+    """The link to the other language is written in the page's language, so it carries no other lang
+    (WCAG 3.1.2: a screen reader reads it in the page's voice), and names its target's with hreflang."""
+    from pipeline import i18n
+
     for page in site_pages[:: max(1, len(site_pages) // 12)]:
         tab = browser.new_page()
         tab.goto(served + page["path"])
-        tab.click(".language-switch a")
+        switch = tab.locator(".utrecht-alternate-lang-nav a")
+        assert switch.inner_text() == i18n.t(page["lang"], "switch_language")
+        assert switch.get_attribute("lang") in (None, page["lang"])
+        assert switch.get_attribute("hreflang") == i18n.other(page["lang"])
+        switch.click()
         assert tab.url == served + page["counterpart"]
         tab.close()
 
@@ -112,17 +87,17 @@ def test_favicon_is_served_and_declared(served, site_build, site_pages):
 
 
 @pytest.mark.browser
-def test_no_sideways_scroll_at_320_px_and_charts_without_javascript(served, site_pages, browser):
+def test_no_sideways_scroll_at_320_px_not_even_in_a_table_and_charts_without_javascript(served, site_pages, browser):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 700})
     for page in site_pages:
         tab = context.new_page()
         tab.goto(served + page["path"])
         wider = tab.evaluate("""() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
-                         && !e.closest('.table-wrap, .visually-hidden, .sr-only'))
+                         && !e.closest('.visually-hidden, .sr-only'))
             .map(e => e.tagName + '.' + e.className)""")
         assert wider == [], f"{page['path']} is wider than 320 px"
-        for box in [c.bounding_box() for c in tab.locator("svg.chart").all()]:
+        for box in [c.bounding_box() for c in tab.locator("svg.chart:visible").all()]:
             assert box and box["width"] > 200 and box["height"] > 40, page["path"]  # drawn, at a readable size
         tab.close()
     context.close()
@@ -184,6 +159,7 @@ def test_the_home_page_prints_on_at_most_two_a4_pages_without_navigation(served,
     printed = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
     assert len(printed.pages) <= 2
     page.emulate_media(media="print")
-    assert not page.locator("#quarto-header, nav").first.is_visible()
+    assert not page.locator("nav").first.is_visible() and not page.locator(".header-tools").is_visible()
+    assert page.locator(".site-title").is_visible()  # whose publication it is, on paper too
     assert page.locator(".first-screen").is_visible() and page.locator("table").first.is_visible()
     page.close()

@@ -11,7 +11,7 @@ import yaml
 from browser import axe_violations, open_page
 from conftest import FIXTURE, ROOT, copy_package
 from fixtures import add_edition, set_results
-from sitecheck import broken_links, external_resources, front_matter, manifest, parse
+from sitecheck import broken_links, dashboard_row, external_resources, front_matter, manifest, parse
 
 from pipeline import i18n, pages
 from pipeline.build import build
@@ -31,7 +31,7 @@ def test_every_indicator_and_page_exists_in_both_languages(site_build):
         assert ids == set(INDICATORS)
         keys = {p["key"] for p in listed if p["lang"] == lang}
         assert keys == {"home", "goal", "indicator", "comparison", "context", "method", "open_data",
-                        "accessibility", "colophon"}
+                        "accessibility", "colophon", "search"}
     for page in listed:
         assert (site_build / "preview" / page["path"]).is_file()
         assert qmd_for(site_build, page).is_file()
@@ -54,11 +54,27 @@ def test_counterparts_map_both_ways(site_build):
 def test_language_switcher_leads_to_the_counterpart(site_build):
     for page in manifest(site_build):
         preview = (site_build / "preview" / page["path"]).read_text(encoding="utf-8")
-        source = qmd_for(site_build, page).read_text(encoding="utf-8")
-        for anchor in (re.search(r'class="language-switch">\s*<p><a href="([^"]+)"', preview).group(1),
-                       re.search(r"::: \{\.language-switch\}\n\[[^\]]*\]\(([^)]+)\)", source).group(1)):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page["path"]), anchor))
-            assert target == page["counterpart"], page["path"]
+        header = yaml.safe_load(front_matter(qmd_for(site_build, page)))["include-before-body"]["text"]
+        for text in (preview, header):
+            found = re.search(r'class="utrecht-alternate-lang-nav"[^>]*><a href="([^"]+)" hreflang="(\w+)"', text)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page["path"]), found.group(1)))
+            assert target == page["counterpart"] and found.group(2) != page["lang"], page["path"]
+
+
+def test_every_page_has_the_tags_a_shared_link_and_a_search_engine_read(site_build):
+    """og:title, og:description, og:url, og:type, og:image with og:image:alt, twitter:card and the canonical
+    address on every page; the image is a chart of the page, or the comparison of the groups."""
+    base = pages.base_url(PKG)
+    for page in manifest(site_build):
+        head = yaml.safe_load(front_matter(qmd_for(site_build, page)))["include-in-header"]["text"]
+        tags = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', head))
+        assert {"og:title", "og:description", "og:url", "og:type", "og:image", "og:image:alt",
+                "twitter:card"} <= set(tags), page["path"]
+        assert tags["og:url"] == base + page["path"] and f'<link rel="canonical" href="{base}{page["path"]}">' in head
+        assert tags["og:title"] == html.escape(page["title"]) and tags["og:image:alt"]
+        image = tags["og:image"].removeprefix(base)
+        assert image.startswith(f"charts/{page['lang']}/") and (site_build / image).is_file(), page["path"]
+        assert tags["twitter:card"] == "summary_large_image"
 
 
 def test_lang_and_hreflang(site_build):
@@ -97,7 +113,7 @@ def test_indicator_page_has_everything_a_journalist_needs(site_build):
                      'property="og:image"']:
         assert expected in text, expected
     meta = yaml.safe_load(front_matter(site_build / "quarto" / "en" / "indicators" / "betaald-werk.qmd"))
-    assert meta["image"].endswith("/charts/en/betaald-werk.png")
+    assert '/charts/en/betaald-werk.wide.png"' in meta["include-in-header"]["text"]
 
 
 def test_not_measured_indicator_page_says_so_and_why(site_build):
@@ -108,10 +124,10 @@ def test_not_measured_indicator_page_says_so_and_why(site_build):
 
 def test_dashboards_on_home_and_goal_pages(site_build):
     home = (site_build / "preview" / "index.html").read_text(encoding="utf-8")
-    assert 'class="dashboard"' in home and "In één oogopslag" in home
+    assert 'class="dashboard' in home and "In één oogopslag" in home
     for goal in PKG["goals"]["goal_id"]:
         text = (site_build / "preview" / pages.path("en", "goal", goal)).read_text(encoding="utf-8")
-        assert 'class="dashboard"' in text and "At a glance" in text
+        assert 'class="dashboard' in text and "At a glance" in text
 
 
 def test_open_data_page_lists_downloads_dictionary_and_citation(site_build):
@@ -123,26 +139,28 @@ def test_open_data_page_lists_downloads_dictionary_and_citation(site_build):
         assert expected in text, expected
     for resource in PKG.descriptor["resources"]:
         for f in resource["schema"]["fields"]:
-            assert f"<th scope=\"row\">{f['name']}</th>" in text
+            assert f'<th scope="row" role="rowheader">{f["name"]}</th>' in text
 
 
-def test_quarto_configuration_parses_and_names_only_files_that_exist(site_build):
+def test_quarto_configuration_parses_and_the_frame_links_only_pages_that_exist(site_build):
+    """Quarto renders into the site's own template, without Bootstrap or its navigation; every page's
+    header and footer (the frame, in the front matter) link only pages the site has."""
     root = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
-    for name in root["format"]["html"]["css"]:
-        # tokens.css is written by the build from site/tokens.yaml; the project check below sees it.
-        assert (ROOT / "site" / name).is_file() or name == "assets/tokens.css", name
+    assert root["format"]["html"]["minimal"] is True and "navbar" not in root["website"]
+    site_paths = {p["path"] for p in manifest(site_build)}
     for lang in i18n.LANGUAGES:
         project = site_build / "quarto" / lang
         config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
         assert config["lang"] == lang and config["project"]["type"] == "website"
-        hrefs = [item["href"] for item in config["website"]["navbar"]["left"] if "href" in item]
-        hrefs += [m["href"] for item in config["website"]["navbar"]["left"] for m in item.get("menu", [])]
-        hrefs += [item["href"] for item in config["website"]["page-footer"]["right"]]
-        for name in hrefs:  # pages, by the address Quarto gives them
-            assert (project / name).with_suffix(".qmd").is_file(), (lang, name)
-        for name in config["format"]["html"]["css"]:
-            assert (project / name).is_file(), (lang, name)
+        assert (project / config["format"]["html"]["template"]).is_file()
         assert config["website"]["site-url"].endswith("/en/") == (lang == "en")
+    for page in manifest(site_build):
+        source = site_build / "quarto" / page["lang"] / pages.source_path(page["lang"], page["path"])
+        front = yaml.safe_load(front_matter(source))
+        frame = front["include-before-body"]["text"] + front["include-after-body"]["text"]
+        targets = {posixpath.normpath(posixpath.join(posixpath.dirname(page["path"]), href))
+                   for href in re.findall(r'href="([^"#?]+)"', frame)}
+        assert targets and targets <= site_paths, (page["path"], targets - site_paths)
 
 
 def test_content_security_policy_allows_only_own_sources(site_build):
@@ -172,12 +190,12 @@ def changed_build(tmp_path_factory):
 def test_dutch_tables_use_the_decimal_comma(changed_build):
     nl = (changed_build / "preview" / "indicatoren" / "problemen-door-taal.html").read_text(encoding="utf-8")
     en = (changed_build / "preview" / "en" / "indicators" / "problemen-door-taal.html").read_text(encoding="utf-8")
-    assert "<td class=\"num\">75,5%</td>" in nl and "<td class=\"num\">75.5%</td>" in en
+    assert re.search(r'<td class="num"[^>]*>75,5%</td>', nl) and re.search(r'<td class="num"[^>]*>75.5%</td>', en)
 
 
 def test_dashboard_says_the_direction_in_words_and_colours_only_clear_changes(changed_build):
     home = (changed_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
-    row = home.split('problemen-door-taal.html">')[1].split("</tr>")[0]
+    row = dashboard_row(home, "problemen-door-taal")
     assert ('<span class="change change-worse"><span aria-hidden="true" class="arrow">▲</span> '
             "12.5 percentage points more; unfavourable direction; more than chance</span>") in row
     assert ('<span class="change change-neutral"><span aria-hidden="true" class="arrow">=</span> unchanged</span>'
@@ -213,6 +231,6 @@ def test_charts_are_visible_without_javascript(site_build, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto((site_build / "preview" / "indicatoren" / "taalles.html").as_uri())
-    box = page.locator("svg.chart").first.bounding_box()
+    box = page.locator("svg.chart:visible").first.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 100
     context.close()

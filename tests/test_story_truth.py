@@ -12,6 +12,7 @@ import yaml
 from conftest import FIXTURE, ROOT, edit_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sitecheck import dashboard_row
 
 from pipeline import story
 from pipeline.indicators import build_table
@@ -166,7 +167,7 @@ def test_statuses_agree_between_home_and_indicator_pages(site_build):
     home = (site_build / "preview" / "index.html").read_text(encoding="utf-8")
     catalogue = load(FIXTURE)["indicators"].set_index("indicator_id")
     for ident, row in catalogue.iterrows():
-        cells = re.search(rf'href="indicatoren/{ident}\.html">.*?</tr>', home, re.S).group(0)
+        cells = dashboard_row(home, ident)
         page = (site_build / "preview" / "indicatoren" / f"{ident}.html").read_text(encoding="utf-8")
         if row["status"] == "measured":
             assert "Nog niet gemeten" not in cells and "Nog niet gemeten" not in page, ident
@@ -255,7 +256,7 @@ def test_a_page_without_figures_cites_the_site_without_an_empty_report(site_buil
 def test_a_group_without_an_earlier_figure_is_not_a_topic_never_measured_before(site_build):
     """Paid work was measured in 2024 for all newcomers together: "no earlier figure for this group"."""
     home = (site_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
-    row = home.split('betaald-werk.html">')[1].split("</tr>")[0]
+    row = dashboard_row(home, "betaald-werk")
     assert row.count("no earlier figure for this group") == 2 and "no previous measurement" not in row
 
 
@@ -263,7 +264,7 @@ def test_statuses_claim_only_what_is_known(site_build):
     docs = yaml.safe_load((ROOT / "pipeline" / "metadata" / "indicator_table.yaml").read_text(encoding="utf-8"))
     assert "measured, but" not in docs["status"]["en"] and "wel gemeten" not in docs["status"]["nl"]
     home = (site_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
-    row = home.split('zenuwachtig.html">')[1].split("</tr>")[0]
+    row = dashboard_row(home, "zenuwachtig")
     assert "no figure published" in row  # family migrants' figure: not published, and not said to be measured
 
 

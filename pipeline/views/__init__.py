@@ -19,14 +19,25 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
-from .. import escape, i18n, pages, tokens
+from .. import escape, i18n, pages, stylesheet
 from ..files import inside
 from ..templating import html_environment, markdown_environment
 from ..workers import Context, Workers
 from .common import ROOT, Made, Page, SiteData, link
 from .frame import CSP, quarto_config
+from .frame import frame as frame_of
 
 __all__ = ["CSP", "Made", "Page", "run"]
+TEMPLATE = ROOT / "site" / "template.html"  # the Pandoc template of every page
+
+
+def _shared_chart(site: SiteData, lang: str, key: str, ident: str | None) -> str | None:
+    """The chart a shared link to the page previews: its own, else the comparison of the two groups."""
+    own = {"indicator": [ident], "goal": [f"goal-{ident}"]}.get(key, [])
+    for name in [*own, "comparison"]:
+        if f"{lang}/{name}" in site.made.charts:
+            return name
+    return None
 
 
 def site_pages(site: SiteData) -> list[Page]:
@@ -41,16 +52,12 @@ def site_pages(site: SiteData) -> list[Page]:
                 title, description = i18n.t(lang, f"page_{key}"), i18n.t(lang, f"page_{key}_description")
             page = Page(lang, key, pages.kind(key), ident, pages.path(lang, key, ident), title, description,
                         counterpart=pages.path(i18n.other(lang), key, ident))
-            if key == "indicator" and f"{lang}/{ident}" in site.made.charts:
-                page.image = f"{site.base}charts/{lang}/{ident}.png"
+            chart = _shared_chart(site, lang, key, ident)
+            if chart:
+                page.image = f"{site.base}charts/{lang}/{chart}.wide.png"
+                page.image_alt = site.made.charts[f"{lang}/{chart}"].title
             found.append(page)
     return found
-
-
-def copy_assets(target: Path) -> None:
-    """The site's own files, and the stylesheet of design tokens written from ``site/tokens.yaml``."""
-    shutil.copytree(ROOT / "site" / "assets", target, dirs_exist_ok=True)
-    (target / "tokens.css").write_text(tokens.css(), encoding="utf-8")
 
 
 def run(context: Context, made: Made, out: Path, workers: Workers | None = None) -> list[Page]:
@@ -64,10 +71,11 @@ def run(context: Context, made: Made, out: Path, workers: Workers | None = None)
     for lang in i18n.LANGUAGES:
         project = out / "quarto" / lang
         project.mkdir(parents=True, exist_ok=True)
-        config = quarto_config(lang, site.pkg, site.goals)
+        config = quarto_config(lang, site.pkg)
         (project / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                              encoding="utf-8")
-        copy_assets(project / "assets")
+        shutil.copyfile(TEMPLATE, project / TEMPLATE.name)
+    stylesheet.write(out / "assets")  # one copy for both languages; render and preview link it into place
     Workers.of(context, workers).map(_write_page, [(out, page) for page in found], stage=made)
     manifest = [{"lang": p.lang, "key": p.key, "kind": p.kind, "id": p.ident, "path": p.path,
                  "counterpart": p.counterpart, "title": p.title} for p in found]
@@ -84,8 +92,10 @@ class _Writer:
 def _writer(context: Context) -> _Writer:
     """This process's view of the build and the pages' templates, made once per process."""
     markdown = markdown_environment()
+    html = html_environment()
     return _Writer(SiteData(context.pkg, context.rows, context.stage), {
-        "page": markdown.get_template("site/page.qmd"), "head": html_environment().get_template("site/head.html"),
+        "page": markdown.get_template("site/page.qmd"), "head": html.get_template("site/head.html"),
+        "frame": html.get_template("site/frame.html").module,
         **{kind: markdown.get_template(f"site/{kind}.qmd") for kind in pages.kinds()}})
 
 
@@ -94,17 +104,18 @@ def _write_page(context: Context, job: tuple[Path, Page]) -> None:
     writer = context.once(_writer)
     site, templates = writer.site, writer.templates
     view = importlib.import_module(f"{__name__}.{page.kind}").context(site, page)
-    view["page"] = {"counterpart": link(page.path, page.counterpart), "other_lang": i18n.other(page.lang),
-                    "switch_label": i18n.t(page.lang, "switch_language")}
     view["t"] = partial(i18n.t, page.lang)
     body = templates[page.kind].render(**view)
-    tags = templates["head"].render(csp=CSP, lang=page.lang, other_lang=i18n.other(page.lang), base=site.base,
-                                    path=page.path, counterpart=page.counterpart).strip()
-    # Pandoc reads front matter as Markdown and Quarto evaluates it: data goes in escaped as Markdown.
+    tags = templates["head"].render(csp=CSP, page=page, other_lang=i18n.other(page.lang), base=site.base,
+                                    root=link(page.path, "x")[:-1], site_title=i18n.t(page.lang, "site_title"),
+                                    locale=i18n.SETTINGS[page.lang]["locale"].replace("-", "_")).strip()
+    frame = frame_of(page, site.pkg, site.goals)
+    # Pandoc reads front matter as Markdown and Quarto evaluates it: data goes in escaped as Markdown; the
+    # frame and head tags are HTML, escaped where they were written.
     front = {"title": escape.markdown(page.title), "lang": page.lang,
-             "description": escape.markdown(page.description), "include-in-header": {"text": tags}}
-    if page.image:
-        front["image"] = page.image
+             "description": escape.markdown(page.description), "include-in-header": {"text": tags},
+             "include-before-body": {"text": str(templates["frame"].header(frame)).strip()},
+             "include-after-body": {"text": str(templates["frame"].footer(frame)).strip()}}
     target = inside(out / "quarto" / page.lang, pages.source_path(page.lang, page.path))
     target.parent.mkdir(parents=True, exist_ok=True)
     front_matter = Markup(yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip())

@@ -41,7 +41,8 @@ class Page:
     title: str
     description: str
     counterpart: str
-    image: str | None = None
+    image: str | None = None  # the chart a shared link previews (its PNG's address)
+    image_alt: str | None = None
 
 
 def link(from_path: str, to_path: str) -> str:
@@ -89,10 +90,26 @@ class SiteData:
         return [f["text"] for f in self._findings.get((lang, scope, ident), [])
                 if (f["kind"] in kinds if kinds else f["kind"] not in ("intro", "plan"))]
 
+    def linked_findings(self, lang: str, scope: str, page: Page) -> list[dict]:
+        """The list below a page's opening, each sentence about one topic a link to that topic's page."""
+        found = []
+        for f in self._findings.get((lang, scope, None), []):
+            if f["kind"] in ("intro", "plan"):
+                continue
+            topics = {ref["indicator_id"] for ref in f["refs"]}
+            href = link(page.path, pages.path(lang, "indicator", topics.pop())) if len(topics) == 1 else None
+            found.append({"text": f["text"], "href": href})
+        return found
+
     def chart(self, lang: str, name: str) -> Markup | None:
-        """The chart's accessible SVG, to be placed inline (it needs no JavaScript), or None."""
+        """The chart's accessible SVGs, to be placed inline (they need no JavaScript), or None: the phone's
+        drawing and the wide one; the stylesheet shows the one drawn for the screen."""
         chart = self.made.charts.get(f"{lang}/{name}")
-        return Markup(chart.svg.read_text(encoding="utf-8")) if chart else None
+        if not chart:
+            return None
+        narrow, wide = (path.read_text(encoding="utf-8") for path in (chart.svg, chart.wide))
+        return Markup(narrow.replace('class="chart"', 'class="chart chart-narrow"', 1)
+                      + "\n" + wide.replace('class="chart"', 'class="chart chart-wide"', 1))
 
     def edition_title(self, edition: int, lang: str) -> str:
         title = self.editions.at[edition, f"title_{lang}"]

@@ -1,7 +1,7 @@
 """The frame around every page, defined once: navigation, footer, head tags and Quarto's configuration.
 
-Quarto draws the frame from each language's ``_quarto.yml``; the preview draws the same entries from
-``nav_items`` and ``footer_items``. Both read the page lists in ``metadata/pages.yaml``.
+Quarto and the preview draw the same frame (``templates/site/frame.html``) from ``frame``, which reads the
+page lists in ``metadata/pages.yaml``; Quarto's own navigation bar, search and footer are not used.
 """
 
 from __future__ import annotations
@@ -11,30 +11,23 @@ import json
 import pandas as pd
 import yaml
 
-from .. import escape, i18n, pages, publication
+from .. import i18n, pages, publication, tokens
 from ..package import DataPackage
-from .common import ROOT, link
+from .common import ROOT, Page, link
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
 
 
-def _in_project(lang: str, site_path: str) -> str:
-    """A page's address inside its language's Quarto project. Quarto links it from every page, whether or
-    not the page is rendered in the same run (a ``.qmd`` address would stay unresolved in a partial one)."""
-    return pages.source_path(lang, site_path).removesuffix(".qmd") + ".html"
-
-
 def nav_items(lang: str, current: str) -> list[dict]:
     """The navigation bar's entries, with links relative to the page at ``current``."""
-    return [{"href": link(current, target), "text": i18n.t(lang, f"nav_{key}"), "current": target == current,
-             "project": _in_project(lang, target)}
+    return [{"href": link(current, target), "text": i18n.t(lang, f"nav_{key}"), "current": target == current}
             for key in pages.frame("navigation") for target in [pages.path(lang, key)]]
 
 
 def footer_items(lang: str, current: str) -> list[dict]:
-    return [{"href": link(current, target), "text": i18n.t(lang, f"nav_{key}"), "project": _in_project(lang, target)}
+    return [{"href": link(current, target), "text": i18n.t(lang, f"nav_{key}")}
             for key in pages.frame("footer") for target in [pages.path(lang, key)]]
 
 
@@ -44,19 +37,28 @@ def footer_text(lang: str, pkg: DataPackage) -> str:
     return f"{i18n.t(lang, 'footer_text')} {updated}."
 
 
-def quarto_config(lang: str, pkg: DataPackage, goals: pd.DataFrame) -> dict:
+def frame(page: Page, pkg: DataPackage, goals: pd.DataFrame) -> dict:
+    """What the header, navigation and footer of ``page`` show (``templates/site/frame.html``)."""
+    lang, current = page.lang, page.path
+    home = pages.path(lang, "home")
+    nav = nav_items(lang, current)
+    menu = [{"href": link(current, target), "text": row[f"title_{lang}"], "current": target == current}
+            for goal_id, row in goals.iterrows() for target in [pages.path(lang, "goal", goal_id)]]
+    nav.insert(1, {"text": i18n.t(lang, "nav_goals"), "menu": menu, "current": any(m["current"] for m in menu)})
+    return {"skip": i18n.t(lang, "skip_to_content"), "home": link(current, home),
+            "site_title": i18n.t(lang, "site_title"), "nav": nav, "nav_label": i18n.t(lang, "nav_label"),
+            "language_label": i18n.t(lang, "language_label"), "other_lang": i18n.other(lang),
+            "counterpart": link(current, page.counterpart),
+            "switch_label": i18n.t(lang, "switch_language"), "search": link(current, pages.path(lang, "search")),
+            "search_label": i18n.t(lang, "search_label"), "search_button": i18n.t(lang, "search_button"),
+            "footer": footer_text(lang, pkg), "footer_links": footer_items(lang, current)}
+
+
+def quarto_config(lang: str, pkg: DataPackage) -> dict:
     """The language's ``_quarto.yml``: the shared settings of the root ``_quarto.yml`` plus its own."""
     config = json.loads(json.dumps(yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))))
-    home = pages.path(lang, "home")
-    goal_menu = [{"href": _in_project(lang, pages.path(lang, "goal", goal_id)),
-                  "text": escape.markdown(row[f"title_{lang}"])} for goal_id, row in goals.iterrows()]
-    left = [{"href": item["project"], "text": item["text"]} for item in nav_items(lang, home)]
-    left.insert(1, {"text": i18n.t(lang, "nav_goals"), "menu": goal_menu})
     config["lang"] = lang
-    website = config.setdefault("website", {})
-    website.update({"title": i18n.t(lang, "site_title"), "site-url": pages.base_url(pkg) + pages.PREFIX[lang],
-                    "navbar": {**website.get("navbar", {}), "left": left},
-                    "page-footer": {"left": escape.markdown(footer_text(lang, pkg)),
-                                    "right": [{"href": item["project"], "text": item["text"]}
-                                              for item in footer_items(lang, home)]}})
+    config["monitor-theme"] = tokens.theme()["class"]
+    config.setdefault("website", {}).update({"title": i18n.t(lang, "site_title"),
+                                             "site-url": pages.base_url(pkg) + pages.PREFIX[lang]})
     return config

@@ -16,7 +16,7 @@ def context(site: SiteData, page: Page) -> dict:
              for goal_id, row in site.goals.iterrows()]
     return {"content": prose(lang, "home"), "goals": goals, "first": _first_screen(site, page, latest),
             "headline": site.findings(lang, "home", kinds=("intro",)), "chart": site.chart(lang, "comparison"),
-            "findings": site.findings(lang, "home"), "plan": site.findings(lang, "home", kinds=("plan",)),
+            "findings": site.linked_findings(lang, "home", page), "plan": site.findings(lang, "home", kinds=("plan",)),
             "board": site.dashboard(lang, page.path, pages.ordered_indicators(site.pkg), "dashboard-home"),
             "cite": site.cite(lang, site.base + page.path), "council": _council(site, page)}
 
