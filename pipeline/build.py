@@ -152,7 +152,7 @@ def _made(b: Build):
 def _council(b: Build) -> None:
     from . import council, exports
 
-    b.council = council.run(b.context, _made(b), b.work, b.workers, b.log)
+    b.council = council.run(b.context, _made(b), b.work, b.workers, b.log, b.cache / "council")
     b.downloads = exports.write_catalogue(b.pkg, b.work, {**b.downloads.sizes, **b.council})
 
 

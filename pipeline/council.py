@@ -11,6 +11,7 @@ language's PDF is kept at the measurement's own address (``data/<edition>/``) an
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -20,6 +21,7 @@ import typst
 
 from . import i18n, pages, publication, tokens
 from .files import inside
+from .memo import Memo
 from .publication import LATEST
 from .views import Made, Page, SiteData, site_pages
 from .views import goal as goal_view
@@ -109,12 +111,29 @@ def _site(context: Context) -> SiteData:
     return SiteData(context.pkg, context.rows, context.stage)
 
 
-def _write(context: Context, job: tuple[str, Path]) -> tuple[Council, str]:
+_CHARTS = re.compile(r'"path": "/(charts/[^"]+)"')
+
+
+def _kept_or_compiled(out: Path, data: str, stamp: int, cache: Path | None) -> tuple[bytes, str]:
+    """The PDF from the cache when its data, date, charts and code are those of a PDF made before: typst
+    takes most of a warm build's time at a thousand indicators (the code key covers template and typst)."""
+    memo = Memo(cache, "council")
+    key = memo.key(data, stamp, *(out / chart for chart in sorted(set(_CHARTS.findall(data)))))
+    pdf, note = memo.get(f"{key}.pdf"), memo.get(f"{key}.note")
+    if pdf is not None and note is not None:
+        return pdf, note.decode("utf-8")
+    pdf, problem = _compile(out, data, stamp)
+    memo.put(f"{key}.pdf", pdf)
+    memo.put(f"{key}.note", problem.encode("utf-8"))
+    return pdf, problem
+
+
+def _write(context: Context, job: tuple[str, Path, Path | None]) -> tuple[Council, str]:
     """One language's PDF at both its addresses: a job for the workers (the two languages side by side)."""
-    lang, out = job
+    lang, out, cache = job
     stamp = int(pd.Timestamp(publication.package_date(context.pkg)).tz_localize("UTC").timestamp())
     data = json.dumps(document_data(context.once(_site), lang, out), ensure_ascii=False)
-    pdf, problem = _compile(out, data, stamp)
+    pdf, problem = _kept_or_compiled(out, data, stamp, cache)
     written: Council = {}
     for rel in (publication.council_file(context.pkg, lang), publication.council_file(context.pkg, lang, LATEST)):
         target = inside(out / "data", rel)
@@ -125,12 +144,12 @@ def _write(context: Context, job: tuple[str, Path]) -> tuple[Council, str]:
 
 
 def run(context: Context, made: Made, out: Path, workers: Workers | None = None,
-        log: Callable[[str], None] = print) -> Council:
+        log: Callable[[str], None] = print, cache: Path | None = None) -> Council:
     """Write the PDF in every language (each on its own core when the build has workers); returns each
-    file's path under data/ and its size."""
+    file's path under data/ and its size. ``cache``: PDFs kept between builds."""
     written: Council = {}
-    for files, note in Workers.of(context, workers).map(_write, [(lang, out) for lang in i18n.LANGUAGES],
-                                                         stage=made, chunksize=1):
+    jobs = [(lang, out, cache) for lang in i18n.LANGUAGES]
+    for files, note in Workers.of(context, workers).map(_write, jobs, stage=made, chunksize=1):
         written.update(files)
         if note:
             log(f"  {'':<12} {note}")

@@ -123,3 +123,25 @@ def test_a_text_no_embedded_font_can_show_still_gives_a_tagged_pdf_and_says_so(p
     assert any("nl: the PDF is tagged but not PDF/UA-1" in line for line in said)
     english = pypdf.PdfReader(tmp_path / "out" / "data" / council_file(load(package), "en"))
     assert "pdfuaid:part" in english.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def test_a_pdf_is_made_again_only_when_its_data_or_a_chart_in_it_changed(tmp_path, monkeypatch):
+    """A warm build takes the PDF from the cache; a changed figure, a redrawn chart or no cache makes it anew."""
+    from pipeline import council
+
+    made: list[str] = []
+    monkeypatch.setattr(council, "_compile", lambda out, data, stamp: (made.append(data), (data.encode(), ""))[1])
+    out = tmp_path / "out"
+    chart = out / "charts" / "nl" / "a.svg"
+    chart.parent.mkdir(parents=True)
+    chart.write_text("<svg/>", encoding="utf-8")
+    data = json.dumps({"value": 1, "chart": {"path": "/charts/nl/a.svg"}})
+    cache = tmp_path / "cache"
+    first = council._kept_or_compiled(out, data, 0, cache)
+    assert council._kept_or_compiled(out, data, 0, cache) == first and len(made) == 1
+    chart.write_text("<svg><g/></svg>", encoding="utf-8")
+    council._kept_or_compiled(out, data, 0, cache)
+    council._kept_or_compiled(out, data.replace('"value": 1', '"value": 2'), 0, cache)
+    council._kept_or_compiled(out, data, 86400, cache)  # another date in the PDF's metadata
+    council._kept_or_compiled(out, data, 0, None)
+    assert len(made) == 5
