@@ -12,8 +12,6 @@ import re
 import shutil
 from pathlib import Path
 
-import yaml
-
 from . import tokens
 
 ASSETS = tokens.ROOT / "site" / "assets"
@@ -47,7 +45,7 @@ def _font_faces(settings: dict, fonts: Path) -> str:
 def write(target: Path) -> None:
     """The site's ``assets`` folder: the project's own files, ``site.css``, the font files and the search
     library."""
-    settings = yaml.safe_load(tokens.FILE.read_text(encoding="utf-8"))
+    settings = tokens.load()
     shutil.copytree(ASSETS, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("monitor.css"))
     (target / "fonts").mkdir(exist_ok=True)
     theme_css = _installed(f"{tokens.theme()['package']}/dist/theme.css")

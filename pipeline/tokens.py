@@ -81,7 +81,8 @@ def load() -> dict:
     for key in colours:
         if not _NAME.fullmatch(str(key)):
             raise TokenError(f"{FILE}: colour {key!r} needs a lowercase name")
-    return {"name": name, "theme": theme, "colours": colours, **fonts}
+    return {"name": name, "theme": theme, "colours": colours, **fonts,
+            "components": raw.get("components", []), "font-files": raw.get("font-files", [])}
 
 
 def colour(name: str) -> str:

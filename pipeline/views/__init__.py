@@ -112,7 +112,7 @@ def _write_page(context: Context, job: tuple[Path, Page]) -> None:
     frame = frame_of(page, site.pkg, site.goals)
     # Pandoc reads front matter as Markdown and Quarto evaluates it: data goes in escaped as Markdown; the
     # frame and head tags are HTML, escaped where they were written.
-    front = {"title": escape.markdown(page.title), "lang": page.lang,
+    front = {"title": escape.markdown(page.title), "lang": page.lang, "dir": i18n.SETTINGS[page.lang].get("dir", "ltr"),
              "description": escape.markdown(page.description), "include-in-header": {"text": tags},
              "include-before-body": {"text": str(templates["frame"].header(frame)).strip()},
              "include-after-body": {"text": str(templates["frame"].footer(frame)).strip()}}
