@@ -118,6 +118,7 @@ def _write_page(context: Context, job: tuple[Path, Page]) -> None:
              "include-after-body": {"text": str(templates["frame"].footer(frame)).strip()}}
     target = inside(out / "quarto" / page.lang, pages.source_path(page.lang, page.path))
     target.parent.mkdir(parents=True, exist_ok=True)
-    front_matter = Markup(yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip())
+    # libyaml writes the same text as PyYAML's own emitter, several times faster (4,000 pages at 1,000 indicators).
+    front_matter = Markup(yaml.dump(front, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False).strip())
     target.write_text(templates["page"].render(front_matter=front_matter, body=Markup(body.strip())),
                       encoding="utf-8")

@@ -65,6 +65,18 @@ class Made:
     downloads: Downloads
 
 
+def records(rows: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
+    """``rows`` as dicts (of ``columns`` only, if given): pandas' ``to_dict`` boxes every column of every row,
+    and selecting rows one by one costs more than the rest of a page at a thousand indicators."""
+    columns = list(rows.columns) if columns is None else columns
+    values = zip(*(rows[c].tolist() for c in columns), strict=True)
+    return [dict(zip(columns, row, strict=True)) for row in values]
+
+
+def _per_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {key: rows for key, rows in frame.groupby("indicator_id", sort=False, observed=True)}
+
+
 class SiteData:
     """The data of one build, and the views that more than one kind of page shows."""
 
@@ -77,7 +89,11 @@ class SiteData:
         self.editions = pkg["editions"].sort_values("edition").set_index("edition")
         self.method_changed = method_changes(pkg["editions"])
         self.main_groups = list(self.groups[self.groups["role"] == "main"].index)
-        self.by_indicator = {key: rows for key, rows in table.groupby("indicator_id", sort=False, observed=True)}
+        self.by_indicator = _per_indicator(table)
+        # An indicator's page reads its own rows of these; filtering the whole frame per page cost more than
+        # the rest of the page at a thousand indicators.
+        self.wordings, self.errata, self.research_of = (_per_indicator(pkg[name])
+                                                         for name in ("wordings", "errata", "research"))
         self._board_rows: dict[tuple[str, str], dict] = {}
         self._findings: dict[tuple[str, str, str | None], list[dict]] = {}
         for lang, found in made.story.items():
@@ -128,7 +144,7 @@ class SiteData:
         """What changed in the method at this measurement, as the package says (empty when nothing did)."""
         return self.editions.at[edition, f"method_change_{lang}"] if self.method_changed[edition] else ""
 
-    def value(self, row: pd.Series, lang: str) -> str:
+    def value(self, row: pd.Series | dict, lang: str) -> str:
         return i18n.value(row["value"], row["unit"], lang) if pd.notna(row["value"]) else ""
 
     def measured_since(self, indicator_id: str, lang: str) -> str:
@@ -147,14 +163,17 @@ class SiteData:
 
     def research(self, lang: str, goal_id: str = "", indicator_id: str = "") -> list[dict]:
         """What the reports themselves say about this goal or indicator (or, with neither, the monitor)."""
-        rows = self.pkg["research"]
-        rows = rows[(rows["goal_id"] == goal_id) & (rows["indicator_id"] == indicator_id)] if not indicator_id \
-            else rows[rows["indicator_id"] == indicator_id]
+        if indicator_id:
+            rows = self.research_of.get(indicator_id, self.pkg["research"].iloc[:0])
+        else:
+            rows = self.pkg["research"]
+            rows = rows[(rows["goal_id"] == goal_id) & (rows["indicator_id"] == indicator_id)]
         return [{"text": r[f"text_{lang}"], "source": self.report_source(r[f"source_{lang}"], lang),
                  "href": r["source_url"], "kind": i18n.t(lang, f"research_{r['kind']}")}
-                for _, r in rows.sort_values("order").iterrows()]
+                for r in records(rows.sort_values("order"))]
 
-    def change(self, row: pd.Series, previous: pd.Series | None, lang: str, measured_before: bool = False) -> dict:
+    def change(self, row: pd.Series | dict, previous: pd.Series | dict | None, lang: str,
+               measured_before: bool = False) -> dict:
         """The dashboard's change cell: an arrow, and the same in words; colour only for a change that is more
         than chance (by the counts, or with counts unknown even at the smallest group published).
         ``measured_before``: an earlier measurement has a figure for the indicator, if not for this group."""
@@ -198,32 +217,32 @@ class SiteData:
     def _board_row(self, lang: str, indicator_id: str) -> dict:
         """One indicator's row of the dashboard: its latest figures per main group, or why there are none."""
         t = partial(i18n.t, lang)
-        data = self.by_indicator[indicator_id]
-        latest = data[data["latest"]].set_index("group_id")
-        main = latest[latest.index.isin(self.main_groups) & latest["value"].notna()]
+        data = records(self.by_indicator[indicator_id])
+        latest = {r["group_id"]: r for r in data if r["latest"] is True}  # a nullable flag: NA is not latest
+        main = {g: r for g, r in latest.items() if g in self.main_groups and pd.notna(r["value"])}
         row = {"title": self.indicators.at[indicator_id, f"title_{lang}"], "edition": "", "note": None}
-        if main.empty:
+        if not main:
             # No figure per group: say so, and show the figure for everyone where one was published.
             measured = self.indicators.at[indicator_id, "status"] == "measured"
             missing = t("status_not_published") if measured else t("not_measured_yet")
-            total = latest[latest["value"].notna() & (latest["group_role"] == "total")]
-            if not total.empty:
-                group_id, first = total.index[0], total.iloc[0]
+            total = [(g, r) for g, r in latest.items() if pd.notna(r["value"]) and r["group_role"] == "total"]
+            if total:
+                group_id, first = total[0]
                 row["edition"] = int(first["edition"])
                 row["note"] = t("dashboard_total", group=self.groups.at[group_id, f"label_{lang}"],
                                 value=self.value(first, lang), edition=row["edition"])
             return {**row, "cells": [{"missing": missing} for _ in self.main_groups]}
-        row["edition"] = int(main["edition"].iloc[0])
+        row["edition"] = int(next(iter(main.values()))["edition"])
         cells = []
         for group_id in self.main_groups:
-            if group_id not in main.index:
-                status = latest.at[group_id, "status"] if group_id in latest.index else "not_published"
+            if group_id not in main:
+                status = latest[group_id]["status"] if group_id in latest else "not_published"
                 cells.append({"missing": t(f"status_{status}")})
                 continue
-            figure = main.loc[group_id]
+            figure = main[group_id]
             previous = None
             if pd.notna(figure["change_from"]):
-                previous = data[(data["group_id"] == group_id) & (data["edition"] == figure["change_from"])].iloc[0]
-            before = bool((data["value"].notna() & (data["edition"] < figure["edition"])).any())
+                previous = next(r for r in data if r["group_id"] == group_id and r["edition"] == figure["change_from"])
+            before = any(pd.notna(r["value"]) and r["edition"] < figure["edition"] for r in data)
             cells.append({"value": self.value(figure, lang), "change": self.change(figure, previous, lang, before)})
         return {**row, "cells": cells}

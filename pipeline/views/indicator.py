@@ -9,16 +9,9 @@ from markupsafe import Markup
 
 from .. import escape, i18n, pages, publication
 from ..indicators import SHOWN
-from .common import Page, SiteData, link
+from .common import Page, SiteData, link, records
 
 CHART_FILES = (("png", "png"), ("svg", "svg"), ("vl", "vl.json"))
-
-
-def _records(rows: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """``rows`` as dicts of ``columns`` only: pandas' ``to_dict`` boxes every column of every row, which
-    made this page's table the larger part of its cost (2,000 pages at 1,000 indicators)."""
-    values = zip(*(rows[c].tolist() for c in columns), strict=True)
-    return [dict(zip(columns, row, strict=True)) for row in values]
 
 
 def _text(value: object) -> str:
@@ -35,7 +28,7 @@ def _table(site: SiteData, rows: pd.DataFrame, title: str, ident: str, lang: str
             return label
         return f"{label} ({t('reference_year', year=int(row['reference_year']))})"
 
-    shown = _records(rows, ["edition", "group_id", "reference_year", "value", "unit", "n", "ci_low", "ci_high",
+    shown = records(rows, ["edition", "group_id", "reference_year", "value", "unit", "n", "ci_low", "ci_high",
                             "status"])
     return {"id": f"table-{ident}", "caption": t("table_caption", title=title),
             "header": [t(f"col_{name}") for name in ("edition", "group", "value", "n", "interval", "status")],
@@ -48,18 +41,21 @@ def _table(site: SiteData, rows: pd.DataFrame, title: str, ident: str, lang: str
 def _wordings(site: SiteData, meta: pd.Series, measured: pd.DataFrame, lang: str) -> list[dict]:
     """The published wording, labelled as what it is (only a question asked word for word is quoted): the
     indicator's own, or, where a measurement published its figure in other words, each measurement's."""
-    own = site.pkg["wordings"]
-    own = own[own["indicator_id"] == meta.name].set_index("edition")
+    own = site.wordings.get(meta.name)
+    own = {int(r["edition"]): r for r in records(own, list(own.columns))} if own is not None else {}
+    urls: dict[int, str] = {}  # per measurement, the last report its rows name
+    for r in records(measured, ["edition", "source_url"]):
+        if pd.notna(r["source_url"]):
+            urls[int(r["edition"])] = r["source_url"]
     found: list[dict] = []
     for edition in sorted(int(e) for e in measured["edition"].unique()) or [None]:
-        source = own.loc[edition] if edition in own.index else meta
+        source = own.get(edition, meta)
         kind = source["wording_kind"]
         if not kind or not source[f"wording_{lang}"]:
             continue
-        urls = measured.loc[measured["edition"] == edition, "source_url"].dropna() if edition else pd.Series()
         wording = {"label": i18n.t(lang, f"wording_{kind}"), "text": source[f"wording_{lang}"],
                    "quoted": kind == "question", "source": source[f"wording_source_{lang}"],
-                   "href": urls.iloc[-1] if not urls.empty else None, "edition": edition}
+                   "href": urls.get(edition), "edition": edition}
         if found and all(found[-1][k] == wording[k] for k in ("label", "text", "source")):
             continue
         found.append(wording)
@@ -79,7 +75,7 @@ def context(site: SiteData, page: Page) -> dict:
     editions = [{"title": site.edition_title(e, lang), "notes": site.editions.at[e, f"method_notes_{lang}"],
                  "change": site.method_change(e, lang)} for e in sorted(int(x) for x in measured["edition"].unique())]
     cited: dict[tuple, str] = {}  # (edition, report) -> the first figure named for it, in table order
-    for r in _records(measured, ["edition", "source_url", "source_figure"]):
+    for r in records(measured, ["edition", "source_url", "source_figure"]):
         cited.setdefault((int(r["edition"]), _text(r["source_url"])), _text(r["source_figure"]))
     sources = [{"href": url, "text": site.report_source(site.editions.at[e, f"title_{lang}"]
                                                         + (f", {figure}" if figure else ""), lang)}
@@ -92,7 +88,7 @@ def context(site: SiteData, page: Page) -> dict:
         downloads += [{"href": link(here, f"charts/{lang}/{ident}.{suffix}"), "text": t(f"download_{name}"),
                        "download": True} for name, suffix in CHART_FILES]
     goal_id = meta["goal_id"]
-    errata = site.pkg["errata"][site.pkg["errata"]["indicator_id"] == ident].sort_values("date")
+    errata = site.errata.get(ident, site.pkg["errata"].iloc[:0]).sort_values("date")
     corrections = [t("erratum_line", date=r["date"], edition=int(r["edition"]),
                      group=site.groups.at[r["group_id"], f"label_{lang}"], old=i18n.number(r["old_value"], lang),
                      new=i18n.number(r["new_value"], lang), description=r[f"description_{lang}"])
