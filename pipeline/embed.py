@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 from markupsafe import Markup
 
-from . import escape, i18n, pages, tokens
+from . import counted, escape, i18n, pages, tokens
 from .files import inside
 from .package import DataPackage
 from .publication import indicator_scope
@@ -49,6 +50,15 @@ def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str, height: 
 Embeds = dict[str, Markup]  # by "<lang>/<indicator_id>": the ``<iframe>`` snippet the indicator's page offers
 
 
+def _register_source(registered: pd.DataFrame, ref: dict, lang: str) -> str:
+    """A counted figure's source: its register and reference date."""
+    import datetime
+
+    row = registered.loc[(ref["indicator_id"], ref["cohort"], ref["reference_date"], ref["group_id"])]
+    return i18n.t(lang, "counted_source", register=row[f"title_{lang}"],
+                  date=i18n.date(datetime.date.fromisoformat(ref["reference_date"]), lang))
+
+
 def run(context: Context, story: Story, charts: Charts, out: Path) -> Embeds:
     """Write ``embed/<lang>/<indicator_id>.html`` and its snippet (``.iframe.html``); returns the snippets."""
     pkg, table = context.pkg, context.rows
@@ -57,6 +67,8 @@ def run(context: Context, story: Story, charts: Charts, out: Path) -> Embeds:
     base = pages.base_url(pkg)
     editions = pkg["editions"].set_index("edition")
     measured = set(table.loc[table["value"].notna(), "indicator_id"])
+    registered = counted.build_table(pkg).merge(pkg["registers"], on="register_id").set_index(
+        ["indicator_id", "cohort", "reference_date", "group_id"])
     for lang in i18n.LANGUAGES:
         folder = out / "embed" / lang
         folder.mkdir(parents=True, exist_ok=True)
@@ -69,8 +81,10 @@ def run(context: Context, story: Story, charts: Charts, out: Path) -> Embeds:
             chart = charts.get(f"{lang}/{ident}")
             first = firsts[ident]
             # The source names the reports behind what the embed shows: its first sentence (and chart).
-            shown = sorted({r["edition"] for r in first["refs"]})
-            reports = ", ".join(editions.at[int(e), f"title_{lang}"] for e in shown)
+            shown = sorted({r["edition"] for r in first["refs"] if "edition" in r})
+            reports = ", ".join([*(editions.at[int(e), f"title_{lang}"] for e in shown),
+                                 *dict.fromkeys(_register_source(registered, r, lang)
+                                                for r in first["refs"] if "cohort" in r)])
             title = indicator[f"title_{lang}"]
             svg = chart.svg.read_text(encoding="utf-8") if chart else ""
             source = f"{i18n.t(lang, 'source')}: {reports or i18n.t(lang, 'site_title')}."

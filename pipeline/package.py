@@ -70,6 +70,11 @@ class DataPackage:
         """Fewer respondents than this (and at least ``min_n``): the figure is published as indicative."""
         return int(self.settings.get("indicative_n", 50))
 
+    @property
+    def declared(self) -> set[str]:
+        """The resources the descriptor has (an optional one it leaves out is read as an empty table)."""
+        return {r["name"] for r in self.descriptor["resources"]}
+
     def resource(self, name: str) -> dict:
         return next(r for r in self.descriptor["resources"] if r["name"] == name)
 
@@ -230,4 +235,11 @@ def load(path: Path | str) -> DataPackage:
     path = Path(path)
     descriptor = read_descriptor(path)
     tables = {r["name"]: read_table(path.parent, r) for r in descriptor["resources"]}
+    from .contract import contract
+
+    for name, spec in contract().items():  # optional resources left out: empty, with the contract's columns
+        if name not in tables and spec.get("optional"):
+            fields = [{"name": field, "type": rules["type"]} for field, rules in spec["fields"].items()]
+            tables[name] = typed_frame(pd.DataFrame({f["name"]: pd.Series(dtype=str) for f in fields}),
+                                       {"fields": fields})
     return DataPackage(path=path, descriptor=descriptor, tables=tables)

@@ -58,7 +58,8 @@ def method_change_unexplained(pkg: DataPackage) -> Iterator[Problem]:
 
 
 def _result_indicators(pkg: DataPackage) -> set[str]:
-    return set(pkg["results"]["indicator_id"])
+    """Indicators with figures: asked in the survey (results) or counted in a register (registrations)."""
+    return set(pkg["results"]["indicator_id"]) | set(pkg["registrations"]["indicator_id"])
 
 
 @rule("not-measured-has-results")
@@ -139,8 +140,9 @@ def count_not_whole(pkg: DataPackage) -> Iterator[Problem]:
     not three persons, and is refused whatever type the descriptor gives the column."""
     units = pkg["context_series"].set_index("series_id")["unit"]
     context = pkg["context"]
-    res = _results_with(pkg)
-    for name, frame, unit in (("context", context, context["series_id"].map(units)), ("results", res, res["unit"])):
+    res, reg = _results_with(pkg), _registrations_with(pkg)
+    for name, frame, unit in (("context", context, context["series_id"].map(units)), ("results", res, res["unit"]),
+                              ("registrations", reg, reg["unit"])):
         values = frame["value"]
         for index in frame.index[(unit == "persons") & values.notna() & (values % 1 != 0)]:
             yield _problem(pkg, name, index, "value", "count-not-whole",
@@ -149,11 +151,11 @@ def count_not_whole(pkg: DataPackage) -> Iterator[Problem]:
 
 @rule("percent-out-of-range")
 def percent_out_of_range(pkg: DataPackage) -> Iterator[Problem]:
-    res = _results_with(pkg)
-    bad = res[(res["unit"] == "percent") & ((res["value"] < 0) | (res["value"] > 100))]
-    for index, row in bad.iterrows():
-        yield _problem(pkg, "results", index, "value", "percent-out-of-range",
-                       value=row["value"], indicator=row["indicator_id"])
+    for name, frame in (("results", _results_with(pkg)), ("registrations", _registrations_with(pkg))):
+        bad = frame[(frame["unit"] == "percent") & ((frame["value"] < 0) | (frame["value"] > 100))]
+        for index, row in bad.iterrows():
+            yield _problem(pkg, name, index, "value", "percent-out-of-range",
+                           value=row["value"], indicator=row["indicator_id"])
 
 
 @rule("small-n-published")
@@ -210,6 +212,75 @@ def suppressed_derivable(pkg: DataPackage) -> Iterator[Problem]:
     for index, row in first_totals[keys.isin(derivable.index)].iterrows():
         yield _problem(pkg, "results", index, "value", "suppressed-derivable",
                        indicator=row["indicator_id"], edition=row["edition"])
+
+
+# Counted figures (registrations.csv): what each unit's figure is, and over whom.
+STATISTICS = {"percent": ("share",), "months": ("median", "mean"), "persons": ("count",)}
+
+
+def _registrations_with(pkg: DataPackage) -> pd.DataFrame:
+    reg = pkg["registrations"]
+    ind = pkg["indicators"].set_index("indicator_id")
+    return reg.assign(unit=reg["indicator_id"].map(ind["unit"]), kind=reg["indicator_id"].map(ind["source_kind"]))
+
+
+@rule("registration-wrong-file")
+def registration_wrong_file(pkg: DataPackage) -> Iterator[Problem]:
+    """Survey figures have respondents and measurements, counted figures cohorts and reference dates: each
+    kind of source has its own file, and the pages and sentences follow from it."""
+    reg = _registrations_with(pkg)
+    for index, row in reg[reg["kind"] != "registration"].iterrows():
+        yield _problem(pkg, "registrations", index, "indicator_id", "registration-wrong-file",
+                       indicator=row["indicator_id"], kind=row["kind"], belongs="results.csv")
+    res = _results_with(pkg)
+    kinds = pkg["indicators"].set_index("indicator_id")["source_kind"]
+    for index, row in res[res["indicator_id"].map(kinds) == "registration"].iterrows():
+        yield _problem(pkg, "results", index, "indicator_id", "registration-wrong-file", "survey",
+                       indicator=row["indicator_id"])
+
+
+@rule("statistic-unit-mismatch")
+def statistic_unit_mismatch(pkg: DataPackage) -> Iterator[Problem]:
+    reg = _registrations_with(pkg)
+    for index, row in reg.iterrows():
+        allowed = STATISTICS[row["unit"]]
+        if row["statistic"] not in allowed:
+            yield _problem(pkg, "registrations", index, "statistic", "statistic-unit-mismatch",
+                           statistic=row["statistic"], indicator=row["indicator_id"], unit=row["unit"],
+                           allowed=" or ".join(allowed))
+
+
+@rule("cohort-after-reference-date")
+def cohort_after_reference_date(pkg: DataPackage) -> Iterator[Problem]:
+    """A cohort is the year people became subject to the requirement: on or before 1 January of that year
+    none of them was, and a register counted then says nothing about them."""
+    reg = pkg["registrations"]
+    for index, row in reg.iterrows():
+        if row["reference_date"] <= f"{int(row['cohort']):04d}-01-01":  # ISO dates compare as text
+            yield _problem(pkg, "registrations", index, "reference_date", "cohort-after-reference-date",
+                           cohort=int(row["cohort"]), date=row["reference_date"])
+
+
+@rule("counted-missing")
+def counted_missing(pkg: DataPackage) -> Iterator[Problem]:
+    """A share or an average says nothing without how many people it is about: the pages state it, and
+    the privacy rule needs it."""
+    reg = pkg["registrations"]
+    averaged = reg["statistic"].isin(["share", "median", "mean"]) & reg["value"].notna()
+    for index, row in reg[averaged & reg["counted"].isna()].iterrows():
+        yield _problem(pkg, "registrations", index, "counted", "counted-missing", statistic=row["statistic"])
+    for index, row in reg[averaged & (reg["counted"] == 0)].iterrows():
+        yield _problem(pkg, "registrations", index, "value", "empty-cohort", statistic=row["statistic"])
+
+
+@rule("count-above-counted")
+def count_above_counted(pkg: DataPackage) -> Iterator[Problem]:
+    reg = pkg["registrations"]
+    bad = reg[(reg["statistic"] == "count") & reg["value"].notna() & reg["counted"].notna()
+              & (reg["value"] > reg["counted"])]
+    for index, row in bad.iterrows():
+        yield _problem(pkg, "registrations", index, "value", "count-above-counted", value=row["value"],
+                       counted=int(row["counted"]))
 
 
 @rule("erratum-mismatch")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -170,7 +170,19 @@ class Word:
         return words.words["words"][self.key]
 
 
-Value = Figure | Gap | Count | Group | Topic | Topics | Statement | Edition | Word | int
+@dataclass(frozen=True)
+class Day:
+    """A reference date, as a person writes it: "1 januari 2025", "1 January 2025"."""
+
+    iso: str
+
+    def write(self, words: Writer) -> str:
+        import datetime
+
+        return i18n.date(datetime.date.fromisoformat(self.iso), words.lang)
+
+
+Value = Figure | Gap | Count | Group | Topic | Topics | Statement | Edition | Word | Day | int
 
 
 @dataclass(frozen=True)
@@ -179,6 +191,16 @@ class Ref:
 
     indicator_id: str
     edition: int
+    group_id: str
+
+
+@dataclass(frozen=True)
+class CountedRef:
+    """A counted figure a finding speaks of: one row of the counted table (``counted.build_table``)."""
+
+    indicator_id: str
+    cohort: int
+    reference_date: str
     group_id: str
 
 
@@ -196,7 +218,7 @@ class Fact:
     scope_id: str | None
     kind: str
     parts: list[Part]
-    refs: list[Ref]
+    refs: list[Ref | CountedRef]
     weight: float = 0.0
 
 
@@ -220,8 +242,7 @@ class Writer:
             "id": fact.scope_id,
             "kind": fact.kind,
             "text": " ".join(self.part(p) for p in fact.parts),
-            "refs": [{"indicator_id": r.indicator_id, "edition": r.edition, "group_id": r.group_id}
-                     for r in fact.refs],
+            "refs": [asdict(r) for r in fact.refs],
         }
 
 
@@ -250,12 +271,67 @@ class Survey:
 
     invited: dict[int, int]  # per measurement, the number of newcomers invited
     min_n: int  # the fewest respondents a published figure rests on
+    # Indicators counted in a register, with their rows of the counted table; and the fewest people a
+    # counted figure may be about. Their pages speak of cohorts and reference dates, never of respondents.
+    counted: dict[str, pd.DataFrame] = field(default_factory=dict)
+    min_count: int = 10
 
 
 def _survey(pkg: DataPackage) -> Survey:
+    from . import counted
+
     editions = pkg["editions"]
     invited = {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
-    return Survey(invited, pkg.min_n)
+    rows = counted.build_table(pkg)
+    return Survey(invited, pkg.min_n, dict(iter(rows.groupby("indicator_id", sort=False))), counted.min_count(pkg))
+
+
+def _counted_figure(row: pd.Series) -> Part:
+    """The sentence of one group's counted figure: a share, a median or mean, or a count, each as said."""
+    values = {"group": Group(row["group_id"]), "cohort": int(row["cohort"]), "date": Day(row["reference_date"]),
+              "statement": Statement(row["indicator_id"]), "value": Figure(float(row["value"]), row["unit"])}
+    if row["statistic"] == "count":
+        values["value"] = Count(int(row["value"]))
+    if pd.isna(row["counted"]):
+        return Part(f"counted_{row['statistic']}_plain", values)
+    return Part(f"counted_{row['statistic']}", {**values, "counted": Count(int(row["counted"]))})
+
+
+def counted_facts(rows: pd.DataFrame, least: int) -> list[Fact]:
+    """Per cohort, newest first, the groups' figures at the latest reference date, each as counted: no
+    respondents, no chance, a difference between groups only as its size. Figures withheld for privacy are
+    named as such, at every date."""
+    indicator_id = rows["indicator_id"].iloc[0]
+    facts: list[Fact] = []
+    for cohort in sorted(rows["cohort"].unique(), reverse=True):
+        cells = rows[rows["cohort"] == cohort]
+        latest = cells[cells["reference_date"] == cells.loc[cells["status"].isin(["ok"]), "reference_date"].max()]
+        shown = latest[latest["value"].notna()]
+        main = shown[shown["group_role"] == "main"]
+        lead = main if not main.empty else shown
+        if not lead.empty:
+            first = lead.iloc[0]
+            parts = [_counted_figure(first)]
+            for _, other in main.iloc[1:].iterrows():
+                if other["statistic"] == "count":  # counts of groups of different sizes: each said, not compared
+                    parts.append(_counted_figure(other))
+                    continue
+                gap = float(other["value"] - first["value"])
+                values = {"group": Group(other["group_id"]), "value": Figure(float(other["value"]), other["unit"]),
+                          "gap": Gap(gap, other["unit"]), "more_or_less": Word("more" if gap > 0 else "less")}
+                parts.append(Part("counted_compare" if gap else "counted_compare_same", values))
+            refs = [CountedRef(indicator_id, int(r["cohort"]), r["reference_date"], r["group_id"])
+                    for _, r in (main if not main.empty else lead.iloc[:1]).iterrows()]
+            facts.append(Fact("indicator", indicator_id, "counted", parts, refs))
+        withheld = cells[cells["status"].isin(["small", "derivable"])]
+        for _, row in withheld.sort_values(["reference_date", "status"], kind="stable").iterrows():
+            part = Part(f"counted_{row['status']}", {"group": Group(row["group_id"]), "cohort": int(row["cohort"]),
+                                                     "date": Day(row["reference_date"]), "least": least})
+            facts.append(Fact("indicator", indicator_id, "withheld", [part],
+                              [CountedRef(indicator_id, int(row["cohort"]), row["reference_date"], row["group_id"])]))
+    if not facts:
+        facts.append(Fact("indicator", indicator_id, "not_measured", [Part("counted_none")], []))
+    return facts
 
 
 def _needed(a: pd.Series, b: pd.Series, min_n: int) -> int | None:
@@ -474,7 +550,8 @@ def _waiting(indicators: pd.DataFrame, goal_id: str | None = None) -> list[str]:
     return list(waiting.sort_values("order")["indicator_id"])
 
 
-def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame, min_n: int) -> list[Fact]:
+def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame, min_n: int,
+               counted_ids: frozenset[str] = frozenset()) -> list[Fact]:
     rows = table[table["goal_id"] == goal_id]
     measured = [i for i, r in rows.groupby("indicator_id", sort=False) if not _latest(r).empty]
     intro_parts = [Part("goal_measured", {"titles": Topics(tuple(measured))})] if measured else \
@@ -482,6 +559,11 @@ def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame, min_
     pattern, refs = pattern_parts(rows, min_n, intro=False)  # the topics are named just before
     if len(refs) == 2:  # one topic with both groups: its own line below says it better than a count of one
         pattern = [p for p in pattern if p.key in STRENGTH_KEYS]
+    counted = [i for i in indicators.loc[(indicators["goal_id"] == goal_id)
+                                          & (indicators["source_kind"] == "registration"), "indicator_id"]
+               if i in counted_ids]
+    if counted:  # counted topics on their own terms: named, never in the survey's comparison
+        pattern.append(Part("goal_counted", {"titles": Topics(tuple(counted))}))
     waiting = _waiting(indicators, goal_id)
     if waiting:
         pattern.append(Part("not_measured_line", {"titles": Topics(tuple(waiting))}))
@@ -562,7 +644,10 @@ def _section_facts(pkg: DataPackage, table: pd.DataFrame, by_indicator: dict, su
     if scope == "home":
         found = home_facts(table, pkg["indicators"], survey.min_n)
     elif scope == "goal":
-        found = goal_facts(table, ident, pkg["indicators"], survey.min_n)
+        found = goal_facts(table, ident, pkg["indicators"], survey.min_n,
+                           frozenset(i for i, rows in survey.counted.items() if rows["value"].notna().any()))
+    elif scope == "indicator" and ident in survey.counted:
+        found = counted_facts(survey.counted[ident], survey.min_count)
     elif scope == "indicator":
         found = indicator_facts(by_indicator[ident], survey)
     else:

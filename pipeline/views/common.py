@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from markupsafe import Markup
 
-from .. import i18n, pages, publication
+from .. import counted, i18n, pages, publication
 from ..indicators import SHOWN, method_changes
 from ..package import DataPackage
 from ..stats import clearly_different, respondents_needed
@@ -94,6 +94,8 @@ class SiteData:
         # the rest of the page at a thousand indicators.
         self.wordings, self.errata, self.research_of = (_per_indicator(pkg[name])
                                                          for name in ("wordings", "errata", "research"))
+        self.counted = _per_indicator(counted.build_table(pkg))  # figures counted in registers
+        self.registers = pkg["registers"].set_index("register_id")
         self._board_rows: dict[tuple[str, str], dict] = {}
         self._findings: dict[tuple[str, str, str | None], list[dict]] = {}
         for lang, found in made.story.items():
@@ -225,6 +227,8 @@ class SiteData:
             # No figure per group: say so, and show the figure for everyone where one was published.
             measured = self.indicators.at[indicator_id, "status"] == "measured"
             missing = t("status_not_published") if measured else t("not_measured_yet")
+            if indicator_id in self.counted:  # counted in a register: its own page says it per cohort
+                missing = t("dashboard_counted")
             total = [(g, r) for g, r in latest.items() if pd.notna(r["value"]) and r["group_role"] == "total"]
             if total:
                 group_id, first = total[0]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from functools import partial
 
 import pandas as pd
 from markupsafe import Markup
 
-from .. import escape, i18n, pages, publication
+from .. import counted, escape, i18n, pages, publication
 from ..indicators import SHOWN
 from .common import Page, SiteData, link, records
 
@@ -65,6 +66,44 @@ def _wordings(site: SiteData, meta: pd.Series, measured: pd.DataFrame, lang: str
     return found
 
 
+def _counted_table(site: SiteData, rows: pd.DataFrame, title: str, ident: str, lang: str) -> dict:
+    """The counted figures, per cohort, reference date and group, with how many people each is about."""
+    t = partial(i18n.t, lang)
+    labels = site.groups[f"label_{lang}"]
+    return {"id": f"table-{ident}", "caption": t("counted_caption", title=title),
+            "header": [t(f"col_{name}") for name in ("cohort", "reference_date", "group", "value", "counted",
+                                                      "status")],
+            "rows": [[int(r["cohort"]), i18n.date(datetime.date.fromisoformat(r["reference_date"]), lang),
+                      labels.at[r["group_id"]],
+                      (t(f"statistic_{r['statistic']}", value=site.value(r, lang)) if pd.notna(r["value"]) else "–"),
+                      i18n.number(r["counted"], lang) if pd.notna(r["counted"]) else "–",
+                      t(f"counted_status_{r['status']}", least=counted.min_count(site.pkg))]
+                     for r in records(rows)]}
+
+
+def _counted_context(site: SiteData, page: Page, meta: pd.Series) -> dict:
+    """What differs on the page of an indicator counted in a register: cohorts and reference dates, the
+    register as its source and method, no respondents, no survey notes."""
+    lang, ident = page.lang, page.ident
+    t = partial(i18n.t, lang)
+    rows = site.counted[ident]
+    shown = rows[rows["value"].notna()]
+    dates = sorted(shown["reference_date"].unique())
+    day = partial(lambda iso: i18n.date(datetime.date.fromisoformat(iso), lang))
+    registers = list(dict.fromkeys(rows["register_id"]))
+    status = t("counted_status", date=day(dates[-1])) if dates else t("status_not_published")
+    sources = [{"href": url, "text": t("counted_source", register=site.registers.at[register, f"title_{lang}"],
+                                       date=day(date))}
+               for (register, date, url) in dict.fromkeys(zip(shown["register_id"], shown["reference_date"],
+                                                              shown["source_url"], strict=True))]
+    return {"status": f"{status} · {t('source_kind_registration')}", "wordings": [],
+            "table": _counted_table(site, rows, meta[f"title_{lang}"], ident, lang),
+            "method_title": t("method_notes_registration"),
+            "editions": [{"title": site.registers.at[r, f"title_{lang}"],
+                          "notes": site.registers.at[r, f"description_{lang}"], "change": ""} for r in registers],
+            "sources": sources, "cite": site.cite(lang, site.base + page.path, site.table.iloc[:0])}  # no survey report
+
+
 def context(site: SiteData, page: Page) -> dict:
     lang, ident, here = page.lang, page.ident, page.path
     t = partial(i18n.t, lang)
@@ -104,4 +143,6 @@ def context(site: SiteData, page: Page) -> dict:
             "table": _table(site, rows, meta[f"title_{lang}"], ident, lang) if not rows.empty else None,
             "research": site.research(lang, indicator_id=ident), "editions": editions, "sources": sources,
             "downloads": downloads, "embed": embed, "code_fence": Markup(escape.fence(embed)),
-            "cite": site.cite(lang, site.base + here, measured), "permalink": site.base + here}
+            "cite": site.cite(lang, site.base + here, measured), "permalink": site.base + here,
+            "method_title": t("method_notes"),
+            **(_counted_context(site, page, meta) if ident in site.counted else {})}

@@ -1,0 +1,139 @@
+"""Counted figures from registers, on the made-up registration package (tests/registration/README.md): how
+they are validated, which are withheld for privacy, and what the story and the pages say of them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_package, edit_csv
+
+from pipeline import counted
+from pipeline.build import build
+from pipeline.indicators import build_table
+from pipeline.package import load
+from pipeline.story import Writer, facts
+
+REGISTRATION = ROOT / "tests" / "registration" / "datapackage.json"
+
+
+@pytest.fixture
+def registration(tmp_path: Path) -> Path:
+    return copy_package(tmp_path / "pkg", REGISTRATION)
+
+
+def _set(package: Path, row: int, **cells: str) -> None:
+    """Set cells of registrations.csv; ``row`` counts like a spreadsheet (the header is row 1)."""
+    def edit(rows):
+        rows[row - 2].update(cells)
+
+    edit_csv(package, "registrations", edit)
+
+
+def test_the_registration_package_is_valid_and_the_frozen_one_needs_no_change(run_cli):
+    for package in (REGISTRATION, ROOT / "tests" / "package" / "datapackage.json"):
+        code, out, _ = run_cli("validate", str(package))
+        assert code == 0, out
+
+
+# Rows of registrations.csv: 2-13 shares (niet-meer-plichtig), 14-25 medians (tijd-tot-diploma), 26-37 counts.
+@pytest.mark.parametrize(("row", "cells", "field", "code"), [
+    (2, {"reference_date": "2021-12-31"}, "reference_date", "cohort-after-reference-date"),
+    (2, {"counted": ""}, "counted", "counted-missing"),
+    (14, {"counted": "0"}, "value", "empty-cohort"),
+    (14, {"statistic": "share"}, "statistic", "statistic-unit-mismatch"),
+    (26, {"value": "450", "counted": "400"}, "value", "count-above-counted"),
+    (26, {"value": "72.5"}, "value", "count-not-whole"),
+    (2, {"value": "180"}, "value", "percent-out-of-range"),
+    (2, {"indicator_id": "betaald-werk"}, "indicator_id", "registration-wrong-file"),
+])
+def test_a_bad_counted_figure_is_named_by_file_row_and_field(registration, run_cli, row, cells, field, code):
+    _set(registration, row, **cells)
+    exit_code, out, _ = run_cli("validate", str(registration), "--json")
+    problems = json.loads(out)["problems"]
+    assert exit_code == 1
+    assert {"file": "data/registrations.csv", "row": row, "field": field, "rule": code} in [
+        {k: p[k] for k in ("file", "row", "field", "rule")} for p in problems], problems
+
+
+def test_small_groups_are_withheld_and_cannot_be_worked_out_from_the_total():
+    pkg = load(REGISTRATION)
+    table = counted.build_table(pkg)
+    raw = pkg["registrations"]
+    least = counted.min_count(pkg)
+    for _, cell in table.groupby(["indicator_id", "cohort", "reference_date"]):
+        main = cell[cell["group_role"] == "main"]
+        total = cell[(cell["group_role"] == "total") & cell["value"].notna()]
+        withheld = main["value"].isna().sum()
+        assert not (withheld == 1 and not total.empty), cell  # never one hidden group beside a total
+        for _, row in cell[cell["status"] == "ok"].iterrows():
+            assert all(round(p) >= least for p in counted._people(row) if p == p)
+    # The small rows of the package: withheld with their counts, whatever else the row says.
+    small = raw[(raw["statistic"] == "count") & (raw["value"] < least)]
+    assert not small.empty
+    keys = ["indicator_id", "group_id", "cohort", "reference_date"]
+    shown = table.merge(small[keys], on=keys)
+    assert shown["value"].isna().all() and shown["counted"].isna().all()
+    assert set(shown["status"]) == {"small"}
+    assert "derivable" in set(table["status"])
+
+
+def test_a_higher_threshold_in_the_package_withholds_more(registration):
+    def settings(descriptor):
+        descriptor["monitor"]["min_count"] = 100
+
+    from conftest import edit_descriptor
+    edit_descriptor(registration, settings)
+    table = counted.build_table(load(registration))
+    assert table.loc[table["counted"].notna(), "counted"].min() >= 100
+    assert (table.loc[table["statistic"] == "count", "value"].dropna() >= 100).all()
+
+
+SURVEY_WORDS = {"nl": re.compile(r"antwoord|respondent|toeval|meting van|steekproef", re.I),
+                "en": re.compile(r"answer|respondent|chance|measurement|sample", re.I)}
+
+
+def test_counted_sentences_say_cohort_date_and_people_and_nothing_of_a_survey():
+    pkg = load(REGISTRATION)
+    found = [f for f in facts(pkg, build_table(pkg)) if f.scope == "indicator"
+             and f.scope_id in set(pkg["registrations"]["indicator_id"])]
+    table = counted.build_table(pkg).set_index(["indicator_id", "cohort", "reference_date", "group_id"])
+    for lang in ("nl", "en"):
+        writer = Writer(pkg, lang)
+        for fact in found:
+            text = writer.finding(fact)["text"]
+            assert not SURVEY_WORDS[lang].search(text), text
+            for ref in fact.refs:
+                row = table.loc[(ref.indicator_id, ref.cohort, ref.reference_date, ref.group_id)]
+                assert str(ref.cohort) in text
+                if fact.kind == "counted" and ref == fact.refs[0]:
+                    written = f"{row['value']:,.1f}".rstrip("0").rstrip(".")
+                    written = written.translate(str.maketrans(",.", ".,")) if lang == "nl" else written
+                    assert written in text, (written, text)
+    medians = [Writer(pkg, "nl").finding(f)["text"] for f in found if f.scope_id == "tijd-tot-diploma"
+               and f.kind == "counted"]
+    assert medians and all("de helft" in t and "maanden" in t for t in medians)
+
+
+def _text(html: str) -> str:
+    import html as entities
+
+    without_charts = re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", entities.unescape(re.sub(r"<[^>]+>", " ", without_charts)))
+
+
+def test_the_page_of_a_counted_indicator_names_its_register_and_dates(tmp_path, monkeypatch):
+    monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    build(REGISTRATION, out, force=True, render=False, log=lambda _: None)
+    page = _text((out / "preview" / "indicatoren" / "tijd-tot-diploma.html").read_text(encoding="utf-8"))
+    register = load(REGISTRATION)["registers"].iloc[0]
+    assert f"{register['title_nl']}, stand 1 januari 2025" in page
+    assert "(mediaan)" in page and "Peildatum" in page and "Over de registratie" in page
+    assert "Respondenten" not in page and "geïnterviewd" not in page and "Over de meting" not in page
+    english = _text((out / "preview" / "en" / "indicators" / "diploma-gehaald.html").read_text(encoding="utf-8"))
+    assert "1,066" in english and "fewer than 10 people" in english
+    goal = _text((out / "preview" / "doelen" / "taal.html").read_text(encoding="utf-8"))
+    assert "cijfers uit registers" in goal and "geteld in een register" in goal
