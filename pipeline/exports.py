@@ -192,8 +192,28 @@ def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage,
     return written
 
 
-def _hash(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+def _withheld(pkg: DataPackage, source: Path) -> bytes:
+    """registrations.csv as it may be published: the value and count of every figure the privacy rule
+    withholds (``counted``) emptied, every other byte as the maintainer wrote it."""
+    import csv
+    import io
+
+    from . import counted
+
+    table = counted.build_table(pkg)
+    hidden = table[table["status"].isin(["small", "derivable"])]
+    keys = {(r.indicator_id, str(r.cohort), r.reference_date, r.group_id) for r in hidden.itertuples()}
+    text = source.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for row in rows:
+        if (row["indicator_id"], row["cohort"], row["reference_date"], row["group_id"]) in keys:
+            row["value"] = row["counted"] = ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else next(csv.reader(io.StringIO(text))),
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
 
 
 def write_package_zip(pkg: DataPackage, target: Path) -> Path:
@@ -203,9 +223,10 @@ def write_package_zip(pkg: DataPackage, target: Path) -> Path:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for resource in descriptor["resources"]:
             source = pkg.root / resource["path"]
-            resource["bytes"] = source.stat().st_size
-            resource["hash"] = _hash(source)
-            archive.writestr(zipfile.ZipInfo(resource["path"], date_time=stamp), source.read_bytes(),
+            data = _withheld(pkg, source) if resource["name"] == "registrations" else source.read_bytes()
+            resource["bytes"] = len(data)
+            resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+            archive.writestr(zipfile.ZipInfo(resource["path"], date_time=stamp), data,
                              compress_type=zipfile.ZIP_DEFLATED)
         text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
         archive.writestr(zipfile.ZipInfo("datapackage.json", date_time=stamp), text, compress_type=zipfile.ZIP_DEFLATED)

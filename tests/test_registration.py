@@ -136,4 +136,19 @@ def test_the_page_of_a_counted_indicator_names_its_register_and_dates(tmp_path, 
     english = _text((out / "preview" / "en" / "indicators" / "diploma-gehaald.html").read_text(encoding="utf-8"))
     assert "1,066" in english and "fewer than 10 people" in english
     goal = _text((out / "preview" / "doelen" / "taal.html").read_text(encoding="utf-8"))
+    # The zipped package publishes registrations.csv without the withheld figures and their counts.
+    import csv
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(next((out / "data").glob("*-datapackage.zip"))) as archive:
+        published = list(csv.DictReader(io.StringIO(archive.read("data/registrations.csv").decode("utf-8"))))
+    table = counted.build_table(load(REGISTRATION))
+    withheld = table[table["status"].isin(["small", "derivable"])]
+    assert len(withheld) == 6
+    for r in withheld.itertuples():
+        row = next(p for p in published if (p["indicator_id"], p["cohort"], p["reference_date"], p["group_id"])
+                   == (r.indicator_id, str(r.cohort), r.reference_date, r.group_id))
+        assert row["value"] == row["counted"] == ""
+    assert sum(1 for p in published if p["value"]) == len(published) - 6
     assert "cijfers uit registers" in goal and "geteld in een register" in goal
