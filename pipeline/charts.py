@@ -16,7 +16,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from . import i18n, theme
+from . import counted, i18n, theme
 from .draw import Drawer, accessible_svg
 from .files import inside
 from .indicators import SHOWN
@@ -365,9 +365,17 @@ def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str, hashes: RowHashes 
     shared = (lang, digest(styles), digest(titles))  # hashed once for all of the language's charts
     found: list[Recipe] = []
     by_indicator = dict(iter(table.groupby("indicator_id", sort=False, observed=True)))
+    counted_rows = dict(iter(counted.build_table(pkg).groupby("indicator_id", sort=False)))
+    registers = pkg["registers"].set_index("register_id")
     for _, indicator in pkg["indicators"].iterrows():
-        rows = by_indicator[indicator["indicator_id"]]
-        found.append((indicator["indicator_id"], (*shared, hashes.of(rows), indicator.to_dict()),
+        ident = indicator["indicator_id"]
+        if ident in counted_rows:  # counted in a register: cohorts and reference dates, not measurements
+            rows = counted_rows[ident]
+            found.append((ident, (*shared, digest(rows), indicator.to_dict(), digest(registers)),
+                          lambda r=rows, i=indicator: counted_chart(r, i, styles, registers, lang)))
+            continue
+        rows = by_indicator[ident]
+        found.append((ident, (*shared, hashes.of(rows), indicator.to_dict()),
                       lambda r=rows, i=indicator: indicator_chart(r, i, styles, lang, source)))
     for _, goal in pkg["goals"].iterrows():
         rows = table[table["goal_id"] == goal["goal_id"]]
@@ -381,6 +389,12 @@ def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str, hashes: RowHashes 
             found.append((f"context-{series['series_id']}", (lang, series, values),
                           lambda s=series, v=values: context_chart(s, v, lang)))
     return found
+
+
+def counted_chart(*args: object) -> alt.VConcatChart | None:
+    from .counted_chart import counted_chart as draw  # it builds on this module's parts
+
+    return draw(*args)
 
 
 def all_charts(pkg: DataPackage, table: pd.DataFrame, lang: str) -> dict[str, alt.TopLevelMixin]:

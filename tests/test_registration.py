@@ -152,3 +152,34 @@ def test_the_page_of_a_counted_indicator_names_its_register_and_dates(tmp_path, 
         assert row["value"] == row["counted"] == ""
     assert sum(1 for p in published if p["value"]) == len(published) - 6
     assert "cijfers uit registers" in goal and "geteld in een register" in goal
+
+
+def test_counted_charts_speak_in_their_unit_and_language():
+    import altair as alt
+    import jsonschema
+
+    from pipeline.charts import all_charts
+
+    pkg = load(REGISTRATION)
+    validator = jsonschema.Draft7Validator(alt.VegaLiteSchema._rootschema)
+    table = counted.build_table(pkg)
+    for lang, months, persons in (("nl", "15,5 maanden", "1.066 personen"), ("en", "15.5 months", "1,066 people")):
+        charts = all_charts(pkg, build_table(pkg), lang)
+        specs = {name: charts[name].to_dict() for name in ("tijd-tot-diploma", "diploma-gehaald", "niet-meer-plichtig")}
+        for spec in specs.values():
+            assert not list(validator.iter_errors(spec))
+        text = {name: json.dumps(spec, ensure_ascii=False) for name, spec in specs.items()}
+        assert months in text["tijd-tot-diploma"] and persons in text["diploma-gehaald"]
+        for name in ("tijd-tot-diploma", "diploma-gehaald"):
+            assert "'%'" not in text[name]  # no percentage axis for months or persons
+        median = {"nl": "Mediaan in maanden", "en": "Median in months"}[lang]
+        assert median in " ".join(specs["tijd-tot-diploma"]["title"]["subtitle"])
+        # The share is followed over time in the newest cohort whose groups have two dates: lines, one a group.
+        followed = table[(table["indicator_id"] == "niet-meer-plichtig") & table["value"].notna()
+                         & (table["group_role"] == "main")].groupby("cohort")["reference_date"].nunique()
+        cohort = max(c for c, n in followed.items() if n >= 2)
+        assert str(cohort) in " ".join(specs["niet-meer-plichtig"]["title"]["subtitle"])
+        assert '"line"' in text["niet-meer-plichtig"]
+        # A withheld figure is never drawn: its value does not appear in any chart.
+        assert '"value": 6.0' not in text["diploma-gehaald"]
+        assert not re.search(r"(?<![\d.,])6 (personen|people)", text["diploma-gehaald"])
