@@ -88,3 +88,24 @@ def build_table(pkg: DataPackage) -> pd.DataFrame:
     rows["counted"] = rows["counted"].astype("Int64").mask(withheld)
     rows["status"] = pd.Categorical(status, categories=STATUSES)
     return rows[COLUMNS]
+
+
+# The published table: labels in both languages beside every id, so a download reads without the catalogue.
+PUBLISHED = ["indicator_id", "indicator_title_nl", "indicator_title_en", "group_id", "group_label_nl",
+             "group_label_en", "cohort", "reference_date", "statistic", "unit", "value", "counted", "status",
+             "register_id", "register_title_nl", "register_title_en", "source_url"]
+
+
+def published(pkg: DataPackage) -> pd.DataFrame:
+    """``build_table`` with the labels the downloads carry: withheld figures stay empty, with their reason."""
+    table = build_table(pkg)
+    ind = pkg["indicators"].set_index("indicator_id")
+    groups = pkg["groups"].set_index("group_id")
+    registers = pkg["registers"].set_index("register_id")
+    labelled = table.assign(**{f"indicator_title_{lang}": table["indicator_id"].map(ind[f"title_{lang}"])
+                               for lang in ("nl", "en")},
+                            **{f"group_label_{lang}": table["group_id"].map(groups[f"label_{lang}"])
+                               for lang in ("nl", "en")},
+                            **{f"register_title_{lang}": table["register_id"].map(registers[f"title_{lang}"])
+                               for lang in ("nl", "en")})
+    return labelled[PUBLISHED].assign(status=labelled["status"].astype(str))

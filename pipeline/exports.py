@@ -37,6 +37,9 @@ from .memo import Memo, RowHashes
 from .package import DataPackage
 from .publication import (
     ALL,
+    COUNTED,
+    COUNTED_FORMATS,
+    COUNTED_SMALL,
     DCAT_NAME,
     FORMATS,
     LATEST,
@@ -192,6 +195,31 @@ def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage,
     return written
 
 
+def write_counted(pkg: DataPackage, data: Path) -> list[Path]:
+    """The figures counted in registers, as published (``counted.published``): all of them in CSV, CSV for
+    Dutch Excel and Parquet, and each counted indicator's own in the two CSVs its page links."""
+    from . import counted
+
+    if pkg["registrations"].empty:
+        return []
+    table = counted.published(pkg)
+    written = []
+    jobs = [(table, COUNTED, COUNTED_FORMATS),
+            *((rows, indicator_scope(str(i)), COUNTED_SMALL) for i, rows in table.groupby("indicator_id", sort=False))]
+    for rows, scope, formats in jobs:
+        for fmt in formats:
+            path = inside(data, scope.file(pkg, fmt))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if fmt == "csv":
+                write_csv(rows, path)
+            elif fmt == "excel":
+                write_excel_csv(rows, path)
+            else:
+                rows.to_parquet(path, index=False)
+            written.append(path)
+    return written
+
+
 def _withheld(pkg: DataPackage, source: Path) -> bytes:
     """registrations.csv as it may be published: the value and count of every figure the privacy rule
     withholds (``counted``) emptied, every other byte as the maintainer wrote it."""
@@ -281,12 +309,14 @@ def run(context: Context, out: Path, cache: Path | None = None, workers: Workers
     pkg, table = context.pkg, context.table
     data = out / "data"
     base = pages.base_url(pkg)
+    counted_ids = set(pkg["registrations"]["indicator_id"])  # their downloads are the counted ones
     lang = i18n.LANGUAGES[0]
     open_data = base + pages.path(lang, "open_data")
     # The whole table and each measurement first: their workbooks take as long as hundreds of small ones.
     scopes = [("all", None, open_data), *(("edition", int(e), open_data) for e in sorted(pkg["editions"]["edition"])),
               ("latest", None, open_data),
-              *(("indicator", i, base + pages.path(lang, "indicator", i)) for i in pd.unique(table["indicator_id"]))]
+              *(("indicator", i, base + pages.path(lang, "indicator", i)) for i in pd.unique(table["indicator_id"])
+                if i not in counted_ids)]
     jobs = [(kind, ident, url, data, cache) for kind, ident, url in scopes]
     parts = Workers.of(context, workers).map(_write_scope, jobs, chunksize=1)
     written = [path for part in parts for path in part]
@@ -296,6 +326,7 @@ def run(context: Context, out: Path, cache: Path | None = None, workers: Workers
         for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
             written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
                                    open_data, SMALL_FORMATS, memo)
+    written += write_counted(pkg, data)
     written.append(write_package_zip(pkg, data / zip_name(pkg)))
     return Downloads({path.relative_to(data).as_posix(): path.stat().st_size for path in written})
 

@@ -49,6 +49,9 @@ class Scope:
 
 ALL = Scope("", "")
 LATEST = Scope("latest", "-latest")
+COUNTED = Scope("", "-registrations")  # the figures counted in registers (``counted``)
+COUNTED_FORMATS = ("csv", "excel", "parquet")
+COUNTED_SMALL = ("csv", "excel")  # per counted indicator
 
 
 def edition_scope(edition: int) -> Scope:
@@ -117,4 +120,13 @@ def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
                for e in sorted(pkg["editions"]["edition"])]
     for scope, kind, values in scopes:
         found += [(scope.file(pkg, fmt), kind, {**values, "format": fmt}) for fmt in FORMATS]
+    if not pkg["registrations"].empty:
+        found += [(COUNTED.file(pkg, fmt), "download_counted", {"format": fmt}) for fmt in COUNTED_FORMATS]
     return found
+
+
+def counted_citation(pkg: DataPackage, lang: str, sources: list[str], url: str) -> str:
+    """The citation of counted figures: the site with version and date, and the registers with their dates."""
+    return i18n.t(lang, "cite_counted", publisher=pkg.settings[f"publisher_{lang}"], year=package_date(pkg).year,
+                  title=pkg.settings[f"title_{lang}"], version=pkg.descriptor["version"],
+                  date=i18n.date(package_date(pkg).date(), lang), sources="; ".join(sources), url=url)

@@ -151,6 +151,21 @@ def test_the_page_of_a_counted_indicator_names_its_register_and_dates(tmp_path, 
                    == (r.indicator_id, str(r.cohort), r.reference_date, r.group_id))
         assert row["value"] == row["counted"] == ""
     assert sum(1 for p in published if p["value"]) == len(published) - 6
+    # The downloads of counted figures: labelled, withheld figures empty with their reason, in the catalogue.
+    import pandas as pd
+
+    name = load(REGISTRATION).descriptor["name"]
+    flat = pd.read_csv(out / "data" / f"{name}-registrations.csv")
+    assert len(flat) == len(table) and set(flat.loc[flat["value"].isna(), "status"]) == {"small", "derivable"}
+    assert flat.loc[flat["value"].isna(), "counted"].isna().all()
+    assert {"register_title_nl", "register_title_en", "cohort", "reference_date", "statistic"} <= set(flat.columns)
+    own = pd.read_csv(out / "data" / "indicators" / f"{name}-tijd-tot-diploma-excel.csv", sep=";", decimal=",",
+                      encoding="utf-8-sig")
+    assert set(own["indicator_id"]) == {"tijd-tot-diploma"} and set(own["statistic"]) == {"median"}
+    catalogue = (out / "data" / "dcat-ap.jsonld").read_text(encoding="utf-8")
+    assert f"{name}-registrations.parquet" in catalogue
+    cited = _text((out / "preview" / "indicatoren" / "niet-meer-plichtig.html").read_text(encoding="utf-8"))
+    assert f"Getelde cijfers: {register['title_nl']}, stand 1 januari 2024" in cited
     assert "cijfers uit registers" in goal and "geteld in een register" in goal
 
 

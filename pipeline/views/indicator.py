@@ -96,12 +96,19 @@ def _counted_context(site: SiteData, page: Page, meta: pd.Series) -> dict:
                                        date=day(date))}
                for (register, date, url) in dict.fromkeys(zip(shown["register_id"], shown["reference_date"],
                                                               shown["source_url"], strict=True))]
-    return {"status": f"{status} · {t('source_kind_registration')}", "wordings": [],
+    scope = publication.indicator_scope(ident)
+    downloads = [{"href": link(page.path, "data/" + scope.file(site.pkg, fmt)), "text": t(f"download_{fmt}"),
+                  "download": True} for fmt in publication.COUNTED_SMALL] if dates else []
+    if dates and site.chart(lang, ident):
+        downloads += [{"href": link(page.path, f"charts/{lang}/{ident}.{suffix}"), "text": t(f"download_{name}"),
+                       "download": True} for name, suffix in CHART_FILES]
+    return {"status": f"{status} · {t('source_kind_registration')}", "wordings": [], "downloads": downloads,
             "table": _counted_table(site, rows, meta[f"title_{lang}"], ident, lang),
             "method_title": t("method_notes_registration"),
             "editions": [{"title": site.registers.at[r, f"title_{lang}"],
                           "notes": site.registers.at[r, f"description_{lang}"], "change": ""} for r in registers],
-            "sources": sources, "cite": site.cite(lang, site.base + page.path, site.table.iloc[:0])}  # no survey report
+            "sources": sources,
+            "cite": publication.counted_citation(site.pkg, lang, [s["text"] for s in sources], site.base + page.path)}
 
 
 def context(site: SiteData, page: Page) -> dict:
