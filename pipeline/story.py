@@ -572,7 +572,8 @@ def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame, min_
     return facts + sorted((f for f in lines if f), key=lambda f: -f.weight)
 
 
-def home_facts(table: pd.DataFrame, indicators: pd.DataFrame, min_n: int) -> list[Fact]:
+def home_facts(table: pd.DataFrame, indicators: pd.DataFrame, min_n: int,
+               counted_ids: frozenset[str] = frozenset()) -> list[Fact]:
     measured = table[table["value"].notna()]
     if measured.empty:
         return []
@@ -595,7 +596,10 @@ def home_facts(table: pd.DataFrame, indicators: pd.DataFrame, min_n: int) -> lis
         trends = [Fact("home", None, "no_trend", [Part("no_trend")], [])]
     waiting = _waiting(indicators)
     plan = [Part("home_missing", {"titles": Topics(tuple(waiting))})] if waiting else []
-    later = [Fact("home", None, "plan", [*plan, Part("home_plan")], [])]
+    # Once registers are counted, the plan to add them is no longer news: the counted topics are named.
+    counted = tuple(i for i in indicators["indicator_id"] if i in counted_ids)
+    plan.append(Part("home_counted", {"titles": Topics(counted)}) if counted else Part("home_plan"))
+    later = [Fact("home", None, "plan", plan, [])]
     return [headline, *top, *sorted(trends, key=lambda f: -f.weight), *later]
 
 
@@ -637,15 +641,19 @@ def _sections(pkg: DataPackage, table: pd.DataFrame) -> list[Section]:
             *(("indicator", i) for i in pd.unique(table["indicator_id"])), ("comparison", None)]
 
 
+def _counted_ids(survey: Survey) -> frozenset[str]:
+    """The indicators with a published counted figure."""
+    return frozenset(i for i, rows in survey.counted.items() if rows["value"].notna().any())
+
+
 def _section_facts(pkg: DataPackage, table: pd.DataFrame, by_indicator: dict, survey: Survey,
                    section: Section) -> list[Fact]:
     """One page's findings; the first that speaks of chance says once what that assumes."""
     scope, ident = section
     if scope == "home":
-        found = home_facts(table, pkg["indicators"], survey.min_n)
+        found = home_facts(table, pkg["indicators"], survey.min_n, _counted_ids(survey))
     elif scope == "goal":
-        found = goal_facts(table, ident, pkg["indicators"], survey.min_n,
-                           frozenset(i for i, rows in survey.counted.items() if rows["value"].notna().any()))
+        found = goal_facts(table, ident, pkg["indicators"], survey.min_n, _counted_ids(survey))
     elif scope == "indicator" and ident in survey.counted:
         found = counted_facts(survey.counted[ident], survey.min_count)
     elif scope == "indicator":
