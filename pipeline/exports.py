@@ -162,10 +162,24 @@ def workbook_memo(cache: Path | None) -> Memo:
     return Memo(cache, "workbooks")
 
 
-def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage, url: str,
+def write_parquet(table: pd.DataFrame, path: Path) -> None:
+    """Parquet with each column's description (``indicator_table.yaml``) in its field metadata, so the file
+    says, as the CSV's dictionary does, that a percentage is 0 to 100."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    docs = column_docs()
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    fields = [field.with_metadata({"description": docs[field.name]["en"], "description_nl": docs[field.name]["nl"]})
+              if field.name in docs else field for field in arrow.schema]
+    pq.write_table(arrow.cast(pa.schema(fields, metadata=arrow.schema.metadata)), path)
+
+
+def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage, urls: dict[str, str],
                 formats: tuple[str, ...] = tuple(FORMATS), memo: Memo | None = None,
                 hashes: RowHashes | None = None, risky: list[str] | None = None) -> list[Path]:
-    """One scope's rows in every format; returns the written paths. ``hashes``: of the table the rows are
+    """One scope's rows in every format; returns the written paths. ``urls``: the page each language's
+    workbook cites. ``hashes``: of the table the rows are
     from; ``risky``: the columns of that table with formula-like text (``risky_columns``)."""
     memo = memo or Memo(None)
     rows_key = hashes.of(table) if hashes is not None else table
@@ -179,10 +193,10 @@ def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage,
         elif fmt == "excel":
             write_excel_csv(table, path, risky)
         elif fmt == "parquet":
-            table.to_parquet(path, index=False)
+            write_parquet(table, path)
         else:
             lang = fmt.removeprefix("xlsx_")
-            cite = citation(pkg, lang, editions, url)
+            cite = citation(pkg, lang, editions, urls[lang])
             key = memo.key(lang, rows_key, cite, pkg.settings, pkg.descriptor.get("licenses"),
                            pkg.descriptor["version"], pkg.descriptor["homepage"], package_date(pkg).isoformat())
             made = memo.get(key)
@@ -288,9 +302,9 @@ def _scope_tables(context: Context, cache: Path | None) -> tuple:
             dict(iter(table.groupby("indicator_id", sort=False, observed=True))), workbook_memo(cache))
 
 
-def _write_scope(context: Context, job: tuple[str, object, str, Path, Path | None]) -> list[Path]:
+def _write_scope(context: Context, job: tuple[str, object, dict[str, str], Path, Path | None]) -> list[Path]:
     """One scope's downloads (``write_table``): a job for the workers."""
-    kind, ident, url, data, cache = job
+    kind, ident, urls, data, cache = job
     table, hashes, risky, by_indicator, memo = context.once(_scope_tables, cache)
     if kind == "indicator":
         rows, scope, formats = by_indicator[ident], indicator_scope(str(ident)), SMALL_FORMATS
@@ -300,7 +314,7 @@ def _write_scope(context: Context, job: tuple[str, object, str, Path, Path | Non
         rows, scope, formats = latest_per_group(table), LATEST, tuple(FORMATS)
     else:
         rows, scope, formats = table, ALL, tuple(FORMATS)
-    return write_table(rows, scope, data, context.pkg, url, formats, memo, hashes, risky)
+    return write_table(rows, scope, data, context.pkg, urls, formats, memo, hashes, risky)
 
 
 def run(context: Context, out: Path, cache: Path | None = None, workers: Workers | None = None) -> Downloads:
@@ -310,14 +324,14 @@ def run(context: Context, out: Path, cache: Path | None = None, workers: Workers
     data = out / "data"
     base = pages.base_url(pkg)
     counted_ids = set(pkg["registrations"]["indicator_id"])  # their downloads are the counted ones
-    lang = i18n.LANGUAGES[0]
-    open_data = base + pages.path(lang, "open_data")
+    # Each language's workbook cites that language's page.
+    open_data = {lang: base + pages.path(lang, "open_data") for lang in i18n.LANGUAGES}
     # The whole table and each measurement first: their workbooks take as long as hundreds of small ones.
     scopes = [("all", None, open_data), *(("edition", int(e), open_data) for e in sorted(pkg["editions"]["edition"])),
               ("latest", None, open_data),
-              *(("indicator", i, base + pages.path(lang, "indicator", i)) for i in pd.unique(table["indicator_id"])
-                if i not in counted_ids)]
-    jobs = [(kind, ident, url, data, cache) for kind, ident, url in scopes]
+              *(("indicator", i, {lang: base + pages.path(lang, "indicator", i) for lang in i18n.LANGUAGES})
+                for i in pd.unique(table["indicator_id"]) if i not in counted_ids)]
+    jobs = [(kind, ident, urls, data, cache) for kind, ident, urls in scopes]
     parts = Workers.of(context, workers).map(_write_scope, jobs, chunksize=1)
     written = [path for part in parts for path in part]
     original = as_first_published(pkg)

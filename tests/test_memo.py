@@ -15,6 +15,9 @@ from pipeline.workers import Context
 PKG = load(FIXTURE)
 
 
+URLS = {"nl": "https://x/", "en": "https://x/en/"}
+
+
 def test_a_key_changes_with_any_input_and_with_the_code(tmp_path):
     frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
     memo = Memo(tmp_path, "code v1")
@@ -47,11 +50,11 @@ def tables():
 def test_a_kept_workbook_is_the_workbook_that_would_be_written(tmp_path, tables):
     _, table = tables
     memo = exports.workbook_memo(tmp_path / "cache")
-    first = exports.write_table(table, exports.ALL, tmp_path / "a", PKG, "https://x/", ("xlsx_nl",), memo)[0]
-    second = exports.write_table(table, exports.ALL, tmp_path / "b", PKG, "https://x/", ("xlsx_nl",), memo)[0]
+    first = exports.write_table(table, exports.ALL, tmp_path / "a", PKG, URLS, ("xlsx_nl",), memo)[0]
+    second = exports.write_table(table, exports.ALL, tmp_path / "b", PKG, URLS, ("xlsx_nl",), memo)[0]
     assert memo.hits == 1 and first.read_bytes() == second.read_bytes()
     changed = table.assign(value=table["value"] + 1)
-    third = exports.write_table(changed, exports.ALL, tmp_path / "c", PKG, "https://x/", ("xlsx_nl",), memo)[0]
+    third = exports.write_table(changed, exports.ALL, tmp_path / "c", PKG, URLS, ("xlsx_nl",), memo)[0]
     assert memo.hits == 1 and third.read_bytes() != first.read_bytes()
 
 

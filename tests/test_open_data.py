@@ -59,6 +59,29 @@ def test_the_tidy_table_explains_itself(data):
     assert all(docs[c]["nl"] and docs[c]["en"] and docs[c]["label_nl"] and docs[c]["label_en"] for c in COLUMNS)
 
 
+def test_the_dictionary_says_which_columns_are_always_filled_and_how_percentages_are_scaled(data):
+    import pyarrow.parquet as pq
+
+    docs = column_docs()
+    table = pd.read_csv(data / ALL.file(PKG, "csv"))
+    required = [c for c in COLUMNS if docs[c]["required"]]
+    assert required and not table[required].isna().any().any()
+    assert any(table[c].isna().any() for c in COLUMNS if not docs[c]["required"])
+    for lang, scale in (("nl", "0 tot 100"), ("en", "0 to 100")):
+        assert scale in docs["value"][lang]
+    schema = pq.read_schema(data / ALL.file(PKG, "parquet"))
+    assert schema.field("value").metadata[b"description"].decode() == docs["value"]["en"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_each_workbook_cites_the_page_in_its_own_language(data, lang):
+    from pipeline import pages
+
+    book = load_workbook(data / indicator_scope("betaald-werk").file(PKG, f"xlsx_{lang}"))
+    about = "\n".join(str(v) for row in book.worksheets[2].iter_rows(values_only=True) for v in row)
+    assert pages.base_url(PKG) + pages.path(lang, "indicator", "betaald-werk") in about
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_workbooks_speak_the_language_and_type_their_cells(data, lang):
     book = load_workbook(data / ALL.file(PKG, f"xlsx_{lang}"))

@@ -55,7 +55,10 @@ def context(site: SiteData, page: Page) -> dict:
                         "header": [t("col_edition"), t("col_description")],
                         "rows": [[e, r[f"method_notes_{lang}"]] for e, r in site.editions.iterrows()]},
             "errata": errata,
-            "table_dictionary": {"id": "dictionary-indicator-table", "caption": t("indicator_table_title"),
+            "table_dictionary": {"id": "dictionary-indicator-table",
+                                 "caption": t("indicator_table_caption", files=", ".join(
+                                     publication.ALL.file(pkg, fmt) for fmt in publication.FORMATS)),
                                  "header": header,
-                                 "rows": [[c, d["type"], "", d[lang]] for c, d in publication.column_docs().items()]},
+                                 "rows": [[c, d["type"], t("yes") if d["required"] else t("no"), d[lang]]
+                                          for c, d in publication.column_docs().items()]},
             "dictionary": dictionary}
