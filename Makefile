@@ -49,10 +49,10 @@ lint: $(TEST_STAMP)
 bench: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/run.py
 
-## drill: a scripted new edition, erratum and new indicator in a copy, each must pass the whole test suite
+## drill: a scripted new edition, erratum, new indicator and first registration figures in a copy, each must pass the whole test suite
 drill: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/ensure_browser.py
-	for scenario in edition erratum indicator; do $(BIN)/python tools/data_change_drill.py $$scenario || exit 1; done
+	for scenario in edition erratum indicator registration; do $(BIN)/python tools/data_change_drill.py $$scenario || exit 1; done
 
 ## screenshots: full-page screenshots of the rendered site at 360 and 1280 px into build/screenshots/
 screenshots: $(TEST_STAMP) $(NODE_STAMP)

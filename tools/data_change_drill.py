@@ -1,12 +1,13 @@
 """Test of the test suite: a routine data pull request must keep ``make test`` green without a test edit.
 
-    python tools/data_change_drill.py edition|erratum|indicator [--keep]
+    python tools/data_change_drill.py edition|erratum|indicator|registration [--keep]
 
 Copies the repository (its tracked and new files) into a temporary folder, makes in its live package the
 change a maintainer makes (a scaffolded and filled new edition, a corrected figure with its erratum, a new
-measured indicator), checks that ``monitor validate`` accepts it, and runs the whole test suite there with
-this checkout's environment. Exit 0 when every test passed. It takes as long as the suite itself, so it is
-run by ``make drill`` and the workflow's weekly job, not by every ``make test``.
+measured indicator, the first figures counted in a register), checks that ``monitor validate`` accepts it,
+and runs the whole test suite there with this checkout's environment. Exit 0 when every test passed. It
+takes as long as the suite itself, so it is run by ``make drill`` and the workflow's weekly job, not by
+every ``make test``.
 """
 
 from __future__ import annotations
@@ -123,7 +124,40 @@ def new_indicator(repo: Path) -> None:
     _bump(repo, lambda v: ".".join([v.split(".")[0], str(int(v.split(".")[1]) + 1), "0"]))
 
 
-SCENARIOS = {"edition": new_edition, "erratum": erratum, "indicator": new_indicator}
+def first_registration(repo: Path) -> None:
+    """The first counted figures, as docs/registration.md says: the two resources copied from the test
+    package, one register, time to the diploma per group for one cohort (made-up values), the indicator measured."""
+    fixture = json.loads((repo / "tests" / "registration" / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] += [r for r in fixture["resources"] if r["name"] in ("registers", "registrations")]
+    (repo / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                                           encoding="utf-8")
+    data = repo / "data"
+    _write(data / "registers.csv", ["register_id", "title_nl", "title_en", "description_nl", "description_en",
+                                    "source_url"],
+           [{"register_id": "gemeente", "title_nl": "Gemeente Utrecht, registratie inburgering",
+             "title_en": "City of Utrecht, civic integration records",
+             "description_nl": "Wie in Utrecht inburgeringsplichtig is en wanneer het diploma is gehaald.",
+             "description_en": "Who in Utrecht is subject to the requirement and when the diploma was obtained.",
+             "source_url": "https://onderzoek.utrecht.nl/registratie-inburgering"}])
+    fields = ["indicator_id", "group_id", "cohort", "reference_date", "statistic", "value", "counted",
+              "register_id", "source_url"]
+    _write(data / "registrations.csv", fields,
+           [{"indicator_id": "tijd-tot-diploma", "group_id": group, "cohort": "2022", "reference_date": "2026-01-01",
+             "statistic": "median", "value": value, "counted": counted, "register_id": "gemeente",
+             "source_url": "https://onderzoek.utrecht.nl/registratie-inburgering"}
+            for group, value, counted in (("asielstatushouders", "26.5", "412"), ("gezinsmigranten", "19", "233"))])
+    fields, indicators = _rows(data / "indicators.csv")
+    for row in indicators:
+        if row["indicator_id"] == "tijd-tot-diploma":
+            row.update(status="measured", statement_nl="om het inburgeringsdiploma te halen",
+                       statement_en="to obtain the civic integration diploma")
+    _write(data / "indicators.csv", fields, indicators)
+    _bump(repo, lambda v: ".".join([v.split(".")[0], str(int(v.split(".")[1]) + 1), "0"]))
+
+
+SCENARIOS = {"edition": new_edition, "erratum": erratum, "indicator": new_indicator,
+             "registration": first_registration}
 
 
 def copy_repository(target: Path) -> Path:
