@@ -93,6 +93,49 @@ def _new_edition(args: argparse.Namespace) -> int:
     return OK
 
 
+def _release(args: argparse.Namespace) -> int:
+    import datetime
+
+    from .versions import VersionError, record
+
+    try:
+        entry = record(args.package, args.summary_nl, args.summary_en, args.date or datetime.date.today())
+    except VersionError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return USAGE
+    version = entry["version"]
+    print(f"Version {version} recorded as released on {entry['date']}. Merge it to main: the workflow publishes "
+          f"it, freezes it at versies/{version}/ and attaches its files to a GitHub release.")
+    return OK
+
+
+def _freeze(args: argparse.Namespace) -> int:
+    from .package import load
+    from .versions import VersionError, archive, archive_name, assemble
+
+    pkg, site = load(args.package), args.out / "site"
+    if not (site / "index.html").is_file():
+        print(f"monitor: {site}: no rendered site; run 'monitor build' first", file=sys.stderr)
+        return USAGE
+    try:
+        made = archive(site, args.archive_to / archive_name(pkg.descriptor["name"], pkg.descriptor["version"]))
+        placed = assemble(site, args.archives, pkg)
+    except VersionError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return USAGE
+    print(f"Frozen versions placed under {site / 'versies'}: {', '.join(placed)}; this version's archive: {made}")
+    return OK
+
+
+def _date(text: str):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date such as 2026-03-01") from None
+
+
 def _year(text: str) -> int:
     if not text.isdigit() or not 2020 <= int(text) <= 2100:
         raise argparse.ArgumentTypeError(f"'{text}' is not a year between 2020 and 2100")
@@ -138,6 +181,21 @@ def parser() -> argparse.ArgumentParser:
     edition.add_argument("year", type=_year, help="the edition's year, e.g. 2026")
     edition.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
     edition.set_defaults(func=_new_edition)
+
+    release = commands.add_parser("release", help="record this version as released, with its date and summary")
+    release.add_argument("--summary-nl", required=True, help="one line in Dutch: what this version adds or corrects")
+    release.add_argument("--summary-en", required=True, help="the same line in English")
+    release.add_argument("--date", type=_date, help="the release date (default: today)")
+    release.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
+    release.set_defaults(func=_release)
+
+    freeze = commands.add_parser("freeze", help="place every released version's frozen site under versies/")
+    freeze.add_argument("--out", type=Path, default=Path("build"), help="the build folder (default: build)")
+    freeze.add_argument("--archives", type=Path, required=True,
+                        help="folder with the archives of earlier versions (<name>-site-<version>.zip)")
+    freeze.add_argument("--archive-to", type=Path, required=True, help="where to write this version's archive")
+    freeze.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
+    freeze.set_defaults(func=_freeze)
     return main
 
 

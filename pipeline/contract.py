@@ -226,7 +226,7 @@ def settings_problems(descriptor: dict) -> list[str]:
         for number, entry in enumerate(sources, start=1):
             if not isinstance(entry, dict) or not _text(entry.get("title")) or not isinstance(entry.get("path"), str):
                 problems.append(f"source {number} needs a title and a path (the source's web address)")
-    problems += _monitor_problems(descriptor.get("monitor"))
+    problems += _monitor_problems(descriptor.get("monitor"), str(descriptor.get("version", "")))
     return problems
 
 
@@ -240,7 +240,7 @@ def _valid_date(text: str) -> bool:
     return True
 
 
-def _monitor_problems(monitor: object) -> list[str]:
+def _monitor_problems(monitor: object, version: str) -> list[str]:
     if not isinstance(monitor, dict):
         return ['the "monitor" settings are missing: the site\'s title, description and publisher in Dutch and '
                 'English, and the thresholds "min_n" and "indicative_n"']
@@ -251,8 +251,26 @@ def _monitor_problems(monitor: object) -> list[str]:
                         "published figure may have)")
     elif not _count(indicative_n) or indicative_n < min_n:
         problems.append(f'"monitor": "indicative_n" must be a whole number of at least "min_n" ({min_n})')
-    if not isinstance(monitor.get("releases", []), list):
+    releases = monitor.get("releases", [])
+    if not isinstance(releases, list):
         problems.append('"monitor": "releases" must be a list')
+        return problems
+    last: tuple[int, ...] = ()
+    for number, entry in enumerate(releases, start=1):
+        where = f'"monitor": release {number}'
+        if not isinstance(entry, dict) or not VERSION.match(str(entry.get("version", ""))):
+            problems.append(f'{where} needs a "version" such as "2025.1.0" (monitor release writes it)')
+            continue
+        key = tuple(int(p) for p in entry["version"].split("."))
+        if key <= last:
+            problems.append(f'{where} ({entry["version"]}) is not newer than the release before it')
+        last = max(last, key)
+        if not _valid_date(str(entry.get("date", ""))):
+            problems.append(f'{where} ({entry["version"]}) needs a "date" such as "2026-03-01"')
+        problems += [f'{where} ({entry["version"]}) needs a one-line "{key_}"' for key_ in ("summary_nl", "summary_en")
+                     if not _text(entry.get(key_))]
+    if last and VERSION.match(version) and tuple(int(p) for p in version.split(".")) < last:
+        problems.append(f'"version" {version} is older than the last release in "monitor": "releases"')
     return problems
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from markupsafe import Markup
 
-from . import counted, escape, i18n, pages, tokens
+from . import counted, escape, i18n, pages, tokens, versions
 from .files import inside
 from .package import DataPackage
 from .publication import indicator_scope
@@ -42,7 +42,8 @@ def frame_height(svg: str, texts: list[str]) -> int:
 
 def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str, height: int) -> Markup:
     """The ``<iframe>`` a journalist pastes into an article."""
-    src = f"{pages.base_url(pkg)}embed/{lang}/{indicator_id}.html"
+    # The embed stays as it was made: the frozen copy of this version, once it is released.
+    src = versions.permalink(pkg, pages.base_url(pkg), f"embed/{lang}/{indicator_id}.html")
     return Markup(html_environment().get_template("iframe.html").render(src=src, title=escape.plain(title),
                                                                          height=height).strip())
 
@@ -95,7 +96,7 @@ def run(context: Context, story: Story, charts: Charts, out: Path) -> Embeds:
                 svg=svg,
                 summary=first["text"], source=source,
                 licence=i18n.t(lang, "embed_licence"), more=i18n.t(lang, "embed_more"),
-                page_url=base + pages.path(lang, "indicator", ident),
+                page_url=versions.permalink(pkg, base, pages.path(lang, "indicator", ident)),
                 csv_url=f"{base}data/{indicator_scope(ident).file(pkg, 'csv')}" if ident in measured else "",
                 csv_label=i18n.t(lang, "embed_csv"))
             inside(folder, f"{ident}.html").write_text(page, encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from markupsafe import Markup
 
-from .. import counted, i18n, pages, publication
+from .. import counted, i18n, pages, publication, versions
 from ..indicators import SHOWN, method_changes
 from ..package import DataPackage
 from ..stats import clearly_different, respondents_needed
@@ -156,6 +156,10 @@ class SiteData:
             return i18n.t(lang, "measured_since", edition=int(first))
         measured = self.indicators.at[indicator_id, "status"] == "measured"
         return i18n.t(lang, "status_not_published" if measured else "not_measured_status")
+
+    def permalink(self, path: str) -> str:
+        """The address that keeps showing this page as it is now (``versions.permalink``)."""
+        return versions.permalink(self.pkg, self.base, path)
 
     def cite(self, lang: str, url: str, rows: pd.DataFrame | None = None) -> str:
         """The citation of a page: the reports behind its figures (all, unless ``rows`` narrows them)."""

@@ -23,4 +23,4 @@ def context(site: SiteData, page: Page) -> dict:
     return {"chart": site.chart(lang, "comparison"), "findings": site.findings(lang, "comparison"),
             "table": {"id": "table-comparison", "caption": t("comparison_table_caption"), "header": header,
                       "rows": [r for _, r in sorted(rows, key=lambda x: -x[0])]},
-            "cite": site.cite(lang, site.base + page.path)}
+            "cite": site.cite(lang, site.permalink(page.path))}

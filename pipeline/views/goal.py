@@ -13,4 +13,4 @@ def context(site: SiteData, page: Page) -> dict:
             "chart": site.chart(lang, f"goal-{goal_id}"), "findings": site.findings(lang, "goal", goal_id),
             "board": site.dashboard(lang, page.path, pages.ordered_indicators(site.pkg, goal_id),
                                     f"dashboard-{goal_id}"),
-            "research": site.research(lang, goal_id=goal_id), "cite": site.cite(lang, site.base + page.path, rows)}
+            "research": site.research(lang, goal_id=goal_id), "cite": site.cite(lang, site.permalink(page.path), rows)}

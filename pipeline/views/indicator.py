@@ -108,7 +108,8 @@ def _counted_context(site: SiteData, page: Page, meta: pd.Series) -> dict:
             "editions": [{"title": site.registers.at[r, f"title_{lang}"],
                           "notes": site.registers.at[r, f"description_{lang}"], "change": ""} for r in registers],
             "sources": sources,
-            "cite": publication.counted_citation(site.pkg, lang, [s["text"] for s in sources], site.base + page.path)}
+            "cite": publication.counted_citation(site.pkg, lang, [s["text"] for s in sources],
+                                                    site.permalink(page.path))}
 
 
 def context(site: SiteData, page: Page) -> dict:
@@ -150,6 +151,6 @@ def context(site: SiteData, page: Page) -> dict:
             "table": _table(site, rows, meta[f"title_{lang}"], ident, lang) if not rows.empty else None,
             "research": site.research(lang, indicator_id=ident), "editions": editions, "sources": sources,
             "downloads": downloads, "embed": embed, "code_fence": Markup(escape.fence(embed)),
-            "cite": site.cite(lang, site.base + here, measured), "permalink": site.base + here,
+            "cite": site.cite(lang, site.permalink(here), measured), "permalink": site.permalink(here),
             "method_title": t("method_notes"),
             **(_counted_context(site, page, meta) if ident in site.counted else {})}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from functools import partial
 from pathlib import PurePosixPath
 
-from .. import catalog, i18n, publication
+from .. import catalog, i18n, publication, versions
 from .common import Page, SiteData, link
 
 
@@ -50,11 +51,11 @@ def context(site: SiteData, page: Page) -> dict:
                                      t("download_size")],
                           "rows": [download(*item) for item in listed]},
             "dcat": {"href": link(page.path, "data/" + publication.DCAT_NAME), "text": t("machine_readable")},
-            "cite": site.cite(lang, site.base + page.path),
+            "cite": site.cite(lang, site.permalink(page.path)),
             "changes": {"id": "table-changes", "caption": t("changes"),
                         "header": [t("col_edition"), t("col_description")],
                         "rows": [[e, r[f"method_notes_{lang}"]] for e, r in site.editions.iterrows()]},
-            "errata": errata,
+            "errata": errata, "versions": _versions(site, page),
             "table_dictionary": {"id": "dictionary-indicator-table",
                                  "caption": t("indicator_table_caption", files=", ".join(
                                      publication.ALL.file(pkg, fmt) for fmt in publication.FORMATS)),
@@ -62,3 +63,16 @@ def context(site: SiteData, page: Page) -> dict:
                                  "rows": [[c, d["type"], t("yes") if d["required"] else t("no"), d[lang]]
                                           for c, d in publication.column_docs().items()]},
             "dictionary": dictionary}
+
+
+def _versions(site: SiteData, page: Page) -> dict | None:
+    """Every released version, newest first, each linked to its frozen copy of this page."""
+    lang, t = page.lang, partial(i18n.t, page.lang)
+    releases = versions.released(site.pkg)
+    if not releases:
+        return None
+    return {"id": "table-versions", "caption": t("versions"),
+            "header": [t("col_version"), t("col_date"), t("col_description")],
+            "rows": [[{"href": link(page.path, f"{versions.FOLDER}/{r['version']}/{page.path}"), "text": r["version"]},
+                      i18n.date(datetime.date.fromisoformat(r["date"]), lang), r[f"summary_{lang}"]]
+                     for r in reversed(releases)]}
