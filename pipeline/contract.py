@@ -60,7 +60,8 @@ def shape_problems(descriptor: dict) -> list[str]:
         fields = {f.get("name"): f for f in schema.get("fields", []) if isinstance(f, dict)} \
             if isinstance(schema, dict) and isinstance(schema.get("fields"), list) else {}
         declared = schema.get("primaryKey", []) if isinstance(schema, dict) else []
-        declared = [declared] if isinstance(declared, str) else declared if isinstance(declared, list) else [None]
+        # A copy: the descriptor's own lists must come out of a check as they went in.
+        declared = [declared] if isinstance(declared, str) else list(declared) if isinstance(declared, list) else [None]
         for reference in schema.get("foreignKeys", []) if isinstance(schema, dict) else []:
             named = reference.get("fields") if isinstance(reference, dict) else None
             declared += [named] if isinstance(named, str) else named if isinstance(named, list) else [None]
