@@ -8,10 +8,12 @@ Two views of the same facts, both from the descriptor and the downloads as writt
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
+from . import i18n
 from .i18n import LANGUAGES
 from .package import DataPackage
 
@@ -27,12 +29,29 @@ def _period(pkg: DataPackage) -> tuple[str, str]:
     return str(years[0]), str(years[-1])
 
 
+def _fieldwork(pkg: DataPackage) -> tuple[str, str] | None:
+    """The first and last month of fieldwork the editions name ("oktober 2023" → 2023-10), or None when no
+    edition names one: the data describe the weeks people answered, not the year a report came out."""
+    names = i18n.words("nl")["month_names"].split()  # the fieldwork is written in Dutch first
+    pattern = re.compile(r"\b(" + "|".join(names) + r")\s+(\d{4})\b", re.I)
+    months = sorted(f"{year}-{names.index(month.lower()) + 1:02d}"
+                    for text in pkg["editions"]["fieldwork_nl"] for month, year in pattern.findall(text or ""))
+    return (months[0], months[-1]) if months else None
+
+
 def _modified(pkg: DataPackage) -> str:
     return str(pkg.descriptor.get("created", ""))[:10]
 
 
-def distributions(pkg: DataPackage, sizes: dict[str, int], files: list[tuple[str, str]]) -> list[dict]:
-    """One entry per download: ``files`` holds (path under data/, description) pairs, ``sizes`` their bytes."""
+def _issued(pkg: DataPackage) -> str:
+    """The first release's date (``monitor release``), else the package's date."""
+    releases = pkg.settings.get("releases") or []
+    return releases[0]["date"] if releases else _modified(pkg)
+
+
+def distributions(pkg: DataPackage, sizes: dict[str, int], files: list[tuple[str, dict[str, str]]]) -> list[dict]:
+    """One entry per download: ``files`` holds (path under data/, its description per language) pairs,
+    ``sizes`` their bytes."""
     base = pkg.descriptor["homepage"].rstrip("/") + "/data/"
     found = []
     for rel, description in files:
@@ -60,53 +79,71 @@ def schema_org(pkg: DataPackage, lang: str, downloads: list[dict], page_url: str
                             "address": {"@type": "PostalAddress", "addressLocality": "Utrecht",
                                         "addressCountry": "NL"}},
         "isBasedOn": [s["path"] for s in pkg.descriptor.get("sources", [])],
-        "distribution": [{"@type": "DataDownload", "name": d["name"], "description": d["description"],
+        "distribution": [{"@type": "DataDownload", "name": d["name"], "description": d["description"][lang],
                           "encodingFormat": d["media_type"], "contentUrl": d["url"],
                           "contentSize": f"{d['bytes']} B"} for d in downloads],
     }
 
 
+# The portal's value lists (DCAT-AP-NL 3.0, https://docs.geostandaarden.nl/dcat/dcat-ap-nl30/, chapter
+# "Waardelijsten"): themes from the EU Data Theme vocabulary, licences from the EU Licence list.
+THEME = EU + "data-theme/SOCI"  # Population and society
+LICENCES = {"https://creativecommons.org/licenses/by/4.0/": EU + "licence/CC_BY_4_0",
+            "https://creativecommons.org/publicdomain/zero/1.0/": EU + "licence/CC0"}
+
+
 def dcat(pkg: DataPackage, downloads: list[dict]) -> dict:
-    """DCAT-AP (with the properties DCAT-AP-NL asks for) of the catalogue, the dataset and its downloads."""
+    """DCAT-AP-NL 3.0 of the catalogue, the dataset and every download: titles and descriptions in Dutch and
+    English, the licence and theme from the portal's value lists, issued, modified and version throughout."""
     settings, descriptor = pkg.settings, pkg.descriptor
     home = descriptor["homepage"].rstrip("/") + "/"
     dataset, catalogue = home + "#dataset", home + "#catalogue"
-    licence = {"@id": descriptor["licenses"][0]["path"]}
-    publisher = {"@id": home + "#publisher", "@type": "foaf:Agent",
+    path = descriptor["licenses"][0]["path"]
+    licence = {"@id": LICENCES.get(path, path)}
+    publisher = {"@id": settings.get("publisher_id") or home + "#publisher", "@type": "foaf:Agent",
                  "foaf:name": [{"@value": settings[f"publisher_{lang}"], "@language": lang} for lang in LANGUAGES]}
-    start, end = _period(pkg)
+    contact = {"@id": home + "#contact", "@type": "vcard:Organization", "vcard:fn": settings["publisher_nl"],
+               "vcard:hasURL": {"@id": home}}
+    period = _fieldwork(pkg)
+    start, end = (period[0], period[1]) if period else _period(pkg)
+    kind = "xsd:gYearMonth" if period else "xsd:gYear"
+    dated = {"dct:issued": {"@value": _issued(pkg), "@type": "xsd:date"},
+             "dct:modified": {"@value": _modified(pkg), "@type": "xsd:date"}, "dcat:version": descriptor["version"]}
+    languages = [{"@id": EU + "language/NLD"}, {"@id": EU + "language/ENG"}]
 
     def both(key: str) -> list[dict]:
         return [{"@value": settings[f"{key}_{lang}"], "@language": lang} for lang in LANGUAGES]
 
+    def tagged(texts: dict[str, str]) -> list[dict]:
+        return [{"@value": texts[lang], "@language": lang} for lang in LANGUAGES]
+
     graph = [
         {"@id": catalogue, "@type": "dcat:Catalog", "dct:title": both("title"), "dct:description": both("description"),
          "dct:publisher": {"@id": publisher["@id"]}, "foaf:homepage": {"@id": home}, "dcat:dataset": {"@id": dataset},
-         "dct:license": licence, "dct:language": [{"@id": EU + "language/NLD"}, {"@id": EU + "language/ENG"}]},
-        publisher,
+         "dcat:contactPoint": {"@id": contact["@id"]}, "dct:license": licence, "dct:language": languages,
+         "dcat:themeTaxonomy": {"@id": EU + "data-theme"}, "dct:modified": dated["dct:modified"]},
+        publisher, contact,
         {"@id": dataset, "@type": "dcat:Dataset", "dct:title": both("title"), "dct:description": both("description"),
-         "dct:identifier": home, "dct:publisher": {"@id": publisher["@id"]}, "dcat:landingPage": {"@id": home},
-         "dct:language": [{"@id": EU + "language/NLD"}, {"@id": EU + "language/ENG"}],
-         "dct:license": licence, "dct:accessRights": {"@id": EU + "access-right/PUBLIC"},
-         "dct:modified": {"@value": _modified(pkg), "@type": "xsd:date"},
-         "owl:versionInfo": descriptor["version"], "dcat:keyword": descriptor.get("keywords", []),
-         "dct:spatial": {"@id": "http://sws.geonames.org/2745912/"},
-         "dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": {"@value": start, "@type": "xsd:gYear"},
-                          "dcat:endDate": {"@value": end, "@type": "xsd:gYear"}},
+         "dct:identifier": home, "dct:publisher": {"@id": publisher["@id"]}, "dct:creator": {"@id": publisher["@id"]},
+         "dcat:landingPage": {"@id": home}, "dct:language": languages, "dcat:theme": {"@id": THEME},
+         "dct:license": licence, "dct:accessRights": {"@id": EU + "access-right/PUBLIC"}, **dated,
+         "dcat:keyword": descriptor.get("keywords", []), "dct:spatial": {"@id": "http://sws.geonames.org/2745912/"},
+         "dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": {"@value": start, "@type": kind},
+                          "dcat:endDate": {"@value": end, "@type": kind}},
          "dct:source": [{"@id": s["path"]} for s in descriptor.get("sources", [])],
-         "dcat:contactPoint": {"@type": "vcard:Organization", "vcard:fn": settings["publisher_nl"],
-                               "vcard:hasURL": {"@id": home}},
+         "dcat:contactPoint": {"@id": contact["@id"]},
          "dcat:distribution": [{"@id": d["url"]} for d in downloads]},
-        *[{"@id": d["url"], "@type": "dcat:Distribution", "dct:title": d["name"], "dct:description": d["description"],
-           "dcat:accessURL": {"@id": d["url"]}, "dcat:downloadURL": {"@id": d["url"]},
+        *[{"@id": d["url"], "@type": "dcat:Distribution", "dct:title": tagged(d["description"]),
+           "dct:description": tagged(d["description"]), "dcat:accessURL": {"@id": d["url"]},
+           "dcat:downloadURL": {"@id": d["url"]},
            "dcat:mediaType": {"@id": "https://www.iana.org/assignments/media-types/" + d["media_type"]},
-           "dct:format": {"@id": EU + "file-type/" + d["format"]},
+           "dct:format": {"@id": EU + "file-type/" + d["format"]}, **dated,
            "dcat:byteSize": {"@value": str(d["bytes"]), "@type": "xsd:nonNegativeInteger"},
            "dct:license": licence} for d in downloads],
     ]
     context = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
                "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
-               "owl": "http://www.w3.org/2002/07/owl#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+               "xsd": "http://www.w3.org/2001/XMLSchema#"}
     return {"@context": context, "@graph": graph}
 
 

@@ -252,6 +252,10 @@ def _monitor_problems(monitor: object, version: str) -> list[str]:
                         "published figure may have)")
     elif not _count(indicative_n) or indicative_n < min_n:
         problems.append(f'"monitor": "indicative_n" must be a whole number of at least "min_n" ({min_n})')
+    publisher_id = monitor.get("publisher_id")  # optional: the catalogue's publisher in a register
+    if publisher_id is not None and not (_text(publisher_id) and WEB_ADDRESS.match(publisher_id)):
+        problems.append('"monitor": "publisher_id" must be the publisher\'s web address in a register of '
+                        'organisations, e.g. https://identifier.overheid.nl/tooi/id/gemeente/gm0344')
     releases = monitor.get("releases", [])
     if not isinstance(releases, list):
         problems.append('"monitor": "releases" must be a list')

@@ -45,12 +45,13 @@ from .publication import (
     LATEST,
     SMALL_FORMATS,
     Scope,
+    catalogue_files,
     citation,
     column_docs,
+    describe,
     edition_scope,
     first_published_scope,
     indicator_scope,
-    main_downloads,
     package_date,
     zip_name,
 )
@@ -349,8 +350,8 @@ def write_catalogue(pkg: DataPackage, out: Path, sizes: dict[str, int]) -> Downl
     """The DCAT-AP description of every download (written last: it lists the council edition too); returns
     the sizes with its own."""
     data = out / "data"
-    listed = [(rel, i18n.t("en", kind, **{k: v for k, v in values.items() if k != "format"}))
-              for rel, kind, values in main_downloads(pkg)]
+    listed = [(rel, {lang: describe(kind, values, lang) for lang in i18n.LANGUAGES})
+              for rel, kind, values in catalogue_files(pkg, sizes)]
     catalogue = catalog.dcat(pkg, catalog.distributions(pkg, sizes, listed))
     (data / DCAT_NAME).write_text(json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return Downloads({**sizes, DCAT_NAME: (data / DCAT_NAME).stat().st_size})

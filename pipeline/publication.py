@@ -125,6 +125,31 @@ def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
     return found
 
 
+def catalogue_files(pkg: DataPackage, sizes: dict[str, int]) -> list[tuple[str, str, dict]]:
+    """Every download the catalogue describes: the main ones, then each indicator's and each measurement's as
+    first published, as far as they were written (``sizes``). Values may differ per language ({lang: text})."""
+    found = list(main_downloads(pkg))
+    found += [(council_file(pkg, lang, LATEST), f"download_council_latest_{lang}", {"format": "pdf"})
+              for lang in i18n.LANGUAGES]
+    titles = pkg["indicators"].set_index("indicator_id")
+    for ident in pkg["indicators"].sort_values(["goal_id", "order"])["indicator_id"]:
+        scope = indicator_scope(ident)
+        title = {lang: titles.at[ident, f"title_{lang}"] for lang in i18n.LANGUAGES}
+        found += [(scope.file(pkg, fmt), "download_indicator", {"indicator": title, "format": fmt})
+                  for fmt in FORMATS if scope.file(pkg, fmt) in sizes]
+    for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
+        scope = first_published_scope(edition)
+        found += [(scope.file(pkg, fmt), "download_first_published_edition", {"edition": edition, "format": fmt})
+                  for fmt in FORMATS if scope.file(pkg, fmt) in sizes]
+    return [(rel, kind, values) for rel, kind, values in found if rel in sizes]
+
+
+def describe(kind: str, values: dict, lang: str) -> str:
+    """A download in words, with its format: one description per file, never one for several formats."""
+    words = {k: v[lang] if isinstance(v, dict) else v for k, v in values.items() if k != "format"}
+    return f"{i18n.t(lang, kind, **words)} ({i18n.t(lang, 'format_' + values.get('format', 'zip'))})"
+
+
 def counted_citation(pkg: DataPackage, lang: str, sources: list[str], url: str) -> str:
     """The citation of counted figures: the site with version and date, and the registers with their dates."""
     return i18n.t(lang, "cite_counted", publisher=pkg.settings[f"publisher_{lang}"], year=package_date(pkg).year,

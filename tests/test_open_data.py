@@ -189,6 +189,47 @@ def test_dcat_ap_description_parses_and_has_the_mandatory_properties(data):
         assert int(graph.value(distribution, dcat.byteSize)) == (data / name).stat().st_size
 
 
+def test_the_catalogue_meets_the_portal_profile_and_lists_every_download(data):
+    from pyshacl import validate
+    from rdflib import Graph, Literal, Namespace
+    from rdflib.namespace import DCTERMS, RDF
+
+    dcat = Namespace("http://www.w3.org/ns/dcat#")
+    graph = Graph().parse(data / "dcat-ap.jsonld", format="json-ld")
+    shapes = Graph().parse(ROOT / "tests" / "shapes" / "dcat-ap-nl-3.0-required.ttl", format="turtle")
+    conforms, _, report = validate(graph, shacl_graph=shapes)
+    assert conforms, report
+    # Every download but the catalogue itself, the indicators' and measurements' own included.
+    listed = {str(d).rsplit("/data/", 1)[1] for d in graph.subjects(RDF.type, dcat.Distribution)}
+    written = {p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()} - {"dcat-ap.jsonld"}
+    assert listed == written
+    # One description per file, in each language: CSV and CSV for Excel are told apart.
+    descriptions = {}
+    for distribution in graph.subjects(RDF.type, dcat.Distribution):
+        for text in graph.objects(distribution, DCTERMS.description):
+            descriptions.setdefault(text.language, []).append(str(text))
+    assert set(descriptions) == {"nl", "en"}
+    for texts in descriptions.values():
+        assert len(texts) == len(set(texts)) == len(listed)
+    # The period is the fieldwork's where the editions name it (October 2023), not the report years.
+    dataset = next(graph.subjects(RDF.type, dcat.Dataset))
+    start = graph.value(graph.value(dataset, DCTERMS.temporal), dcat.startDate)
+    assert start == Literal("2023-10", datatype=Namespace("http://www.w3.org/2001/XMLSchema#").gYearMonth)
+
+
+def test_a_catalogue_that_breaks_the_profile_is_caught(data):
+    from pyshacl import validate
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCTERMS, RDF
+
+    graph = Graph().parse(data / "dcat-ap.jsonld", format="json-ld")
+    shapes = Graph().parse(ROOT / "tests" / "shapes" / "dcat-ap-nl-3.0-required.ttl", format="turtle")
+    dataset = next(graph.subjects(RDF.type, URIRef("http://www.w3.org/ns/dcat#Dataset")))
+    graph.remove((dataset, DCTERMS.license, None))
+    graph.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))  # not the list's
+    assert not validate(graph, shacl_graph=shapes)[0]
+
+
 def test_the_zipped_package_is_valid(data, tmp_path, run_cli):
     with zipfile.ZipFile(data / zip_name(PKG)) as archive:
         archive.extractall(tmp_path / "unzipped")
@@ -214,3 +255,18 @@ def test_each_measurement_keeps_its_address(data):
     for edition in PKG["editions"]["edition"]:
         table = pd.read_parquet(data / edition_scope(int(edition)).file(PKG, "parquet"))
         assert set(table["edition"]) == {int(edition)}
+
+
+def test_the_publisher_is_named_by_its_register_address_when_the_package_gives_one(package, run_cli):
+    from conftest import edit_descriptor
+
+    from pipeline import catalog
+
+    assert catalog.dcat(load(package), [])["@graph"][1]["@id"].endswith("#publisher")
+    tooi = "https://identifier.overheid.nl/tooi/id/gemeente/gm0344"
+    edit_descriptor(package, lambda d: d["monitor"].update(publisher_id=tooi))
+    graph = catalog.dcat(load(package), [])["@graph"]
+    assert graph[1]["@id"] == tooi and graph[0]["dct:publisher"] == {"@id": tooi}
+    edit_descriptor(package, lambda d: d["monitor"].update(publisher_id="javascript:alert(1)"))
+    code, out, _ = run_cli("validate", str(package))
+    assert code == 1 and '"publisher_id" must be' in out

@@ -23,7 +23,7 @@ def context(site: SiteData, page: Page) -> dict:
 
     listed = [(rel, t(kind, **{k: v for k, v in values.items() if k != "format"}), values.get("format", "zip"))
               for rel, kind, values in publication.main_downloads(pkg)]
-    described = catalog.distributions(pkg, sizes, [(rel, text) for rel, text, _ in listed])
+    described = catalog.distributions(pkg, sizes, [(rel, {lang: text}) for rel, text, _ in listed])
     header = [t("col_field"), t("col_type"), t("col_required"), t("col_description")]
     errata = None
     if not pkg["errata"].empty:
