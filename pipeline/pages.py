@@ -35,7 +35,13 @@ def kind(key: str) -> str:
 
 def kinds() -> set[str]:
     book = _book()
-    return {entry["kind"] for part in ("static", "sections") for entry in book[part].values()}
+    return {entry["kind"] for part in ("static", "sections") for entry in book[part].values()} | {
+        book["summaries"]["kind"]}
+
+
+def summary_path(file: str) -> str:
+    """The summary in one language of the questionnaire: ``samenvatting/ar.html``."""
+    return f"{_book()['summaries']['folder']}/{file}.html"
 
 
 def frame(part: str) -> list[str]:

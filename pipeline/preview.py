@@ -112,7 +112,7 @@ def _page(context: Context, job: tuple[Path, str, str, Path | None]) -> None:
     target = inside(out / "preview", path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_template().render(
-        lang=lang, dir=front["dir"], theme_class=tokens.theme()["class"],
+        lang=front.get("lang", lang), dir=front["dir"], theme_class=tokens.theme()["class"],
         title=markdown_text(front["title"]), description=markdown_text(front["description"]),
         head=Markup(front["include-in-header"]["text"]), header=Markup(front["include-before-body"]["text"]),
         footer=Markup(front["include-after-body"]["text"]), site_title=i18n.t(lang, "site_title"),

@@ -82,7 +82,8 @@ def load() -> dict:
         if not _NAME.fullmatch(str(key)):
             raise TokenError(f"{FILE}: colour {key!r} needs a lowercase name")
     return {"name": name, "theme": theme, "colours": colours, **fonts,
-            "components": raw.get("components", []), "font-files": raw.get("font-files", [])}
+            "components": raw.get("components", []), "font-files": raw.get("font-files", []),
+            "script-fonts": raw.get("script-fonts", {})}
 
 
 def colour(name: str) -> str:
@@ -95,6 +96,11 @@ def font() -> str:
 
 def chart_font() -> str:
     return load()["chart-font"]
+
+
+def script_fonts() -> dict:
+    """Per script (``arab``, ``ethi``): the font family and its files, for the pages written in it."""
+    return load()["script-fonts"]
 
 
 def theme() -> dict:

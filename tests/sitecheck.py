@@ -60,6 +60,12 @@ def manifest(build: Path) -> list[dict]:
     return json.loads((build / "site-pages.json").read_text(encoding="utf-8"))
 
 
+def paired(build: Path) -> list[dict]:
+    """The pages that exist in Dutch and English, each with its counterpart (not the summaries, which are one
+    page per language of the questionnaire)."""
+    return [page for page in manifest(build) if page["key"] != "summary"]
+
+
 def dashboard_row(page_html: str, ident: str) -> str:
     """The row of one indicator in a home or goal page's dashboard table, as HTML."""
     board = page_html.split('<table class="dashboard', 1)[1].split("</table>", 1)[0]

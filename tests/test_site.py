@@ -11,7 +11,7 @@ import yaml
 from browser import axe_violations, open_page
 from conftest import FIXTURE, ROOT, copy_package
 from fixtures import add_edition, set_results
-from sitecheck import broken_links, dashboard_row, external_resources, front_matter, manifest, parse
+from sitecheck import broken_links, dashboard_row, external_resources, front_matter, manifest, paired, parse
 
 from pipeline import i18n, pages
 from pipeline.build import build
@@ -25,7 +25,7 @@ def qmd_for(build_dir, page):
 
 
 def test_every_indicator_and_page_exists_in_both_languages(site_build):
-    listed = manifest(site_build)
+    listed = paired(site_build)
     for lang in ("nl", "en"):
         ids = {p["id"] for p in listed if p["lang"] == lang and p["key"] == "indicator"}
         assert ids == set(INDICATORS)
@@ -43,7 +43,7 @@ def test_english_lives_under_en_and_dutch_at_the_root(site_build):
 
 
 def test_counterparts_map_both_ways(site_build):
-    listed = manifest(site_build)
+    listed = paired(site_build)
     by_path = {p["path"]: p for p in listed}
     for page in listed:
         other = by_path[page["counterpart"]]
@@ -52,7 +52,7 @@ def test_counterparts_map_both_ways(site_build):
 
 
 def test_language_switcher_leads_to_the_counterpart(site_build):
-    for page in manifest(site_build):
+    for page in paired(site_build):
         preview = (site_build / "preview" / page["path"]).read_text(encoding="utf-8")
         header = yaml.safe_load(front_matter(qmd_for(site_build, page)))["include-before-body"]["text"]
         for text in (preview, header):
@@ -65,7 +65,7 @@ def test_every_page_has_the_tags_a_shared_link_and_a_search_engine_read(site_bui
     """og:title, og:description, og:url, og:type, og:image with og:image:alt, twitter:card and the canonical
     address on every page; the image is a chart of the page, or the comparison of the groups."""
     base = pages.base_url(PKG)
-    for page in manifest(site_build):
+    for page in paired(site_build):
         head = yaml.safe_load(front_matter(qmd_for(site_build, page)))["include-in-header"]["text"]
         tags = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', head))
         assert {"og:title", "og:description", "og:url", "og:type", "og:image", "og:image:alt",
@@ -79,7 +79,7 @@ def test_every_page_has_the_tags_a_shared_link_and_a_search_engine_read(site_bui
 
 def test_lang_and_hreflang(site_build):
     base = pages.base_url(PKG)
-    for page in manifest(site_build):
+    for page in paired(site_build):
         parsed = parse(site_build / "preview" / page["path"])
         assert parsed.lang == page["lang"]
         other = "en" if page["lang"] == "nl" else "nl"

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
-from .. import escape, i18n, pages, stylesheet
+from .. import escape, i18n, pages, stylesheet, summaries
 from ..files import inside
 from ..templating import html_environment, markdown_environment
 from ..workers import Context, Workers
@@ -57,7 +57,9 @@ def site_pages(site: SiteData) -> list[Page]:
                 page.image = f"{site.base}charts/{lang}/{chart}.wide.png"
                 page.image_alt = site.made.charts[f"{lang}/{chart}"].title
             found.append(page)
-    return found
+    from . import summary
+
+    return found + [summary.page_of(site, file) for file in summaries.languages()]
 
 
 def run(context: Context, made: Made, out: Path, workers: Workers | None = None) -> list[Page]:
@@ -78,7 +80,9 @@ def run(context: Context, made: Made, out: Path, workers: Workers | None = None)
     stylesheet.write(out / "assets")  # one copy for both languages; render and preview link it into place
     Workers.of(context, workers).map(_write_page, [(out, page) for page in found], stage=made)
     manifest = [{"lang": p.lang, "key": p.key, "kind": p.kind, "id": p.ident, "path": p.path,
-                 "counterpart": p.counterpart, "title": p.title} for p in found]
+                 "counterpart": p.counterpart, "title": p.title,
+                 "language": str(summaries.languages()[p.ident]["language"]["tag"]) if p.key == "summary" else p.lang}
+                for p in found]
     (out / "site-pages.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return found
 
@@ -96,6 +100,8 @@ def _writer(context: Context) -> _Writer:
     return _Writer(SiteData(context.pkg, context.rows, context.stage), {
         "page": markdown.get_template("site/page.qmd"), "head": html.get_template("site/head.html"),
         "frame": html.get_template("site/frame.html").module,
+        "summary_head": html.get_template("site/summary_head.html"),
+        "summary_frame": html.get_template("site/summary_frame.html"),
         **{kind: markdown.get_template(f"site/{kind}.qmd") for kind in pages.kinds()}})
 
 
@@ -109,13 +115,20 @@ def _write_page(context: Context, job: tuple[Path, Page]) -> None:
     tags = templates["head"].render(csp=CSP, page=page, other_lang=i18n.other(page.lang), base=site.base,
                                     root=link(page.path, "x")[:-1], site_title=i18n.t(page.lang, "site_title"),
                                     locale=i18n.SETTINGS[page.lang]["locale"].replace("-", "_")).strip()
-    frame = frame_of(page, site.pkg, site.goals)
     # Pandoc reads front matter as Markdown and Quarto evaluates it: data goes in escaped as Markdown; the
     # frame and head tags are HTML, escaped where they were written.
-    front = {"title": escape.markdown(page.title), "lang": page.lang, "dir": i18n.SETTINGS[page.lang].get("dir", "ltr"),
-             "description": escape.markdown(page.description), "include-in-header": {"text": tags},
-             "include-before-body": {"text": str(templates["frame"].header(frame)).strip()},
-             "include-after-body": {"text": str(templates["frame"].footer(frame)).strip()}}
+    if page.kind == "summary":  # its own language, direction, head and frame
+        from . import summary
+
+        own = summary.front(site, page, CSP, templates)
+    else:
+        frame = frame_of(page, site.pkg, site.goals)
+        own = {"lang": page.lang, "dir": i18n.SETTINGS[page.lang].get("dir", "ltr"),
+               "include-in-header": {"text": tags},
+               "include-before-body": {"text": str(templates["frame"].header(frame)).strip()},
+               "include-after-body": {"text": str(templates["frame"].footer(frame)).strip()}}
+    front = {"title": escape.markdown(page.title), "lang": own.pop("lang"), "dir": own.pop("dir"),
+             "description": escape.markdown(page.description), **own}
     target = inside(out / "quarto" / page.lang, pages.source_path(page.lang, page.path))
     target.parent.mkdir(parents=True, exist_ok=True)
     # libyaml writes the same text as PyYAML's own emitter, several times faster (4,000 pages at 1,000 indicators).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from .. import i18n, pages, publication
+from . import summary
 from .common import Page, SiteData, link, prose
 
 
@@ -18,7 +19,8 @@ def context(site: SiteData, page: Page) -> dict:
             "headline": site.findings(lang, "home", kinds=("intro",)), "chart": site.chart(lang, "comparison"),
             "findings": site.linked_findings(lang, "home", page), "plan": site.findings(lang, "home", kinds=("plan",)),
             "board": site.dashboard(lang, page.path, pages.ordered_indicators(site.pkg), "dashboard-home"),
-            "cite": site.cite(lang, site.permalink(page.path)), "council": _council(site, page)}
+            "cite": site.cite(lang, site.permalink(page.path)), "council": _council(site, page),
+            "summaries": summary.others(page.path)}
 
 
 def _first_screen(site: SiteData, page: Page, latest: int) -> dict:
