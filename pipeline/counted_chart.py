@@ -7,8 +7,6 @@ in the unit, never a percentage axis. Labels are written by ``i18n`` as the sent
 
 from __future__ import annotations
 
-import datetime
-
 import altair as alt
 import pandas as pd
 
@@ -29,7 +27,7 @@ from .charts import (
 
 
 def _day(iso: str, lang: str) -> str:
-    return i18n.date(datetime.date.fromisoformat(iso), lang)
+    return i18n.iso_date(iso, lang)
 
 
 def _line(frame: pd.DataFrame, unit: str, lang: str) -> alt.LayerChart:

@@ -53,11 +53,10 @@ Embeds = dict[str, Markup]  # by "<lang>/<indicator_id>": the ``<iframe>`` snipp
 
 def _register_source(registered: pd.DataFrame, ref: dict, lang: str) -> str:
     """A counted figure's source: its register and reference date."""
-    import datetime
 
     row = registered.loc[(ref["indicator_id"], ref["cohort"], ref["reference_date"], ref["group_id"])]
     return i18n.t(lang, "counted_source", register=row[f"title_{lang}"],
-                  date=i18n.date(datetime.date.fromisoformat(ref["reference_date"]), lang))
+                  date=i18n.iso_date(ref["reference_date"], lang))
 
 
 def run(context: Context, story: Story, charts: Charts, out: Path) -> Embeds:

@@ -177,9 +177,8 @@ class Day:
     iso: str
 
     def write(self, words: Writer) -> str:
-        import datetime
 
-        return i18n.date(datetime.date.fromisoformat(self.iso), words.lang)
+        return i18n.iso_date(self.iso, words.lang)
 
 
 Value = Figure | Gap | Count | Group | Topic | Topics | Statement | Edition | Word | Day | int

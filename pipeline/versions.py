@@ -113,7 +113,7 @@ def _notice(html: str, rel: str, version: str, current: Path, releases: dict[str
     home = "index.html" if lang == i18n.LANGUAGES[0] else f"{lang}/index.html"
     target = rel if (current / rel).is_file() else home
     day = releases.get(version, {}).get("date")
-    when = i18n.date(datetime.date.fromisoformat(day), lang) if day else ""
+    when = i18n.iso_date(day, lang) if day else ""
     text = i18n.t(lang, "version_notice" if when else "version_notice_undated", version=version, date=when)
     notice = _notice_template().render(text=text, href=posixpath.relpath(target, posixpath.dirname(here)),
                                        label=i18n.t(lang, "version_current")).strip()

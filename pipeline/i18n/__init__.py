@@ -74,6 +74,11 @@ def date(day: datetime.date, lang: str) -> str:
     return f"{day.day} {words(lang)['month_names'].split()[day.month - 1]} {day.year}"
 
 
+def iso_date(text: str, lang: str) -> str:
+    """A date written as the package writes it (``2025-01-01``), as a person writes it."""
+    return date(datetime.date.fromisoformat(text), lang)
+
+
 def in_sentence(title: str) -> str:
     """A title inside a sentence: its first word in lower case, unless it is a name (Nederlands, Utrecht) or
     an abbreviation ("betaald werk", "(zeer) goede gezondheid", "Nederlands leren")."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from functools import partial
 
 import pandas as pd
@@ -73,7 +72,7 @@ def _counted_table(site: SiteData, rows: pd.DataFrame, title: str, ident: str, l
     return {"id": f"table-{ident}", "caption": t("counted_caption", title=title),
             "header": [t(f"col_{name}") for name in ("cohort", "reference_date", "group", "value", "counted",
                                                       "status")],
-            "rows": [[int(r["cohort"]), i18n.date(datetime.date.fromisoformat(r["reference_date"]), lang),
+            "rows": [[int(r["cohort"]), i18n.iso_date(r["reference_date"], lang),
                       labels.at[r["group_id"]],
                       (t(f"statistic_{r['statistic']}", value=site.value(r, lang)) if pd.notna(r["value"]) else "–"),
                       i18n.number(r["counted"], lang) if pd.notna(r["counted"]) else "–",
@@ -89,7 +88,7 @@ def _counted_context(site: SiteData, page: Page, meta: pd.Series) -> dict:
     rows = site.counted[ident]
     shown = rows[rows["value"].notna()]
     dates = sorted(shown["reference_date"].unique())
-    day = partial(lambda iso: i18n.date(datetime.date.fromisoformat(iso), lang))
+    day = partial(i18n.iso_date, lang=lang)
     registers = list(dict.fromkeys(rows["register_id"]))
     status = t("counted_status", date=day(dates[-1])) if dates else t("status_not_published")
     sources = [{"href": url, "text": t("counted_source", register=site.registers.at[register, f"title_{lang}"],

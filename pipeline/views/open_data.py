@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from functools import partial
 from pathlib import PurePosixPath
 
@@ -74,5 +73,5 @@ def _versions(site: SiteData, page: Page) -> dict | None:
     return {"id": "table-versions", "caption": t("versions"),
             "header": [t("col_version"), t("col_date"), t("col_description")],
             "rows": [[{"href": link(page.path, f"{versions.FOLDER}/{r['version']}/{page.path}"), "text": r["version"]},
-                      i18n.date(datetime.date.fromisoformat(r["date"]), lang), r[f"summary_{lang}"]]
+                      i18n.iso_date(r["date"], lang), r[f"summary_{lang}"]]
                      for r in reversed(releases)]}
