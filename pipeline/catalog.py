@@ -24,19 +24,19 @@ EU_FORMATS = {".csv": "CSV", ".xlsx": "XLSX", ".parquet": "PARQUET", ".zip": "ZI
 EU = "http://publications.europa.eu/resource/authority/"
 
 
-def _period(pkg: DataPackage) -> tuple[str, str]:
-    years = sorted(int(e) for e in pkg["editions"]["edition"])
-    return str(years[0]), str(years[-1])
-
-
-def _fieldwork(pkg: DataPackage) -> tuple[str, str] | None:
-    """The first and last month of fieldwork the editions name ("oktober 2023" → 2023-10), or None when no
-    edition names one: the data describe the weeks people answered, not the year a report came out."""
+def _period(pkg: DataPackage) -> tuple[str, str, str]:
+    """The time the data cover, as start, end and XML Schema type: the fieldwork months when every edition
+    names its month ("oktober 2023" → 2023-10), else years from the earliest fieldwork named (or the first
+    edition) to the latest edition. The data describe when people answered, not when a report came out."""
     names = i18n.words("nl")["month_names"].split()  # the fieldwork is written in Dutch first
     pattern = re.compile(r"\b(" + "|".join(names) + r")\s+(\d{4})\b", re.I)
-    months = sorted(f"{year}-{names.index(month.lower()) + 1:02d}"
-                    for text in pkg["editions"]["fieldwork_nl"] for month, year in pattern.findall(text or ""))
-    return (months[0], months[-1]) if months else None
+    editions = sorted(int(e) for e in pkg["editions"]["edition"])
+    found = [pattern.findall(text or "") for text in pkg["editions"]["fieldwork_nl"]]
+    months = sorted(f"{year}-{names.index(month.lower()) + 1:02d}" for each in found for month, year in each)
+    if months and all(found):
+        return months[0], months[-1], "xsd:gYearMonth"
+    start = min([editions[0], *(int(m[:4]) for m in months)])
+    return str(start), str(editions[-1]), "xsd:gYear"
 
 
 def _modified(pkg: DataPackage) -> str:
@@ -65,7 +65,7 @@ def distributions(pkg: DataPackage, sizes: dict[str, int], files: list[tuple[str
 def schema_org(pkg: DataPackage, lang: str, downloads: list[dict], page_url: str) -> dict:
     """A schema.org Dataset with the properties Google's dataset guidelines ask for."""
     settings = pkg.settings
-    start, end = _period(pkg)
+    start, end, _ = _period(pkg)
     licence = pkg.descriptor["licenses"][0]
     publisher = {"@type": "Organization", "name": settings[f"publisher_{lang}"]}
     return {
@@ -104,9 +104,7 @@ def dcat(pkg: DataPackage, downloads: list[dict]) -> dict:
                  "foaf:name": [{"@value": settings[f"publisher_{lang}"], "@language": lang} for lang in LANGUAGES]}
     contact = {"@id": home + "#contact", "@type": "vcard:Organization", "vcard:fn": settings["publisher_nl"],
                "vcard:hasURL": {"@id": home}}
-    period = _fieldwork(pkg)
-    start, end = (period[0], period[1]) if period else _period(pkg)
-    kind = "xsd:gYearMonth" if period else "xsd:gYear"
+    start, end, kind = _period(pkg)
     dated = {"dct:issued": {"@value": _issued(pkg), "@type": "xsd:date"},
              "dct:modified": {"@value": _modified(pkg), "@type": "xsd:date"}, "dcat:version": descriptor["version"]}
     languages = [{"@id": EU + "language/NLD"}, {"@id": EU + "language/ENG"}]

@@ -5,7 +5,7 @@ A register counts everyone in a cohort, so there is no sample and no chance to t
 counted on its reference date. What a register can do is reveal people: a figure about fewer than
 ``min_count`` people (10 unless the package's ``monitor.min_count`` says more, as CBS does for its
 microdata) is never published, and neither is the figure that would give it away by subtraction from a
-total (docs/registration.md).
+total or from another indicator's figures for the same people (docs/registration.md).
 """
 
 from __future__ import annotations
@@ -27,13 +27,16 @@ def min_count(pkg: DataPackage) -> int:
     return max(MIN_COUNT, int(pkg.settings.get("min_count", MIN_COUNT)))
 
 
+SHARE_ROUNDING = 0.05  # a share is published to one decimal: 0.4% may be anything from 0.35% to 0.45%
+
+
 def _people(row: pd.Series) -> list[float]:
-    """The numbers of people a figure would tell: the people counted, and for a share or a count the
-    people with the outcome and without it (a share of 98% of 300 tells that 6 did not)."""
+    """The fewest people a figure could be about: the people counted, and for a share or a count those
+    with the outcome and those without it (98% of 300 tells that about 6 did not). A share is taken at the
+    lowest value its rounding allows: 0.4% of 2,400 may be 9 people, not 9.6."""
     counted, value = row["counted"], row["value"]
     if row["statistic"] == "share":
-        with_it = value / 100 * counted
-        return [counted, with_it, counted - with_it]
+        return [counted, (value - SHARE_ROUNDING) / 100 * counted, (100 - value - SHARE_ROUNDING) / 100 * counted]
     if row["statistic"] == "count":
         return [value] + ([counted, counted - value] if pd.notna(counted) else [])
     return [counted]
@@ -41,28 +44,28 @@ def _people(row: pd.Series) -> list[float]:
 
 def _small(rows: pd.DataFrame, least: int) -> pd.Series:
     def small(row: pd.Series) -> bool:
-        # Rounded as a register's table would show them: 9.6 people are 10.
-        return pd.notna(row["value"]) and any(round(p) < least for p in _people(row) if pd.notna(p))
+        return pd.notna(row["value"]) and any(p < least for p in _people(row) if pd.notna(p))
 
     return rows.apply(small, axis=1).astype(bool) if not rows.empty else pd.Series(False, index=rows.index)
 
 
-def _derivable(rows: pd.DataFrame, withheld: pd.Series) -> pd.Series:
-    """Per cohort and date, where one group is withheld and a total is published, the total minus the other
-    groups gives it away (counts exactly; shares and averages through the numbers counted): the smallest
-    other group is withheld too, until no withheld figure stands alone beside a published total."""
-    derivable = pd.Series(False, index=rows.index)
-    for _, cell in rows.groupby(["indicator_id", "cohort", "reference_date"], sort=False):
-        total = cell[(cell["group_role"] == "total") & cell["value"].notna() & ~withheld[cell.index]]
-        parts = cell[cell["group_role"] == "main"]
-        hidden = withheld[parts.index] | derivable[parts.index]
-        if total.empty or hidden.sum() != 1:
-            continue
-        shown = parts[~hidden & parts["value"].notna()]
-        if not shown.empty:
-            size = shown["counted"].fillna(shown["value"])
-            derivable[size.idxmin()] = True
-    return derivable
+def _withheld(rows: pd.DataFrame, small: pd.Series) -> pd.Series:
+    """Which groups are withheld per cohort and reference date, the same in every indicator: one indicator's
+    counts of people are another's denominators (the people whose months were counted are those with the
+    diploma), so a group hidden in one is hidden in all. Where one main group is hidden beside a published
+    total, the total minus the others gives it away: the smallest other main group is hidden too."""
+    hidden = pd.Series(False, index=rows.index)
+    for _, cell in rows.groupby(["cohort", "reference_date"], sort=False):
+        groups = set(cell.loc[small[cell.index], "group_id"])
+        main = cell[cell["group_role"] == "main"]
+        total = cell[(cell["group_role"] == "total") & cell["value"].notna() & ~cell["group_id"].isin(groups)]
+        if not total.empty and len(set(main["group_id"]) & groups) == 1:
+            others = main[~main["group_id"].isin(groups) & main["value"].notna()]
+            if not others.empty:
+                size = others["counted"].fillna(others["value"]).groupby(others["group_id"]).min()
+                groups.add(size.idxmin())
+        hidden[cell.index] = cell["group_id"].isin(groups)
+    return hidden
 
 
 def build_table(pkg: DataPackage) -> pd.DataFrame:
@@ -78,12 +81,11 @@ def build_table(pkg: DataPackage) -> pd.DataFrame:
     rows = rows.sort_values(["indicator_id", "cohort", "reference_date", "group_order"], kind="stable")
     rows = rows.reset_index(drop=True)
     small = _small(rows, min_count(pkg))
-    derivable = _derivable(rows, small)
+    withheld = _withheld(rows, small)
     status = pd.Series("ok", index=rows.index, dtype=object)
     status[rows["value"].isna()] = "not_published"
+    status[withheld & ~small] = "derivable"
     status[small] = "small"
-    status[derivable] = "derivable"
-    withheld = small | derivable
     rows.loc[withheld, "value"] = float("nan")
     rows["counted"] = rows["counted"].astype("Int64").mask(withheld)
     rows["status"] = pd.Categorical(status, categories=STATUSES)

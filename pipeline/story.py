@@ -319,6 +319,8 @@ def counted_facts(rows: pd.DataFrame, least: int) -> list[Fact]:
                 values = {"group": Group(other["group_id"]), "value": Figure(float(other["value"]), other["unit"]),
                           "gap": Gap(gap, other["unit"]), "more_or_less": Word("more" if gap > 0 else "less")}
                 parts.append(Part("counted_compare" if gap else "counted_compare_same", values))
+                if other["statistic"] in ("median", "mean"):  # of those who got that far, a share that differs
+                    parts.append(Part("counted_compare_months"))
             refs = [CountedRef(indicator_id, int(r["cohort"]), r["reference_date"], r["group_id"])
                     for _, r in (main if not main.empty else lead.iloc[:1]).iterrows()]
             facts.append(Fact("indicator", indicator_id, "counted", parts, refs))

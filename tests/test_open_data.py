@@ -159,7 +159,7 @@ def test_schema_org_dataset_has_what_google_requires(site_build):
     assert dataset["@type"] == "Dataset" and dataset["name"]
     assert 50 <= len(dataset["description"]) <= 5000
     assert dataset["license"].startswith("https://creativecommons.org/")
-    assert dataset["creator"]["name"] and dataset["temporalCoverage"] == "2024/2025"
+    assert dataset["creator"]["name"] and dataset["temporalCoverage"] == "2023/2025"  # from the 2023 fieldwork
     assert dataset["spatialCoverage"]["name"] == "Utrecht"
     urls = {d["contentUrl"] for d in dataset["distribution"]}
     assert any(u.endswith(zip_name(PKG)) for u in urls)
@@ -211,10 +211,13 @@ def test_the_catalogue_meets_the_portal_profile_and_lists_every_download(data):
     assert set(descriptions) == {"nl", "en"}
     for texts in descriptions.values():
         assert len(texts) == len(set(texts)) == len(listed)
-    # The period is the fieldwork's where the editions name it (October 2023), not the report years.
+    # The period starts with the earliest fieldwork named (October 2023), not the first report's year; in
+    # years, since the 2025 measurement names no month.
     dataset = next(graph.subjects(RDF.type, dcat.Dataset))
-    start = graph.value(graph.value(dataset, DCTERMS.temporal), dcat.startDate)
-    assert start == Literal("2023-10", datatype=Namespace("http://www.w3.org/2001/XMLSchema#").gYearMonth)
+    period = graph.value(dataset, DCTERMS.temporal)
+    year = Namespace("http://www.w3.org/2001/XMLSchema#").gYear
+    assert graph.value(period, dcat.startDate) == Literal("2023", datatype=year)
+    assert graph.value(period, dcat.endDate) == Literal("2025", datatype=year)
 
 
 def test_a_catalogue_that_breaks_the_profile_is_caught(data):
