@@ -219,10 +219,11 @@ def test_a_group_hidden_in_one_indicator_is_hidden_in_all_so_none_gives_it_away(
         return {"indicator_id": indicator, "group_id": group, "group_role": role, "cohort": 2022,
                 "reference_date": "2025-01-01", "statistic": statistic, "value": value, "counted": people}
 
-    rows = pd.DataFrame([row("count", "A", "main", "count", 50, 100), row("count", "B", "main", "count", 20, 200),
-                         row("count", "C", "main", "count", 5, 300), row("count", "T", "total", "count", 75, 600),
-                         row("median", "A", "main", "median", 20.0, 50), row("median", "B", "main", "median", 18.0, 20),
-                         row("median", "C", "main", "median", 15.0, 5), row("median", "T", "total", "median", 19.0, 75)])
+    counts = [row("count", g, r, "count", v, n) for g, r, v, n in
+              (("A", "main", 50, 100), ("B", "main", 20, 200), ("C", "main", 5, 300), ("T", "total", 75, 600))]
+    medians = [row("median", g, r, "median", v, n) for g, r, v, n in
+               (("A", "main", 20.0, 50), ("B", "main", 18.0, 20), ("C", "main", 15.0, 5), ("T", "total", 19.0, 75))]
+    rows = pd.DataFrame(counts + medians)
     hidden = counted._withheld(rows, counted._small(rows, 10))
     by_indicator = {i: set(rows.loc[hidden & (rows["indicator_id"] == i), "group_id"]) for i in ("count", "median")}
     assert by_indicator["count"] == by_indicator["median"] and "C" in by_indicator["count"]
