@@ -265,6 +265,7 @@ def test_the_publisher_is_named_by_its_register_address_when_the_package_gives_o
 
     from pipeline import catalog
 
+    edit_descriptor(package, lambda d: d["monitor"].pop("publisher_id"))
     assert catalog.dcat(load(package), [])["@graph"][1]["@id"].endswith("#publisher")
     tooi = "https://identifier.overheid.nl/tooi/id/gemeente/gm0344"
     edit_descriptor(package, lambda d: d["monitor"].update(publisher_id=tooi))
