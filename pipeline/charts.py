@@ -476,26 +476,28 @@ Charts = dict[str, Chart]  # by "<lang>/<name>", e.g. "nl/betaald-werk"
 
 def run(context: Context, out: Path, drawer: Drawer, memo: Memo | None = None,
         workers: Workers | None = None) -> Charts:
-    """Write ``charts/<lang>/<name>.vl.json|.svg|.png``, and ``charts/manifest.json`` for readers of the output."""
+    """Write ``charts/<lang>/<name>.vl.json|.svg|.png``, and ``charts/manifest.json`` for readers of the output.
+
+    Each drawing is written as it comes (phone drawings first, then wide ones: ``<name>.svg``, ``<name>.wide.svg``).
+    """
     charts: Charts = {}
     jobs = specs(context, memo or Memo(None), workers)
-    drawings = [(variant, lang) for lang, _, spec in jobs for variant in (spec, widened(spec))]
-    drawn = iter(drawer.draw_all(drawings, Workers.of(context, workers)))
     for lang, name, spec in jobs:
         folder = out / "charts" / lang
         folder.mkdir(parents=True, exist_ok=True)
-        title = " ".join(spec["title"]["text"])
-        description = spec["description"]
         inside(folder, f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
-        paths = []
-        for suffix in ("", ".wide"):
-            svg, png = next(drawn)
-            target = inside(folder, f"{name}{suffix}.svg")
-            target.write_text(accessible_svg(svg, f"chart-{name}{suffix.replace('.', '-')}", title, description),
-                              encoding="utf-8")
-            inside(folder, f"{name}{suffix}.png").write_bytes(png)
-            paths.append(target)
-        charts[f"{lang}/{name}"] = Chart(title, description, *paths)
+        charts[f"{lang}/{name}"] = Chart(" ".join(spec["title"]["text"]), spec["description"],
+                                         inside(folder, f"{name}.svg"), inside(folder, f"{name}.wide.svg"))
+    names = [(name, charts[f"{lang}/{name}"]) for lang, name, _ in jobs]
+
+    def write(i: int, drawing: tuple[str, bytes]) -> None:
+        (name, chart), wide = names[i // 2], i % 2 == 1
+        target, ident = (chart.wide, f"chart-{name}-wide") if wide else (chart.svg, f"chart-{name}")
+        target.write_text(accessible_svg(drawing[0], ident, chart.title, chart.description), encoding="utf-8")
+        target.with_suffix(".png").write_bytes(drawing[1])
+
+    drawer.draw_each([(variant, lang) for lang, _, spec in jobs for variant in (spec, widened(spec))], write,
+                     Workers.of(context, workers))
     manifest = {key: {"title": chart.title, "description": chart.description} for key, chart in charts.items()}
     (out / "charts" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                   encoding="utf-8")

@@ -9,6 +9,7 @@ is drawn again, never published.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,20 +46,33 @@ class Drawer:
         return self.draw_all([(spec, lang)])[0]
 
     def draw_all(self, jobs: list[tuple[dict, str]], workers: Workers | None = None) -> list[tuple[str, bytes]]:
-        """Every (spec, language) job, in order: from the cache where possible, the rest on all cores
-        (the build's ``workers``, or this process alone)."""
+        """Every (spec, language) job, in order (``draw_each``)."""
+        results: list[tuple[str, bytes] | None] = [None] * len(jobs)
+        self.draw_each(jobs, results.__setitem__, workers)
+        return results
+
+    def draw_each(self, jobs: list[tuple[dict, str]], take: Callable[[int, tuple[str, bytes]], None],
+                  workers: Workers | None = None) -> None:
+        """``take(i, (svg, png))`` for the i-th (spec, language) job as soon as it is drawn, in no particular
+        order: from the cache where possible, the rest on all cores (the build's ``workers``, or this process
+        alone). Each drawing can be written and let go: a thousand indicators' drawings are two gigabytes."""
         keys = [self.key(spec, lang) for spec, lang in jobs]
-        results: list[tuple[str, bytes] | None] = [self._read(k) if self.cache else None for k in keys]
-        missing = [i for i, found in enumerate(results) if found is None]
+        missing = []
+        for i, key in enumerate(keys):
+            found = self._read(key) if self.cache else None
+            if found is None:
+                missing.append(i)
+            else:
+                take(i, found)
         self.hits += len(jobs) - len(missing)
         self.misses += len(missing)
-        todo = [jobs[i] for i in missing]
-        drawn = (workers or Workers(Context(None, None), parallel=False)).map(_draw, todo)
-        for i, (svg, png) in zip(missing, drawn, strict=True):
-            results[i] = (svg, png)
+
+        def drawn(j: int, result: tuple[str, bytes]) -> None:
             if self.cache:
-                self._write(keys[i], svg.encode("utf-8"), png)
-        return results
+                self._write(keys[missing[j]], result[0].encode("utf-8"), result[1])
+            take(missing[j], result)
+
+        (workers or Workers(Context(None, None), parallel=False)).each(_draw, [jobs[i] for i in missing], drawn)
 
     def _read(self, key: str) -> tuple[str, bytes] | None:
         svg, png = self._store.get(f"{key}.svg"), self._store.get(f"{key}.png")

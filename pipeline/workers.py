@@ -23,12 +23,14 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from .package import DataPackage
 
 PARALLEL_FROM = 40
+CHUNKS_PER_CORE = 64
 T = TypeVar("T")
 
 
@@ -104,11 +107,11 @@ def _run_here(context: Context, func: Callable[[Context, Any], Any], chunk: list
     return [func(context, job) for job in chunk]
 
 
-def _run_in_worker(func: Callable[[Context, Any], Any], token: str, stage: bytes | None,
+def _run_in_worker(func: Callable[[Context, Any], Any], token: str, inputs: str | None,
                    chunk: list[Any]) -> list[Any]:
     context = _WORKER_CONTEXT
-    if token != context._stage_token:  # the stage's inputs are unpickled once per worker, not per chunk
-        context.enter(token, pickle.loads(stage) if stage is not None else None)
+    if token != context._stage_token:  # the stage's inputs are read once per worker, not per chunk
+        context.enter(token, pickle.loads(Path(inputs).read_bytes()) if inputs is not None else None)
     return _run_here(context, func, chunk)
 
 
@@ -148,27 +151,58 @@ class Workers:
 
     def map(self, func: Callable[[Context, Any], T], jobs: Iterable[Any], stage: Any = None,
             chunksize: int | None = None) -> list[T]:
-        """``[func(context, job) for job in jobs]``, shared between this process and the workers.
+        """``[func(context, job) for job in jobs]``, shared between this process and the workers (``each``)."""
+        jobs = list(jobs)
+        results: list[Any] = [None] * len(jobs)
+        self.each(func, jobs, results.__setitem__, stage, chunksize)
+        return results
 
-        ``stage``: what this stage's jobs read as ``context.stage`` (sent to each worker once).
-        ``chunksize``: jobs handed over at a time (by default an eighth of each core's share); 1 suits jobs
-        of very different sizes, listed largest first.
+    def each(self, func: Callable[[Context, Any], T], jobs: Iterable[Any], take: Callable[[int, T], None],
+             stage: Any = None, chunksize: int | None = None) -> None:
+        """``take(i, func(context, job))`` for the i-th job, in this process, as soon as that job's share is
+        done (in no particular order): a stage can write each result and let it go, rather than hold them all.
+
+        ``stage``: what this stage's jobs read as ``context.stage`` (written to a file once, which each worker
+        reads once). ``chunksize``: jobs handed over at a time; by default a sixty-fourth of each core's share,
+        so that when this process, working from the end, meets the workers, what is left for it to wait for
+        (a worker's chunk in hand and the one queued for it) is small. 1 suits jobs of very different sizes,
+        listed largest first.
         """
         jobs, token = list(jobs), uuid.uuid4().hex
         self.context.enter(token, stage)
         if self._pool is None and (self.cores < 2 or len(jobs) < PARALLEL_FROM):
-            return _run_here(self.context, func, jobs)
+            for i, job in enumerate(jobs):
+                take(i, func(self.context, job))
+            return
         self.start()
-        blob = pickle.dumps(stage, protocol=pickle.HIGHEST_PROTOCOL) if stage is not None else None
-        size = chunksize or max(1, len(jobs) // (self.cores * 8))
-        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        futures: list[Future] = [self._pool.submit(_run_in_worker, func, token, blob, chunk) for chunk in chunks]
-        results: list[list[Any] | None] = [None] * len(chunks)
-        for i in reversed(range(len(chunks))):
-            if not futures[i].cancel():  # a worker has it already: everything before it is theirs
-                break
-            results[i] = _run_here(self.context, func, chunks[i])
-        return [r for i, chunk in enumerate(results) for r in (chunk if chunk is not None else futures[i].result())]
+        size = chunksize or max(1, -(-len(jobs) // (self.cores * CHUNKS_PER_CORE)))
+        starts = range(0, len(jobs), size)
+
+        def hand(start: int, results: list[Any]) -> None:
+            for offset, result in enumerate(results):
+                take(start + offset, result)
+
+        with tempfile.TemporaryDirectory(prefix="monitor-stage-") as folder:
+            inputs = None
+            if stage is not None:
+                inputs = os.path.join(folder, "stage.pickle")
+                Path(inputs).write_bytes(pickle.dumps(stage, protocol=pickle.HIGHEST_PROTOCOL))
+            pending = {start: self._pool.submit(_run_in_worker, func, token, inputs, jobs[start:start + size])
+                       for start in starts}
+            try:
+                for start in reversed(starts):
+                    if start not in pending or not pending[start].cancel():
+                        break  # a worker has it (or has done it): everything before it is theirs
+                    del pending[start]
+                    hand(start, _run_here(self.context, func, jobs[start:start + size]))
+                    for finished in [s for s, future in pending.items() if future.done()]:
+                        hand(finished, pending.pop(finished).result())
+                by_future = {future: start for start, future in pending.items()}
+                for future in as_completed(by_future):
+                    hand(by_future[future], future.result())  # raises what the job raised
+            finally:
+                for future in pending.values():
+                    future.cancel()  # after a failure: nobody waits for the rest
 
     def close(self) -> None:
         if self._pool is not None:

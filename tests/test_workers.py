@@ -56,6 +56,18 @@ def test_jobs_are_shared_with_a_worker_and_come_back_in_order(two_cores):
     assert {name for _, _, name in results} == {"values"}  # each saw the stage's values
 
 
+def test_each_hands_every_result_once_as_it_comes(two_cores):
+    """``each`` gives each job's result to this process once, under the job's own index, whoever ran it."""
+    taken: list[tuple[int, tuple]] = []
+    with multiprocessing.get_context("spawn").Manager() as manager, Workers(Context(None, None)) as pool:
+        pool.start()
+        stage = {"name": "each", "main": os.getpid(), "worker_started": manager.Event()}
+        pool.each(_meet, range(300), lambda i, result: taken.append((i, result)), stage=stage)
+    assert sorted(i for i, _ in taken) == list(range(300))  # every index exactly once
+    assert all(result[0] == i and result[2] == "each" for i, result in taken)
+    assert len({pid for _, (_, pid, _) in taken}) == 2
+
+
 def test_a_stage_sees_its_own_inputs_and_what_it_made_once_per_process(two_cores):
     """What one stage's jobs made from the context is not what the next stage's jobs see."""
     with Workers(Context(None, None)) as pool:
