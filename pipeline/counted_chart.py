@@ -21,6 +21,7 @@ from .charts import (
     _shapes,
     _spread,
     _value_scale,
+    data,
     mark,
     props,
 )
@@ -42,7 +43,7 @@ def _line(frame: pd.DataFrame, unit: str, lang: str) -> alt.LayerChart:
                                                    (high - low) * LABEL_GAP / TREND_HEIGHT, low, high)
     legend = props(**LEGEND, title=None)
     names = list(frame["name"].unique())
-    base = alt.Chart(frame[["name", "label", "colour", "shape", "day", "value", "last", "label_at"]]).encode(
+    base = alt.Chart(data(frame[["name", "label", "colour", "shape", "day", "value", "last", "label_at"]])).encode(
         x=alt.X("day:O", title=None, sort=[_day(d, lang) for d in dates],
                 axis=props(labelAngle=0, labelOverlap="parity"), scale=props(paddingOuter=0.3)),
         color=alt.Color("name:N", scale=_colours(frame), legend=legend, sort=names))

@@ -17,7 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .. import counted, i18n, pages, publication, versions
-from ..indicators import SHOWN, method_changes
+from ..indicators import SHOWN, method_changes, records
 from ..package import DataPackage
 from ..stats import clearly_different, respondents_needed
 
@@ -63,14 +63,6 @@ class Made:
     charts: Charts
     embeds: Embeds
     downloads: Downloads
-
-
-def records(rows: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
-    """``rows`` as dicts (of ``columns`` only, if given): pandas' ``to_dict`` boxes every column of every row,
-    and selecting rows one by one costs more than the rest of a page at a thousand indicators."""
-    columns = list(rows.columns) if columns is None else columns
-    values = zip(*(rows[c].tolist() for c in columns), strict=True)
-    return [dict(zip(columns, row, strict=True)) for row in values]
 
 
 def _per_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
