@@ -487,7 +487,8 @@ def run(context: Context, out: Path, drawer: Drawer, memo: Memo | None = None,
         workers: Workers | None = None) -> Charts:
     """Write ``charts/<lang>/<name>.vl.json|.svg|.png``, and ``charts/manifest.json`` for readers of the output.
 
-    Each drawing is written as it comes (phone drawings first, then wide ones: ``<name>.svg``, ``<name>.wide.svg``).
+    Each drawing (``<name>.svg`` for a phone, ``<name>.wide.svg``) is written as soon as it is drawn or read
+    back, in no particular order, so none is held longer than that.
     """
     charts: Charts = {}
     jobs = specs(context, memo or Memo(None), workers)

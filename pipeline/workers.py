@@ -182,7 +182,8 @@ class Workers:
             for offset, result in enumerate(results):
                 take(start + offset, result)
 
-        with tempfile.TemporaryDirectory(prefix="monitor-stage-") as folder:
+        # ignore_cleanup_errors: after a failed job a worker may still be reading the file (Windows keeps it)
+        with tempfile.TemporaryDirectory(prefix="monitor-stage-", ignore_cleanup_errors=True) as folder:
             inputs = None
             if stage is not None:
                 inputs = os.path.join(folder, "stage.pickle")
