@@ -38,7 +38,7 @@ MEASURE = ("import resource, subprocess, sys, time; start = time.perf_counter();
 # One process imports the libraries once and renders every specification of both languages, each in its
 # phone and its wide drawing (the site shows both), as a build on one core at least must (two processes
 # would count the imports twice and overstate the floor).
-BARE = ("import sys, json, pathlib, pandas, pyarrow, altair, frictionless, vl_convert as vlc\n"
+BARE = ("import sys, json, pathlib, pandas, pyarrow, frictionless, vl_convert as vlc\n"
         "from pipeline.charts import widened\n"
         "for job in sys.argv[1:]:\n"
         "    locale, path = job.split('=', 1)\n"
@@ -47,7 +47,7 @@ BARE = ("import sys, json, pathlib, pandas, pyarrow, altair, frictionless, vl_co
         "        vlc.vegalite_to_svg(drawing, format_locale=locale)\n"
         "        vlc.vegalite_to_png(drawing, scale=2, format_locale=locale)\n")
 CORES = os.cpu_count() or 1
-FLOOR = "import frictionless, pandas, pyarrow, xlsxwriter, yaml, altair, vl_convert, jinja2"
+FLOOR = "import frictionless, pandas, pyarrow, xlsxwriter, yaml, vl_convert, jinja2"
 
 
 def run(command: list, env: dict | None = None) -> tuple[float, float]:

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FINGERPRINT = ".fingerprint"
 MARKER = ".monitor-output"  # in every folder the monitor made; only such folders are ever replaced
 # From this many indicators the build shares its work with worker processes. Starting one costs about a
-# second and a half (Python, pandas, Altair, vl-convert); below this the build's own process is faster.
+# second and a half (Python, pandas, vl-convert); below this the build's own process is faster.
 WORKERS_FROM = 40
 
 

@@ -1,4 +1,4 @@
-"""Stage 4, charts: one function per kind of chart, each returning an Altair chart for one language.
+"""Stage 4, charts: one function per kind of chart, each returning a Vega-Lite specification for one language.
 
 Every label a chart shows is formatted here with ``i18n`` (the same formatter the sentences use), so the
 decimal comma on Dutch charts does not depend on the renderer. Suppressed values are marked in words and
@@ -13,34 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 
 from . import counted, i18n, theme
+from . import vegalite as vl
 from .draw import Drawer, accessible_svg
 from .files import inside
 from .indicators import SHOWN, records
 from .memo import Memo, RowHashes, digest
 from .package import DataPackage
+from .vegalite import field, filtered, layer, mark, props
 from .workers import Context, Workers
-
-
-def props(**values: object) -> dict:
-    """Vega-Lite properties (an axis, scale, legend) as a plain dict, keys in the order Altair writes them.
-
-    Altair copies a chart's every object, with each of its hundred unset properties, whenever charts are
-    layered or concatenated; a plain dict is copied with only what is set (a third of the time a chart
-    takes). The tests validate every specification against the Vega-Lite schema.
-    """
-    return dict(sorted(values.items()))
-
-
-def mark(chart: alt.Chart, kind: str, **values: object) -> alt.Chart:
-    """``chart.mark_<kind>(**values)``, with the mark a plain dict (see ``props``)."""
-    marked = chart.copy(deep=False)
-    marked.mark = {"type": kind, **props(**values)}
-    return marked
-
 
 PERCENT_AXIS = props(values=[0, 50, 100], labelExpr="datum.label + '%'", title=None)
 LEGEND = props(orient="top", direction="vertical", labelLimit=theme.WIDTH - 30)
@@ -66,8 +49,7 @@ def group_styles(pkg: DataPackage) -> pd.DataFrame:
 
 
 def data(frame: pd.DataFrame) -> dict:
-    """The rows a chart draws, as Vega-Lite inline values (missing as null): what Altair would make of the
-    frame, without its converting the whole frame again for every chart (a fifth of making one)."""
+    """The rows a chart draws, as Vega-Lite inline values (missing as null)."""
     return {"values": [{key: None if value is pd.NA or value != value else value for key, value in row.items()}
                        for row in records(frame)]}
 
@@ -77,18 +59,20 @@ def _lines(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [text]
 
 
-def _source_line(lang: str, source: str, template: str) -> alt.Chart:
+def _source_line(lang: str, source: str, template: str) -> dict:
     lines = _lines(i18n.t(lang, template, source=source), 46)
-    chart = alt.Chart({"values": [{"text": "\n".join(lines)}]}, width=theme.WIDTH, height=15 * len(lines))
-    return mark(chart, "text", align="left", baseline="top", fontSize=12, color=theme.MUTED, lineBreak="\n",
-                lineHeight=15).encode(text=alt.Text("text:N"), x=alt.XValue(0), y=alt.YValue(0))
+    return vl.unit(mark("text", align="left", baseline="top", fontSize=12, color=theme.MUTED, lineBreak="\n",
+                     lineHeight=15), {"text": field("text:N"), "x": vl.value(0), "y": vl.value(0)},
+                data=vl.rows([{"text": "\n".join(lines)}]), width=theme.WIDTH, height=15 * len(lines))
 
 
-def _finish(chart: alt.Chart, lang: str, title: str, subtitle: list[str], description: str,
-            source: str, template: str = "chart_source") -> alt.VConcatChart:
+def _finish(chart: dict, lang: str, title: str, subtitle: list[str], description: str,
+            source: str, template: str = "chart_source") -> dict:
+    """The whole specification: the chart, its source below it, its title and description."""
     subtitle_lines = [line for text in subtitle if text for line in _lines(text, 48)]
-    return alt.vconcat(chart, _source_line(lang, source, template), spacing=14,
+    whole = vl.vconcat(chart, _source_line(lang, source, template), spacing=14,
                        title={"text": _lines(title, 36), "subtitle": subtitle_lines}, description=description)
+    return vl.document(whole, theme.config()["config"])
 
 
 def _label(row: dict | pd.Series, unit: str, lang: str) -> str:
@@ -130,7 +114,7 @@ Source = Callable[[pd.DataFrame], str]  # the reports behind the rows a chart dr
 
 
 def indicator_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str,
-                    source: Source) -> alt.VConcatChart | None:
+                    source: Source) -> dict | None:
     """Groups side by side for one edition; development per group once two or more editions have values."""
     shown = rows[rows["status"].isin(SHOWN)]
     if shown.empty:
@@ -164,18 +148,17 @@ def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang:
     frame["x"] = frame["value"].fillna(0)  # a suppressed bar is not drawn; its label starts at the axis
     frame["inside"] = frame["value"].fillna(0) >= INSIDE_SHARE * top
     frame = frame[["name", "label", "colour", "order", "value", "x", "inside"]].sort_values("order")
-    y = alt.Y("name:N", sort=list(frame["name"]), title=None, axis=None)
-    base = alt.Chart(data(frame)).encode(y=y)
-    bars = mark(base.transform_filter("isValid(datum.value)"), "bar", height=BAR).encode(
-        x=alt.X("value:Q", scale=x_scale, axis=props(**x_axis, grid=False)),
-        color=alt.Color("name:N", scale=_colours(frame), legend=None))
-    names = mark(base, "text", align="left", baseline="bottom", dy=-(BAR / 2 + 3), limit=theme.WIDTH).encode(
-        x=alt.XValue(0), text=alt.Text("name:N"))
-    inside = mark(base.transform_filter("datum.inside"), "text", align="right", dx=-6, fontWeight=700,
-                  color=theme.ON_BAR_COLOUR).encode(x=alt.X("x:Q"), text=alt.Text("label:N"))
-    outside = mark(base.transform_filter("!datum.inside"), "text", align="left", dx=6, fontWeight=700).encode(
-        x=alt.X("x:Q"), text=alt.Text("label:N"))
-    chart = alt.layer(bars, names, inside, outside, width=theme.WIDTH, height={"step": BAR + 26})
+    y = field("name:N", sort=list(frame["name"]), title=None, axis=None)
+    bars = vl.unit(mark("bar", height=BAR), {
+        "y": y, "x": field("value:Q", scale=x_scale, axis=props(**x_axis, grid=False)),
+        "color": field("name:N", scale=_colours(frame), legend=None)}, [filtered("isValid(datum.value)")])
+    names = vl.unit(mark("text", align="left", baseline="bottom", dy=-(BAR / 2 + 3), limit=theme.WIDTH),
+                 {"y": y, "x": vl.value(0), "text": field("name:N")})
+    inside = vl.unit(mark("text", align="right", dx=-6, fontWeight=700, color=theme.ON_BAR_COLOUR),
+                  {"y": y, "x": field("x:Q"), "text": field("label:N")}, [filtered("datum.inside")])
+    outside = vl.unit(mark("text", align="left", dx=6, fontWeight=700),
+                   {"y": y, "x": field("x:Q"), "text": field("label:N")}, [filtered("!datum.inside")])
+    chart = layer(bars, names, inside, outside, data=data(frame), width=theme.WIDTH, height={"step": BAR + 26})
     items = "; ".join(f"{r['name']}: {r['label']}" for r in records(frame, ["name", "label"]))
     title = indicator[f"title_{lang}"]
     return chart, f"{i18n.t(lang, 'edition')} {edition}", i18n.t(lang, "chart_desc_bars", title=title,
@@ -205,21 +188,26 @@ def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang
     # Each group's figures in time order: the description read aloud follows the data, year after year.
     frame = frame.sort_values(["order", "edition"])[["name", "label", "colour", "shape", "edition", "value", "last",
                                                      "label_at"]]
-    legend = props(**LEGEND, title=None)
-    base = alt.Chart(data(frame)).encode(
-        # Years stay level; once there are more than fit side by side, every other one is shown.
-        x=alt.X("edition:O", title=None, axis=props(labelAngle=0, labelOverlap="parity"),
-                scale=props(paddingOuter=0.3)),
-        color=alt.Color("name:N", scale=_colours(frame), legend=legend, sort=list(frame["name"].unique())))
-    lines = mark(base, "line").encode(y=alt.Y("value:Q", scale=y_scale, axis=y_axis))
-    dots = mark(base, "point").encode(y=alt.Y("value:Q"), shape=alt.Shape("name:N", scale=_shapes(frame), legend=legend,
-                                                                   sort=list(frame["name"].unique())))
-    values = mark(base.transform_filter("datum.last"), "text", align="left", dx=10, fontWeight=700).encode(
-        y=alt.Y("label_at:Q"), text=alt.Text("label:N"))
-    chart = alt.layer(lines, dots, values, width=theme.WIDTH - 50, height=TREND_HEIGHT)
+    # Years stay level; once there are more than fit side by side, every other one is shown.
+    x = field("edition:O", title=None, axis=props(labelAngle=0, labelOverlap="parity"), scale=props(paddingOuter=0.3))
+    chart = _lines_per_group(frame, x, y_scale, y_axis, width=theme.WIDTH - 50)
     items = "; ".join(f"{r['name']} {r['edition']}: {r['label']}" for r in records(frame, ["name", "edition", "label"]))
     first, last = int(frame["edition"].min()), int(frame["edition"].max())
     return chart, f"{first}–{last}", i18n.t(lang, "chart_desc_trend", title=indicator[f"title_{lang}"], items=items)
+
+
+def _lines_per_group(frame: pd.DataFrame, x: dict, y_scale: dict, y_axis: dict, width: int) -> dict:
+    """A line and points per group (colour and shape in one legend), each line's last value beside it."""
+    legend = props(**LEGEND, title=None)
+    names = list(frame["name"].unique())
+    colour = field("name:N", scale=_colours(frame), legend=legend, sort=names)
+    lines = vl.unit(mark("line"), {"x": x, "color": colour, "y": field("value:Q", scale=y_scale, axis=y_axis)})
+    dots = vl.unit(mark("point"), {"x": x, "color": colour, "y": field("value:Q"),
+                                "shape": field("name:N", scale=_shapes(frame), legend=legend, sort=names)})
+    values = vl.unit(mark("text", align="left", dx=10, fontWeight=700),
+                  {"x": x, "color": colour, "y": field("label_at:Q"), "text": field("label:N")},
+                  [filtered("datum.last")])
+    return layer(lines, dots, values, data=data(frame), width=width, height=TREND_HEIGHT)
 
 
 def _spread(values: pd.Series, gap: float, low: float, high: float) -> pd.Series:
@@ -268,27 +256,25 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, notes
     points = 15 * lines + 14  # px from a row's top to its points, below the longest name
     step = points + 22  # then the gap to the next row's name
     row = points / step
-    y = alt.Y("title:N", sort=sort, title=None, axis=None, bandPosition=row)
-    x = alt.X("value:Q", scale=props(domain=[-PERCENT_MARGIN, 100 + PERCENT_MARGIN], nice=False),
+    y = field("title:N", sort=sort, title=None, axis=None, bandPosition=row)
+    x = field("value:Q", scale=props(domain=[-PERCENT_MARGIN, 100 + PERCENT_MARGIN], nice=False),
               axis={**PERCENT_AXIS, "grid": False})
-    values = data(frame)  # one object: Altair gives the layers one dataset only if it is the same
-    base = alt.Chart(values).encode(y=y)
-    rules = mark(base, "rule", color=theme.RANGE_COLOUR, strokeWidth=2).encode(x=alt.X("min(value):Q"),
-                                                                           x2=alt.X2("max(value):Q"))
-    dots = mark(base, "point", size=110, opacity=1).encode(
-        x=x, color=alt.Color("name:N", scale=_colours(frame), legend=LEGEND),
-        shape=alt.Shape("name:N", scale=_shapes(frame), legend=LEGEND))
-    high = mark(base.transform_filter("datum.high"), "text", align="left", dx=10).encode(
-        x=alt.X("value:Q"), text=alt.Text("label:N"))
-    low = mark(base.transform_filter("!datum.high"), "text", align="right", dx=-10).encode(
-        x=alt.X("value:Q"), text=alt.Text("label:N"))
+    rules = vl.unit(mark("rule", color=theme.RANGE_COLOUR, strokeWidth=2),
+                 {"y": y, "x": field("min(value):Q"), "x2": props(aggregate="max", field="value")})
+    dots = vl.unit(mark("point", size=110, opacity=1), {
+        "y": y, "x": x, "color": field("name:N", scale=_colours(frame), legend=LEGEND),
+        "shape": field("name:N", scale=_shapes(frame), legend=LEGEND)})
+    high = vl.unit(mark("text", align="left", dx=10), {"y": y, "x": field("value:Q"), "text": field("label:N")},
+                [filtered("datum.high")])
+    low = vl.unit(mark("text", align="right", dx=-10), {"y": y, "x": field("value:Q"), "text": field("label:N")},
+               [filtered("!datum.high")])
     # A name's last line ends 8 px above its points, however many lines it has: Vega writes the lines
     # downwards from the anchor, so a longer name starts higher (with an offset, y is the row's top).
     rise = f"{points - 14} - 15 * (length(split(datum.title, '|')) - 1)"
-    names = mark(alt.Chart(values).transform_filter("datum.high").transform_calculate(rise=rise), "text",
-                 align="left", baseline="alphabetic", fontWeight=700, lineBreak="|", lineHeight=15).encode(
-        y=y, yOffset=alt.YOffset("rise:Q", scale=None), x=alt.XValue(0), text=alt.Text("title:N"))
-    chart = alt.layer(rules, dots, high, low, names, width=theme.WIDTH, height={"step": step})
+    names = vl.unit(mark("text", align="left", baseline="alphabetic", fontWeight=700, lineBreak="|", lineHeight=15),
+                 {"y": y, "yOffset": field("rise:Q", scale=None), "x": vl.value(0), "text": field("title:N")},
+                 [filtered("datum.high"), {"calculate": rise, "as": "rise"}])
+    chart = layer(rules, dots, high, low, names, data=data(frame), width=theme.WIDTH, height={"step": step})
     items = "; ".join(f"{t.replace('|', ' ')}: " + ", ".join(f"{r['name']} {r['label']}" for _, r in rows.iterrows())
                       for t, rows in frame.groupby("title", sort=False))
     return _finish(chart, lang, title, notes, i18n.t(lang, "chart_desc_dumbbell", title=title, items=items),
@@ -311,7 +297,7 @@ def _at_most(frame: pd.DataFrame, sort: list[str], lang: str, chosen: str) -> tu
 
 
 def goal_chart(table: pd.DataFrame, goal: pd.Series, pkg: DataPackage, styles: pd.DataFrame, lang: str,
-               source: Source) -> alt.VConcatChart | None:
+               source: Source) -> dict | None:
     indicators = pkg["indicators"]
     frame = _latest_main(table[table["goal_id"] == goal["goal_id"]], indicators, styles, lang)
     if frame.empty:
@@ -324,7 +310,7 @@ def goal_chart(table: pd.DataFrame, goal: pd.Series, pkg: DataPackage, styles: p
 
 
 def comparison_chart(table: pd.DataFrame, pkg: DataPackage, styles: pd.DataFrame, lang: str,
-                     source: Source) -> alt.VConcatChart | None:
+                     source: Source) -> dict | None:
     frame = _latest_main(table[table["compared"]], pkg["indicators"], styles, lang)
     if frame.empty:
         return None
@@ -335,18 +321,18 @@ def comparison_chart(table: pd.DataFrame, pkg: DataPackage, styles: pd.DataFrame
                      [i18n.t(lang, "comparison_chart_subtitle"), *left_out], source(frame))
 
 
-def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VConcatChart:
+def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> dict:
     frame = values.sort_values("year").copy()
     frame["year"] = frame["year"].astype(int)
     frame["label"] = [i18n.number(v, lang) + (" *" if p else "") for v, p in zip(frame["value"],
                                                                                  frame["provisional"], strict=True)]
     frame = frame[["year", "value", "label"]]
-    base = alt.Chart(data(frame)).encode(x=alt.X("year:O", title=None, axis=props(labelAngle=0)))
+    x = field("year:O", title=None, axis=props(labelAngle=0))
     # Every bar carries its value, so no value axis is needed: the bars get the chart's whole width.
-    bars = mark(base, "bar", color=theme.MAIN_COLOURS[0], width={"band": 0.7}).encode(
-        y=alt.Y("value:Q", title=None, axis=None))
-    labels = mark(base, "text", dy=-7).encode(y=alt.Y("value:Q"), text=alt.Text("label:N"))
-    chart = alt.layer(bars, labels, width=theme.WIDTH, height=200)
+    bars = vl.unit(mark("bar", color=theme.MAIN_COLOURS[0], width={"band": 0.7}),
+                {"x": x, "y": field("value:Q", title=None, axis=None)})
+    labels = vl.unit(mark("text", dy=-7), {"x": x, "y": field("value:Q"), "text": field("label:N")})
+    chart = layer(bars, labels, data=data(frame), width=theme.WIDTH, height=200)
     notes = [f"* {i18n.t(lang, 'provisional')}"] if values["provisional"].any() else []
     items = "; ".join(f"{r['year']}: {r['label']}" for _, r in frame.iterrows())
     title = series[f"title_{lang}"]
@@ -355,7 +341,7 @@ def context_chart(series: pd.Series, values: pd.DataFrame, lang: str) -> alt.VCo
                    "chart_source_other")
 
 
-Recipe = tuple[str, tuple, Callable[[], alt.TopLevelMixin | None]]  # name, what it is drawn from, how
+Recipe = tuple[str, tuple, Callable[[], dict | None]]  # name, what it is drawn from, how
 
 
 def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str, hashes: RowHashes | None = None) -> list[Recipe]:
@@ -400,20 +386,20 @@ def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str, hashes: RowHashes 
     return found
 
 
-def counted_chart(*args: object) -> alt.VConcatChart | None:
+def counted_chart(*args: object) -> dict | None:
     from .counted_chart import counted_chart as draw  # it builds on this module's parts
 
     return draw(*args)
 
 
-def all_charts(pkg: DataPackage, table: pd.DataFrame, lang: str) -> dict[str, alt.TopLevelMixin]:
-    """Every chart of the site for one language, drawn."""
+def all_charts(pkg: DataPackage, table: pd.DataFrame, lang: str) -> dict[str, dict]:
+    """Every chart of the site for one language, as its specification."""
     drawn = {name: make() for name, _, make in recipes(pkg, table, lang)}
     return {name: chart for name, chart in drawn.items() if chart is not None}
 
 
 def spec_memo(cache: Path | None) -> Memo:
-    """Specifications kept between builds: building one with Altair costs more than reading it back."""
+    """Specifications kept between builds: building one costs more than reading it back."""
     return Memo(cache, "specs")
 
 
@@ -440,16 +426,15 @@ def specs(context: Context, memo: Memo, workers: Workers | None = None) -> list[
     return found
 
 
-def _language_recipes(context: Context, lang: str) -> dict[str, Callable[[], alt.TopLevelMixin | None]]:
+def _language_recipes(context: Context, lang: str) -> dict[str, Callable[[], dict | None]]:
     return {name: make for name, _, make in recipes(context.pkg, context.table, lang)}
 
 
 def _spec(context: Context, job: tuple[str, str]) -> bytes:
-    """One chart's Vega-Lite spec as JSON (``null`` for a chart with nothing to draw), built by Altair from
-    the language's recipes, which each process builds once."""
+    """One chart's Vega-Lite spec as JSON (``null`` for a chart with nothing to draw), made from the
+    language's recipes, which each process makes once."""
     lang, name = job
-    chart = context.once(_language_recipes, lang)[name]()
-    spec = chart.to_dict(validate=False) if chart is not None else None  # the tests validate each spec
+    spec = context.once(_language_recipes, lang)[name]()
     return json.dumps(spec, ensure_ascii=False).encode("utf-8")
 
 

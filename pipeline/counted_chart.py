@@ -7,31 +7,18 @@ in the unit, never a percentage axis. Labels are written by ``i18n`` as the sent
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from . import i18n, theme
-from .charts import (
-    LABEL_GAP,
-    LEGEND,
-    TREND_HEIGHT,
-    _bars,
-    _colours,
-    _finish,
-    _shapes,
-    _spread,
-    _value_scale,
-    data,
-    mark,
-    props,
-)
+from .charts import LABEL_GAP, TREND_HEIGHT, _bars, _finish, _lines_per_group, _spread, _value_scale
+from .vegalite import field, props
 
 
 def _day(iso: str, lang: str) -> str:
     return i18n.iso_date(iso, lang)
 
 
-def _line(frame: pd.DataFrame, unit: str, lang: str) -> alt.LayerChart:
+def _line(frame: pd.DataFrame, unit: str, lang: str) -> dict:
     """A line per group over the reference dates, each point's value beside the line's last point."""
     dates = sorted(frame["reference_date"].unique())
     frame = frame.assign(day=[_day(d, lang) for d in frame["reference_date"]],
@@ -41,22 +28,14 @@ def _line(frame: pd.DataFrame, unit: str, lang: str) -> alt.LayerChart:
     frame["label_at"] = frame["value"].astype(float)
     frame.loc[frame["last"], "label_at"] = _spread(frame.loc[frame["last"], "value"].astype(float),
                                                    (high - low) * LABEL_GAP / TREND_HEIGHT, low, high)
-    legend = props(**LEGEND, title=None)
-    names = list(frame["name"].unique())
-    base = alt.Chart(data(frame[["name", "label", "colour", "shape", "day", "value", "last", "label_at"]])).encode(
-        x=alt.X("day:O", title=None, sort=[_day(d, lang) for d in dates],
-                axis=props(labelAngle=0, labelOverlap="parity"), scale=props(paddingOuter=0.3)),
-        color=alt.Color("name:N", scale=_colours(frame), legend=legend, sort=names))
-    lines = mark(base, "line").encode(y=alt.Y("value:Q", scale=y_scale, axis=y_axis))
-    dots = mark(base, "point").encode(y=alt.Y("value:Q"),
-                                      shape=alt.Shape("name:N", scale=_shapes(frame), legend=legend, sort=names))
-    values = mark(base.transform_filter("datum.last"), "text", align="left", dx=10, fontWeight=700).encode(
-        y=alt.Y("label_at:Q"), text=alt.Text("label:N"))
-    return alt.layer(lines, dots, values, width=theme.WIDTH - 60, height=TREND_HEIGHT)
+    x = field("day:O", title=None, sort=[_day(d, lang) for d in dates], axis=props(labelAngle=0, labelOverlap="parity"),
+              scale=props(paddingOuter=0.3))
+    frame = frame[["name", "label", "colour", "shape", "day", "value", "last", "label_at"]]
+    return _lines_per_group(frame, x, y_scale, y_axis, width=theme.WIDTH - 60)
 
 
 def counted_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, registers: pd.DataFrame,
-                  lang: str) -> alt.VConcatChart | None:
+                  lang: str) -> dict | None:
     """A share: the newest cohort in which a main group has figures on two dates or more, as lines; else
     (and for months and persons) the newest cohort's latest figures, as bars. None when nothing is published."""
     shown = rows[rows["value"].notna()]

@@ -1,4 +1,4 @@
-"""The one chart theme of the monitor, registered once with Altair.
+"""The one chart theme of the monitor: the ``config`` of every Vega-Lite specification.
 
 Calm and readable at phone width. Colours and font come from the design tokens (``site/tokens.yaml``):
 the two main groups are a colour-blind-safe pair that stays the same on every chart, and every group also
@@ -7,11 +7,8 @@ has its own point shape, so colour never carries meaning alone.
 
 from __future__ import annotations
 
-import altair as alt
-
 from .tokens import chart_font, colour
 
-NAME = "monitor-utrecht"
 FONT = chart_font().replace('"', "")  # an SVG attribute: the names without CSS quotes
 TEXT, MUTED, GRID, AXIS = colour("text"), colour("muted"), colour("grid"), colour("axis")
 WIDTH = 300  # px: drawn at this width on a phone, text at its own size (12 px and up)
@@ -37,7 +34,7 @@ def style_for(role: str, position: int) -> tuple[str, str]:
     return REFERENCE_COLOUR, REFERENCE_SHAPE
 
 
-def config() -> alt.theme.ThemeConfig:
+def config() -> dict:
     return {
         "config": {
             "font": FONT,
@@ -59,7 +56,3 @@ def config() -> alt.theme.ThemeConfig:
         }
     }
 
-
-@alt.theme.register(NAME, enable=True)
-def _theme() -> alt.theme.ThemeConfig:
-    return config()

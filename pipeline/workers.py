@@ -7,8 +7,8 @@ jobs derive from it once per process (a language's chart recipes, the pages' tem
 ``Context.once``. Nothing else is shared: a job reads its context and its arguments, never module state.
 
 Workbooks, chart specifications and chart drawings are made one at a time by single-threaded libraries
-(XlsxWriter, Altair, vl-convert), so a second core only helps through a second process. Starting a worker
-costs about a second and a half (Python, pandas, Altair, vl-convert), so the build starts the pool early
+(XlsxWriter, vl-convert), so a second core only helps through a second process. Starting a worker
+costs about a second and a half (Python, pandas, vl-convert), so the build starts the pool early
 (``start``), while it validates and writes the downloads, and every stage then shares it: the build's own
 process takes jobs from the end of the list while the workers take them from the front, until they meet.
 Workers are spawned, not forked: vl-convert's engine does not survive a fork. Only the build makes a pool;
