@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,21 +89,19 @@ def _group_name(row: dict | pd.Series, styles: pd.DataFrame, lang: str) -> str:
     return name
 
 
-def _value_scale(unit: str, values: pd.Series) -> tuple[dict, dict]:
-    """The scale and axis of the values, on whichever axis the chart draws them."""
+def _value_scale(unit: str, values: Iterable) -> tuple[dict, dict]:
+    """The scale and axis of the values (missing ones left out), on whichever axis the chart draws them."""
     if unit == "percent":
         return props(domain=[0, 100]), PERCENT_AXIS
-    return props(domain=[0, float(values.max() or 1) * 1.15], zero=True), props(title=None, format=",d")
+    top = max((value for value in values if pd.notna(value)), default=0)
+    return props(domain=[0, float(top or 1) * 1.15], zero=True), props(title=None, format=",d")
 
 
-def _colours(frame: pd.DataFrame, key: str = "name") -> dict:
-    pairs = frame.drop_duplicates(key)
-    return props(domain=list(pairs[key]), range=list(pairs["colour"]))
-
-
-def _shapes(frame: pd.DataFrame, key: str = "name") -> dict:
-    pairs = frame.drop_duplicates(key)
-    return props(domain=list(pairs[key]), range=list(pairs["shape"]))
+def _scale(rows: list[dict], style: str) -> dict:
+    """Each group's ``style`` (its colour or shape), groups in the order they first appear in the rows."""
+    pairs = {row["name"]: row[style] for row in reversed(rows)}  # the first row of a name wins
+    names = list(dict.fromkeys(row["name"] for row in rows))
+    return props(domain=names, range=[pairs[name] for name in names])
 
 
 def _notes(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -148,17 +146,19 @@ def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang:
     frame["x"] = frame["value"].fillna(0)  # a suppressed bar is not drawn; its label starts at the axis
     frame["inside"] = frame["value"].fillna(0) >= INSIDE_SHARE * top
     frame = frame[["name", "label", "colour", "order", "value", "x", "inside"]].sort_values("order")
+    values = data(frame)
     y = field("name:N", sort=list(frame["name"]), title=None, axis=None)
     bars = vl.unit(mark("bar", height=BAR), {
         "y": y, "x": field("value:Q", scale=x_scale, axis=props(**x_axis, grid=False)),
-        "color": field("name:N", scale=_colours(frame), legend=None)}, [filtered("isValid(datum.value)")])
+        "color": field("name:N", scale=_scale(values["values"], "colour"), legend=None)},
+        [filtered("isValid(datum.value)")])
     names = vl.unit(mark("text", align="left", baseline="bottom", dy=-(BAR / 2 + 3), limit=theme.WIDTH),
                  {"y": y, "x": vl.value(0), "text": field("name:N")})
     inside = vl.unit(mark("text", align="right", dx=-6, fontWeight=700, color=theme.ON_BAR_COLOUR),
                   {"y": y, "x": field("x:Q"), "text": field("label:N")}, [filtered("datum.inside")])
     outside = vl.unit(mark("text", align="left", dx=6, fontWeight=700),
                    {"y": y, "x": field("x:Q"), "text": field("label:N")}, [filtered("!datum.inside")])
-    chart = layer(bars, names, inside, outside, data=data(frame), width=theme.WIDTH, height={"step": BAR + 26})
+    chart = layer(bars, names, inside, outside, data=values, width=theme.WIDTH, height={"step": BAR + 26})
     items = "; ".join(f"{r['name']}: {r['label']}" for r in records(frame, ["name", "label"]))
     title = indicator[f"title_{lang}"]
     return chart, f"{i18n.t(lang, 'edition')} {edition}", i18n.t(lang, "chart_desc_bars", title=title,
@@ -171,57 +171,66 @@ def _trend(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang
     Labels of the last points are moved apart where they would touch (at most one line of text per
     14 px), so three or more groups with close values stay readable.
     """
-    frame = shown[shown["value"].notna()].copy()
     unit = indicator["unit"]
-    frame["name"] = [styles.at[g, f"label_{lang}"] for g in frame["group_id"]]
-    frame["label"] = [_label(r, unit, lang) for r in records(frame, ["status", "value"])]
-    frame["colour"] = frame["group_id"].map(styles["colour"])
-    frame["shape"] = frame["group_id"].map(styles["shape"])
-    frame["order"] = frame["group_id"].map(styles["order"])
-    frame["last"] = frame["edition"] == frame.groupby("group_id")["edition"].transform("max")
-    frame["edition"] = frame["edition"].astype(int)
-    y_scale, y_axis = _value_scale(unit, frame["value"])
+    style = styles[[f"label_{lang}", "colour", "shape", "order"]].to_dict("index")
+    # An indicator's forty rows are few: plain Python over them is ten times quicker than pandas.
+    rows = [r for r in records(shown, ["group_id", "edition", "status", "value"]) if pd.notna(r["value"])]
+    last = {}
+    for r in rows:
+        last[r["group_id"]] = max(last.get(r["group_id"], r["edition"]), r["edition"])
+    found = [{"name": style[r["group_id"]][f"label_{lang}"], "label": _label(r, unit, lang),
+              "colour": style[r["group_id"]]["colour"], "shape": style[r["group_id"]]["shape"],
+              "edition": int(r["edition"]), "value": r["value"], "last": r["edition"] == last[r["group_id"]],
+              "label_at": float(r["value"])} for r in rows]
+    y_scale, y_axis = _value_scale(unit, [r["value"] for r in found])
     low, high = y_scale["domain"]
-    frame["label_at"] = frame["value"].astype(float)
-    frame.loc[frame["last"], "label_at"] = _spread(frame.loc[frame["last"], "value"].astype(float),
-                                                   (high - low) * LABEL_GAP / TREND_HEIGHT, low, high)
+    ends = [r for r in found if r["last"]]
+    for r, at in zip(ends, _spread([r["label_at"] for r in ends], (high - low) * LABEL_GAP / TREND_HEIGHT, low, high),
+                     strict=True):
+        r["label_at"] = at
     # Each group's figures in time order: the description read aloud follows the data, year after year.
-    frame = frame.sort_values(["order", "edition"])[["name", "label", "colour", "shape", "edition", "value", "last",
-                                                     "label_at"]]
+    order = [style[r["group_id"]]["order"] for r in rows]
+    found = [found[i] for i in sorted(range(len(found)), key=lambda i: (order[i], found[i]["edition"]))]
     # Years stay level; once there are more than fit side by side, every other one is shown.
     x = field("edition:O", title=None, axis=props(labelAngle=0, labelOverlap="parity"), scale=props(paddingOuter=0.3))
-    chart = _lines_per_group(frame, x, y_scale, y_axis, width=theme.WIDTH - 50)
-    items = "; ".join(f"{r['name']} {r['edition']}: {r['label']}" for r in records(frame, ["name", "edition", "label"]))
-    first, last = int(frame["edition"].min()), int(frame["edition"].max())
-    return chart, f"{first}–{last}", i18n.t(lang, "chart_desc_trend", title=indicator[f"title_{lang}"], items=items)
+    chart = _lines_per_group(found, x, y_scale, y_axis, width=theme.WIDTH - 50)
+    items = "; ".join(f"{r['name']} {r['edition']}: {r['label']}" for r in found)
+    editions = [r["edition"] for r in found]
+    return chart, f"{min(editions)}–{max(editions)}", i18n.t(lang, "chart_desc_trend",
+                                                            title=indicator[f"title_{lang}"], items=items)
 
 
-def _lines_per_group(frame: pd.DataFrame, x: dict, y_scale: dict, y_axis: dict, width: int) -> dict:
+def _lines_per_group(rows: list[dict], x: dict, y_scale: dict, y_axis: dict, width: int) -> dict:
     """A line and points per group (colour and shape in one legend), each line's last value beside it."""
     legend = props(**LEGEND, title=None)
-    names = list(frame["name"].unique())
-    colour = field("name:N", scale=_colours(frame), legend=legend, sort=names)
+    names = list(dict.fromkeys(row["name"] for row in rows))
+    colour = field("name:N", scale=_scale(rows, "colour"), legend=legend, sort=names)
     lines = vl.unit(mark("line"), {"x": x, "color": colour, "y": field("value:Q", scale=y_scale, axis=y_axis)})
     dots = vl.unit(mark("point"), {"x": x, "color": colour, "y": field("value:Q"),
-                                "shape": field("name:N", scale=_shapes(frame), legend=legend, sort=names)})
+                                   "shape": field("name:N", scale=_scale(rows, "shape"), legend=legend, sort=names)})
     values = vl.unit(mark("text", align="left", dx=10, fontWeight=700),
-                  {"x": x, "color": colour, "y": field("label_at:Q"), "text": field("label:N")},
-                  [filtered("datum.last")])
-    return layer(lines, dots, values, data=data(frame), width=width, height=TREND_HEIGHT)
+                     {"x": x, "color": colour, "y": field("label_at:Q"), "text": field("label:N")},
+                     [filtered("datum.last")])
+    return layer(lines, dots, values, data=vl.rows(rows), width=width, height=TREND_HEIGHT)
 
 
-def _spread(values: pd.Series, gap: float, low: float, high: float) -> pd.Series:
+def _spread(values: list[float], gap: float, low: float, high: float) -> list[float]:
     """Positions for labels at ``values``, at least ``gap`` apart, kept within [low, high], order kept."""
-    order = values.sort_values().index
+    order = sorted(range(len(values)), key=values.__getitem__)
     placed: list[float] = []
-    for value in values[order]:
-        placed.append(max(value, placed[-1] + gap) if placed else value)
-    overshoot = placed[-1] - high if placed else 0
-    if overshoot > 0:  # pushed past the top: shift the whole stack down, but not below the bottom
-        placed = [max(low, p - overshoot) for p in placed]
+    for i in order:
+        placed.append(max(values[i], placed[-1] + gap) if placed else values[i])
+    if placed and placed[-1] > high:  # pushed past the top: from the top down, only the labels in the way
+        placed[-1] = float(high)
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - gap)
+        placed[0] = max(low, placed[0])  # more labels than fit: from the bottom up again
         for i in range(1, len(placed)):
             placed[i] = max(placed[i], placed[i - 1] + gap)
-    return pd.Series(placed, index=order).reindex(values.index)
+    at = [0.0] * len(values)
+    for i, position in zip(order, placed, strict=True):
+        at[i] = position
+    return at
 
 
 def _latest_main(table: pd.DataFrame, indicators: pd.DataFrame, styles: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -259,11 +268,12 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, notes
     y = field("title:N", sort=sort, title=None, axis=None, bandPosition=row)
     x = field("value:Q", scale=props(domain=[-PERCENT_MARGIN, 100 + PERCENT_MARGIN], nice=False),
               axis={**PERCENT_AXIS, "grid": False})
+    values = data(frame)
     rules = vl.unit(mark("rule", color=theme.RANGE_COLOUR, strokeWidth=2),
                  {"y": y, "x": field("min(value):Q"), "x2": props(aggregate="max", field="value")})
     dots = vl.unit(mark("point", size=110, opacity=1), {
-        "y": y, "x": x, "color": field("name:N", scale=_colours(frame), legend=LEGEND),
-        "shape": field("name:N", scale=_shapes(frame), legend=LEGEND)})
+        "y": y, "x": x, "color": field("name:N", scale=_scale(values["values"], "colour"), legend=LEGEND),
+        "shape": field("name:N", scale=_scale(values["values"], "shape"), legend=LEGEND)})
     high = vl.unit(mark("text", align="left", dx=10), {"y": y, "x": field("value:Q"), "text": field("label:N")},
                 [filtered("datum.high")])
     low = vl.unit(mark("text", align="right", dx=-10), {"y": y, "x": field("value:Q"), "text": field("label:N")},
@@ -274,7 +284,7 @@ def _dumbbell(frame: pd.DataFrame, sort: list[str], lang: str, title: str, notes
     names = vl.unit(mark("text", align="left", baseline="alphabetic", fontWeight=700, lineBreak="|", lineHeight=15),
                  {"y": y, "yOffset": field("rise:Q", scale=None), "x": vl.value(0), "text": field("title:N")},
                  [filtered("datum.high"), {"calculate": rise, "as": "rise"}])
-    chart = layer(rules, dots, high, low, names, data=data(frame), width=theme.WIDTH, height={"step": step})
+    chart = layer(rules, dots, high, low, names, data=values, width=theme.WIDTH, height={"step": step})
     items = "; ".join(f"{t.replace('|', ' ')}: " + ", ".join(f"{r['name']} {r['label']}" for _, r in rows.iterrows())
                       for t, rows in frame.groupby("title", sort=False))
     return _finish(chart, lang, title, notes, i18n.t(lang, "chart_desc_dumbbell", title=title, items=items),

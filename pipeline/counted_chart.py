@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import i18n, theme
-from .charts import LABEL_GAP, TREND_HEIGHT, _bars, _finish, _lines_per_group, _spread, _value_scale
+from .charts import LABEL_GAP, TREND_HEIGHT, _bars, _finish, _lines_per_group, _spread, _value_scale, data
 from .vegalite import field, props
 
 
@@ -26,12 +26,12 @@ def _line(frame: pd.DataFrame, unit: str, lang: str) -> dict:
     y_scale, y_axis = _value_scale(unit, frame["value"])
     low, high = y_scale["domain"]
     frame["label_at"] = frame["value"].astype(float)
-    frame.loc[frame["last"], "label_at"] = _spread(frame.loc[frame["last"], "value"].astype(float),
+    frame.loc[frame["last"], "label_at"] = _spread(list(frame.loc[frame["last"], "value"].astype(float)),
                                                    (high - low) * LABEL_GAP / TREND_HEIGHT, low, high)
     x = field("day:O", title=None, sort=[_day(d, lang) for d in dates], axis=props(labelAngle=0, labelOverlap="parity"),
               scale=props(paddingOuter=0.3))
-    frame = frame[["name", "label", "colour", "shape", "day", "value", "last", "label_at"]]
-    return _lines_per_group(frame, x, y_scale, y_axis, width=theme.WIDTH - 60)
+    rows = data(frame[["name", "label", "colour", "shape", "day", "value", "last", "label_at"]])["values"]
+    return _lines_per_group(rows, x, y_scale, y_axis, width=theme.WIDTH - 60)
 
 
 def counted_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, registers: pd.DataFrame,

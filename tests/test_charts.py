@@ -161,6 +161,20 @@ def test_a_development_is_told_year_after_year_for_each_group():
     assert shown == ["2024", "2026", "2028", "2030", "2032"]
 
 
+def test_labels_of_equal_last_values_are_stacked_in_the_groups_order():
+    """Two groups ending on the same figure: the first group's label at its point, the next one above it,
+    whatever order a sort of equal numbers happens to give."""
+    from pipeline.charts import _spread
+
+    assert _spread([32.5, 6.3, 32.5, 15.2], 7.5, 0, 100) == [32.5, 6.3, 40.0, 15.2]
+    assert _spread([32.5, 32.5], 7.5, 0, 100) == [32.5, 40.0]
+    # Pushed past the top, the labels in the way move down; one that was not in the way stays at its point.
+    assert _spread([99.0, 99.0, 10.0], 7.5, 0, 100) == [92.5, 100.0, 10.0]
+    assert _spread([99.0, 99.0, 90.0], 7.5, 0, 100) == [92.5, 100.0, 85.0]
+    # More labels than fit between the bottom and the top: none below the bottom, each a gap above the last.
+    assert _spread([1.0, 1.0, 1.0], 40.0, 0, 60) == [0.0, 40.0, 80.0]
+
+
 @pytest.fixture(scope="module")
 def decimal_build(tmp_path_factory):
     """A package with a decimal value, a suppressed group and respondent counts."""
