@@ -99,9 +99,10 @@ def _value_scale(unit: str, values: Iterable) -> tuple[dict, dict]:
 
 def _scale(rows: list[dict], style: str) -> dict:
     """Each group's ``style`` (its colour or shape), groups in the order they first appear in the rows."""
-    pairs = {row["name"]: row[style] for row in reversed(rows)}  # the first row of a name wins
-    names = list(dict.fromkeys(row["name"] for row in rows))
-    return props(domain=names, range=[pairs[name] for name in names])
+    pairs: dict = {}
+    for row in rows:
+        pairs.setdefault(row["name"], row[style])
+    return props(domain=list(pairs), range=list(pairs.values()))
 
 
 def _notes(frame: pd.DataFrame, lang: str) -> list[str]:
