@@ -219,6 +219,40 @@ def test_drawing_cache_is_content_addressed(tmp_path):
     assert "1,5" in first[0]
 
 
+def test_a_chart_written_as_data_is_the_one_altair_writes():
+    """The compositions ``vegalite`` writes by hand (a layer sharing its rows, a concatenation, rows moved to
+    named datasets, the schema) mean what Altair's mean: the same specification, key for key."""
+    from pipeline import vegalite as vl
+
+    rows = [{"name": "a", "value": 1.5}, {"name": "b", "value": None}]
+    source = [{"text": "Source: a report"}]
+    y = vl.field("name:N", sort=["a", "b"], title=None, axis=None)
+    ours = vl.document(vl.vconcat(
+        vl.layer(vl.unit(vl.mark("bar", height=22), {"y": y, "x": vl.field("value:Q", scale={"domain": [0, 2]})},
+                         [vl.filtered("isValid(datum.value)")]),
+                 vl.unit(vl.mark("text", dx=6), {"y": y, "x": vl.field("max(value):Q"), "text": vl.field("name:N"),
+                                                 "yOffset": vl.field("rise:Q", scale=None)},
+                         [vl.filtered("datum.value > 1"), {"calculate": "2", "as": "rise"}]),
+                 data=vl.rows(rows), width=300, height={"step": 48}),
+        vl.unit(vl.mark("text", align="left"), {"text": vl.field("text:N"), "x": vl.value(0)},
+                data=vl.rows(source), width=300, height=15),
+        spacing=14, title={"text": ["A title"]}, description="What it shows"), {"font": "Liberation Sans"})
+
+    base = alt.Chart({"values": rows}).encode(y=alt.Y("name:N", sort=["a", "b"], title=None, axis=None))
+    bars = base.mark_bar(height=22).encode(x=alt.X("value:Q", scale={"domain": [0, 2]})).transform_filter(
+        "isValid(datum.value)")
+    labels = base.mark_text(dx=6).encode(x="max(value):Q", text="name:N", yOffset=alt.YOffset("rise:Q", scale=None))
+    labels = labels.transform_filter("datum.value > 1").transform_calculate(rise="2")
+    line = alt.Chart({"values": source}, width=300, height=15).mark_text(align="left").encode(
+        text="text:N", x=alt.XValue(0))
+    theirs = alt.vconcat(alt.layer(bars, labels, width=300, height={"step": 48}), line, spacing=14,
+                         title={"text": ["A title"]}, description="What it shows")
+    with alt.theme.enable("none"):
+        written = theirs.to_dict()
+    assert ours.pop("config") == {"font": "Liberation Sans"}
+    assert json.dumps(ours) == json.dumps(written)
+
+
 def test_accessible_svg_escapes_its_texts():
     svg = accessible_svg('<svg width="1" height="1"><g role="graphics-object" clip-path="url(#clip7)"></g>'
                          '<clipPath id="clip7"></clipPath></svg>', "c", "A & B", "<x>")
