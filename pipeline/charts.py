@@ -414,10 +414,9 @@ def spec_memo(cache: Path | None) -> Memo:
     return Memo(cache, "specs")
 
 
-def specs(context: Context, memo: Memo, workers: Workers | None = None) -> list[tuple[str, str, dict]]:
-    """(language, name, Vega-Lite spec) of every chart; a chart drawn before from the same data is read back.
-
-    The rest are built on every core (the build's ``workers``, or this process alone).
+def specs(context: Context, memo: Memo, workers: Workers | None = None) -> list[tuple[str, str, dict, str]]:
+    """(language, name, Vega-Lite spec, its published JSON) of every chart; a chart made before from the same
+    data is read back. The rest are made on every core (the build's ``workers``, or this process alone).
     """
     pkg, table = context.pkg, context.table
     hashes = RowHashes(table)
@@ -431,9 +430,10 @@ def specs(context: Context, memo: Memo, workers: Workers | None = None) -> list[
         kept[key] = text
     found = []
     for lang, name, key in listed:
-        spec = json.loads(kept[key])
+        text = kept[key].decode("utf-8")
+        spec = json.loads(text)
         if spec is not None:
-            found.append((lang, name, spec))
+            found.append((lang, name, spec, text))
     return found
 
 
@@ -442,11 +442,12 @@ def _language_recipes(context: Context, lang: str) -> dict[str, Callable[[], dic
 
 
 def _spec(context: Context, job: tuple[str, str]) -> bytes:
-    """One chart's Vega-Lite spec as JSON (``null`` for a chart with nothing to draw), made from the
-    language's recipes, which each process makes once."""
+    """One chart's Vega-Lite spec as the JSON the site publishes (``null`` for a chart with nothing to draw),
+    made from the language's recipes, which each process makes once. Indented JSON is written by Python's
+    slow encoder (the fast one does not indent), so it is written here, on every core, and kept."""
     lang, name = job
     spec = context.once(_language_recipes, lang)[name]()
-    return json.dumps(spec, ensure_ascii=False).encode("utf-8")
+    return json.dumps(spec, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 _HORIZONTAL = ("width", "limit", "labelLimit")
@@ -488,13 +489,13 @@ def run(context: Context, out: Path, drawer: Drawer, memo: Memo | None = None,
     """
     charts: Charts = {}
     jobs = specs(context, memo or Memo(None), workers)
-    for lang, name, spec in jobs:
+    for lang, name, spec, text in jobs:
         folder = out / "charts" / lang
         folder.mkdir(parents=True, exist_ok=True)
-        inside(folder, f"{name}.vl.json").write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
+        inside(folder, f"{name}.vl.json").write_text(text, encoding="utf-8")
         charts[f"{lang}/{name}"] = Chart(" ".join(spec["title"]["text"]), spec["description"],
                                          inside(folder, f"{name}.svg"), inside(folder, f"{name}.wide.svg"))
-    names = [(name, charts[f"{lang}/{name}"]) for lang, name, _ in jobs]
+    names = [(name, charts[f"{lang}/{name}"]) for lang, name, _, _ in jobs]
 
     def write(i: int, drawing: tuple[str, bytes]) -> None:
         (name, chart), wide = names[i // 2], i % 2 == 1
@@ -502,7 +503,7 @@ def run(context: Context, out: Path, drawer: Drawer, memo: Memo | None = None,
         target.write_text(accessible_svg(drawing[0], ident, chart.title, chart.description), encoding="utf-8")
         target.with_suffix(".png").write_bytes(drawing[1])
 
-    drawer.draw_each([(variant, lang) for lang, _, spec in jobs for variant in (spec, widened(spec))], write,
+    drawer.draw_each([(variant, lang) for lang, _, spec, _ in jobs for variant in (spec, widened(spec))], write,
                      Workers.of(context, workers))
     manifest = {key: {"title": chart.title, "description": chart.description} for key, chart in charts.items()}
     (out / "charts" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),

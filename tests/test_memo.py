@@ -67,7 +67,7 @@ def test_kept_specifications_equal_freshly_drawn_ones(tmp_path, tables):
     assert memo.hits == memo.misses and kept == drawn
     one = table["indicator_id"] == "taalles"
     changed = charts.specs(Context(PKG, table.assign(value=table["value"].where(~one, table["value"] + 1))), memo)
-    redrawn = {name for (lang, name, spec), (_, _, before) in zip(changed, drawn, strict=True) if spec != before}
+    redrawn = {name for (_, name, spec, _), (_, _, before, _) in zip(changed, drawn, strict=True) if spec != before}
     assert "taalles" in redrawn and redrawn <= {"taalles", "goal-taal", "comparison"}
 
 
