@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .embed import Embeds
     from .exports import Downloads
     from .story import Story
-    from .views import Page
+    from .views import Briefs, Page
     from .workers import Context, Workers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,8 +80,9 @@ class Build:
     charts: Charts = field(default_factory=dict)  # charts: every chart drawn, by "<lang>/<name>"
     story: Story = field(default_factory=dict)  # story: the findings per language
     embeds: Embeds = field(default_factory=dict)  # embeds: the snippet per "<lang>/<indicator_id>"
+    pages: list[Page] = field(default_factory=list)  # pages: every page (the late ones are written by council)
+    briefs: Briefs = field(default_factory=dict)  # pages: each indicator's view, as the council edition shows it
     council: Council = field(default_factory=dict)  # council: each PDF's path under data/ and its size
-    pages: list[Page] = field(default_factory=list)  # pages: every page whose source was written
 
 
 def _validate(b: Build) -> None:
@@ -149,17 +150,19 @@ def _made(b: Build):
     return views.Made(story=b.story, charts=b.charts, embeds=b.embeds, downloads=b.downloads)
 
 
-def _council(b: Build) -> None:
-    from . import council, exports
-
-    b.council = council.run(b.context, _made(b), b.work, b.workers, b.log, b.cache / "council")
-    b.downloads = exports.write_catalogue(b.pkg, b.work, {**b.downloads.sizes, **b.council})
-
-
 def _pages(b: Build) -> None:
     from . import views
 
-    b.pages = views.run(b.context, _made(b), b.work, b.workers)
+    b.pages, b.briefs = views.run(b.context, _made(b), b.work, b.workers)
+
+
+def _council(b: Build) -> None:
+    """The PDF, from the views the pages made; then the pages that give its size (``views.LATE``)."""
+    from . import council, exports, views
+
+    b.council = council.run(b.context, _made(b), b.work, b.workers, b.log, b.cache / "council", b.briefs)
+    b.downloads = exports.write_catalogue(b.pkg, b.work, {**b.downloads.sizes, **b.council})
+    views.write_late(b.context, _made(b), b.work, b.pages)
 
 
 def _preview(b: Build) -> None:
@@ -185,8 +188,8 @@ STAGES: list[tuple[str, Callable[[Build], None]]] = [
     ("charts", _charts),
     ("story", _story),
     ("embeds", _embeds),
-    ("council", _council),
     ("pages", _pages),
+    ("council", _council),
     ("preview", _preview),
     ("render", _render),
 ]

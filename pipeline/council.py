@@ -23,7 +23,7 @@ from . import i18n, pages, publication, tokens
 from .files import inside
 from .memo import Memo
 from .publication import LATEST
-from .views import Made, Page, SiteData, site_pages
+from .views import Briefs, Made, Page, SiteData, site_pages
 from .views import goal as goal_view
 from .views import indicator as indicator_view
 from .workers import Context, Workers
@@ -47,18 +47,15 @@ def _goal(site: SiteData, page: Page, root: Path) -> dict:
             "chart": _chart(site, page.lang, f"goal-{page.ident}", root)}
 
 
-def _indicator(site: SiteData, page: Page, root: Path) -> dict:
-    view = indicator_view.context(site, page)
-    table = view["table"]
-    return {"title": page.title, "status": view["status"], "definition": view["definition"],
-            "findings": view["findings"], "chart": _chart(site, page.lang, page.ident, root),
-            "table": {"caption": table["caption"], "header": table["header"], "rows": table["rows"]} if table else None,
-            "wordings": [{"label": w["label"], "text": w["text"], "source": w["source"]} for w in view["wordings"]],
-            "sources": [s["text"] for s in view["sources"]]}
+def _indicator(site: SiteData, page: Page, root: Path, briefs: Briefs) -> dict:
+    """The indicator as its page shows it (the pages stage made the view; made here when it did not run)."""
+    said = briefs.get((page.lang, page.ident)) or indicator_view.brief(indicator_view.context(site, page))
+    return {"title": page.title, "chart": _chart(site, page.lang, page.ident, root), **said}
 
 
-def document_data(site: SiteData, lang: str, root: Path) -> dict:
-    """Everything the PDF in ``lang`` says, as plain values (the template only lays them out)."""
+def document_data(site: SiteData, lang: str, root: Path, briefs: Briefs | None = None) -> dict:
+    """Everything the PDF in ``lang`` says, as plain values (the template only lays them out). ``briefs``:
+    the indicators' pages' views, from the pages stage."""
     t = partial(i18n.t, lang)
     pkg = site.pkg
     found = [p for p in site_pages(site) if p.lang == lang]
@@ -79,7 +76,7 @@ def document_data(site: SiteData, lang: str, root: Path) -> dict:
         "headline": site.findings(lang, "home", kinds=("intro",)),
         "changed": [changed or t("pdf_nothing_changed")],
         "goals": [_goal(site, by_key["goal", g], root) for g in site.goals.index],
-        "indicators": [_indicator(site, by_key["indicator", i], root) for i in measured],
+        "indicators": [_indicator(site, by_key["indicator", i], root, briefs or {}) for i in measured],
         "waiting": waiting, "method": [t("pdf_method_text")],
         "editions": [{"title": site.edition_title(int(e), lang), "notes": row[f"method_notes_{lang}"],
                       "change": site.method_change(int(e), lang), "url": row["source_url"]}
@@ -108,7 +105,7 @@ def _compile(out: Path, data: str, stamp: int) -> tuple[bytes, str]:
 
 
 def _site(context: Context) -> SiteData:
-    return SiteData(context.pkg, context.rows, context.stage)
+    return SiteData(context.pkg, context.rows, context.stage[0])  # the stage: (made, briefs)
 
 
 _CHARTS = re.compile(r'"path": "/(charts/[^"]+)"')
@@ -132,7 +129,7 @@ def _write(context: Context, job: tuple[str, Path, Path | None]) -> tuple[Counci
     """One language's PDF at both its addresses: a job for the workers (the two languages side by side)."""
     lang, out, cache = job
     stamp = int(pd.Timestamp(publication.package_date(context.pkg)).tz_localize("UTC").timestamp())
-    data = json.dumps(document_data(context.once(_site), lang, out), ensure_ascii=False)
+    data = json.dumps(document_data(context.once(_site), lang, out, context.stage[1]), ensure_ascii=False)
     pdf, problem = _kept_or_compiled(out, data, stamp, cache)
     written: Council = {}
     for rel in (publication.council_file(context.pkg, lang), publication.council_file(context.pkg, lang, LATEST)):
@@ -144,12 +141,13 @@ def _write(context: Context, job: tuple[str, Path, Path | None]) -> tuple[Counci
 
 
 def run(context: Context, made: Made, out: Path, workers: Workers | None = None,
-        log: Callable[[str], None] = print, cache: Path | None = None) -> Council:
+        log: Callable[[str], None] = print, cache: Path | None = None, briefs: Briefs | None = None) -> Council:
     """Write the PDF in every language (each on its own core when the build has workers); returns each
-    file's path under data/ and its size. ``cache``: PDFs kept between builds."""
+    file's path under data/ and its size. ``cache``: PDFs kept between builds; ``briefs``: the indicators'
+    views the pages stage made (without them, the PDF makes its own)."""
     written: Council = {}
     jobs = [(lang, out, cache) for lang in i18n.LANGUAGES]
-    for files, note in Workers.of(context, workers).map(_write, jobs, stage=made, chunksize=1):
+    for files, note in Workers.of(context, workers).map(_write, jobs, stage=(made, briefs or {}), chunksize=1):
         written.update(files)
         if note:
             log(f"  {'':<12} {note}")

@@ -26,9 +26,14 @@ from ..workers import Context, Workers
 from .common import ROOT, Made, Page, SiteData, link
 from .frame import CSP, quarto_config
 from .frame import frame as frame_of
+from .indicator import brief
 
-__all__ = ["CSP", "Made", "Page", "run"]
+__all__ = ["CSP", "Briefs", "Made", "Page", "run", "write_late"]
 TEMPLATE = ROOT / "site" / "template.html"  # the Pandoc template of every page
+# Pages that show the council edition's size, written once it exists (``write_late``): the council edition
+# is made after the other pages, from the indicators' views those pages made (``Briefs``).
+LATE = ("home", "open_data")
+Briefs = dict[tuple[str, str], dict]  # (language, indicator id) → what the council edition says of it
 
 
 def _shared_chart(site: SiteData, lang: str, key: str, ident: str | None) -> str | None:
@@ -62,11 +67,13 @@ def site_pages(site: SiteData) -> list[Page]:
     return found + [summary.page_of(site, file) for file in summaries.languages()]
 
 
-def run(context: Context, made: Made, out: Path, workers: Workers | None = None) -> list[Page]:
-    """Every page's ``.qmd``: front matter (Markdown-escaped) and a Markdown body from its kind's template.
+def run(context: Context, made: Made, out: Path, workers: Workers | None = None) -> tuple[list[Page], Briefs]:
+    """Every page's ``.qmd`` but the ``LATE`` ones: front matter (Markdown-escaped) and a Markdown body from
+    its kind's template.
 
     The pages are written on every core (the build's ``workers``, or this process alone); ``site-pages.json``
-    lists them for readers of the output (``monitor check-site``, the tests). Returns the pages.
+    lists every page, the late ones too, for readers of the output (``monitor check-site``, the tests).
+    Returns the pages, and what each indicator's page says that the council edition says too.
     """
     site = SiteData(context.pkg, context.rows, made)
     found = site_pages(site)
@@ -78,13 +85,19 @@ def run(context: Context, made: Made, out: Path, workers: Workers | None = None)
                                              encoding="utf-8")
         shutil.copyfile(TEMPLATE, project / TEMPLATE.name)
     stylesheet.write(out / "assets")  # one copy for both languages; render and preview link it into place
-    Workers.of(context, workers).map(_write_page, [(out, page) for page in found], stage=made)
+    early = [page for page in found if page.key not in LATE]
+    briefs = Workers.of(context, workers).map(_write_page, [(out, page) for page in early], stage=made)
     manifest = [{"lang": p.lang, "key": p.key, "kind": p.kind, "id": p.ident, "path": p.path,
                  "counterpart": p.counterpart, "title": p.title,
                  "language": str(summaries.languages()[p.ident]["language"]["tag"]) if p.key == "summary" else p.lang}
                 for p in found]
     (out / "site-pages.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    return found
+    return found, {(page.lang, page.ident): brief for page, brief in zip(early, briefs, strict=True) if brief}
+
+
+def write_late(context: Context, made: Made, out: Path, found: list[Page]) -> None:
+    """The ``LATE`` pages, with the council edition's size in ``made`` (a few pages: in this process)."""
+    Workers.of(context, None).map(_write_page, [(out, page) for page in found if page.key in LATE], stage=made)
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,8 @@ def _writer(context: Context) -> _Writer:
         **{kind: markdown.get_template(f"site/{kind}.qmd") for kind in pages.kinds()}})
 
 
-def _write_page(context: Context, job: tuple[Path, Page]) -> None:
+def _write_page(context: Context, job: tuple[Path, Page]) -> dict | None:
+    """Write one page; for an indicator's page, return what the council edition says of the indicator."""
     out, page = job
     writer = context.once(_writer)
     site, templates = writer.site, writer.templates
@@ -135,3 +149,4 @@ def _write_page(context: Context, job: tuple[Path, Page]) -> None:
     front_matter = Markup(yaml.dump(front, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False).strip())
     target.write_text(templates["page"].render(front_matter=front_matter, body=Markup(body.strip())),
                       encoding="utf-8")
+    return brief(view) if page.key == "indicator" else None

@@ -111,6 +111,15 @@ def _counted_context(site: SiteData, page: Page, meta: pd.Series) -> dict:
                                                     site.permalink(page.path))}
 
 
+def brief(view: dict) -> dict:
+    """What the council edition says of an indicator, taken from its page's view (plain values)."""
+    table = view["table"]
+    return {"status": view["status"], "definition": view["definition"], "findings": view["findings"],
+            "table": {"caption": table["caption"], "header": table["header"], "rows": table["rows"]} if table else None,
+            "wordings": [{"label": w["label"], "text": w["text"], "source": w["source"]} for w in view["wordings"]],
+            "sources": [s["text"] for s in view["sources"]]}
+
+
 def context(site: SiteData, page: Page) -> dict:
     lang, ident, here = page.lang, page.ident, page.path
     t = partial(i18n.t, lang)
@@ -134,11 +143,12 @@ def context(site: SiteData, page: Page) -> dict:
         downloads += [{"href": link(here, f"charts/{lang}/{ident}.{suffix}"), "text": t(f"download_{name}"),
                        "download": True} for name, suffix in CHART_FILES]
     goal_id = meta["goal_id"]
-    errata = site.errata.get(ident, site.pkg["errata"].iloc[:0]).sort_values("date")
-    corrections = [t("erratum_line", date=r["date"], edition=int(r["edition"]),
-                     group=site.groups.at[r["group_id"], f"label_{lang}"], old=i18n.number(r["old_value"], lang),
-                     new=i18n.number(r["new_value"], lang), description=r[f"description_{lang}"])
-                   for _, r in errata.iterrows()]
+    errata = site.errata.get(ident)
+    corrections = [] if errata is None else [
+        t("erratum_line", date=r["date"], edition=int(r["edition"]),
+          group=site.groups.at[r["group_id"], f"label_{lang}"], old=i18n.number(r["old_value"], lang),
+          new=i18n.number(r["new_value"], lang), description=r[f"description_{lang}"])
+        for _, r in errata.sort_values("date").iterrows()]
     # The iframe snippet is shown as code: our own escaped HTML, in a fence it cannot close.
     embed = site.made.embeds[f"{lang}/{ident}"]
     return {"goal": {"href": link(here, pages.path(lang, "goal", goal_id)),
