@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from filelock import FileLock, Timeout
 
 from .cachekey import code_key
+from .errors import InputError, UsageError
 from .package import DataPackage
 from .report import Report
 
@@ -48,11 +49,11 @@ MARKER = ".monitor-output"  # in every folder the monitor made; only such folder
 WORKERS_FROM = 40
 
 
-class OutputError(Exception):
+class OutputError(UsageError):
     """The output folder cannot be used: it is not the monitor's to replace, or another build holds it."""
 
 
-class InvalidPackage(Exception):
+class InvalidPackage(InputError):
     def __init__(self, report: Report):
         super().__init__(report.to_text())
         self.report = report
@@ -86,6 +87,7 @@ class Build:
 
 
 def _validate(b: Build) -> None:
+    from . import summaries, tokens
     from .package import load
     from .validate import validate
 
@@ -93,6 +95,10 @@ def _validate(b: Build) -> None:
     if not report.valid:
         raise InvalidPackage(report)
     b.pkg = load(b.package)
+    # The files translators and designers edit, checked before anything is made from them.
+    summaries.languages()
+    summaries.contact()
+    tokens.load()
 
 
 def _indicators(b: Build) -> None:
@@ -282,7 +288,9 @@ def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], re
     print_ = log
     stamp = fingerprint(package, render)
     previous = out / FINGERPRINT
-    if not force and previous.exists() and previous.read_text() == stamp:
+    # A site holding frozen versions was changed after its build (by an older 'monitor freeze'): build anew.
+    frozen = (out / "site" / "versies").exists()
+    if not force and not frozen and previous.exists() and previous.read_text() == stamp:
         print_(f"Nothing changed since the last build in {out}; skipped (use --force to rebuild).")
         return False
     # Staging folders left by a build that was killed are the monitor's own: safe to remove under the lock.

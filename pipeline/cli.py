@@ -11,15 +11,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import OutputError
-from .package import PackageError
+from .errors import MonitorError
 
 DEFAULT_PACKAGE = Path("datapackage.json")
 OK, INVALID, USAGE, FAILED, INTERNAL = 0, 1, 2, 3, 4
 REPORT_TO = "https://github.com/gemeente-utrecht/monitor-inburgering/issues"
 EXIT_CODES = """exit codes:
   0  success
-  1  the data package is invalid (the report says file, row, field and rule)
+  1  the data package or another file a person edits is invalid (the message says file, row or key, and field)
   2  a usage or file problem (a wrong argument, a missing file, an output folder that may not be used)
   3  the site could not be rendered, or a page is missing
   4  an internal error: a fault of the monitor, not of the data; please report it"""
@@ -35,7 +34,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import InvalidPackage, build
-    from .quarto import QuartoError
 
     try:
         build(args.package, args.out, force=args.force, render=not args.no_render)
@@ -43,9 +41,9 @@ def _build(args: argparse.Namespace) -> int:
         print(exc.report.to_text(), file=sys.stderr)
         print(f"Build stopped; {args.out} was left as it was.", file=sys.stderr)
         return INVALID
-    except QuartoError as exc:
+    except MonitorError as exc:
         print(f"monitor: {exc}\nBuild stopped; {args.out} was left as it was.", file=sys.stderr)
-        return FAILED
+        return exc.exit_code
     return OK
 
 
@@ -71,7 +69,8 @@ def _diff(args: argparse.Namespace) -> int:
     from .diff import compare
 
     result = compare(args.old, args.new)
-    sys.stdout.write(result.to_json() + "\n" if args.json else result.to_markdown())
+    sys.stdout.write(result.to_json() + "\n" if args.json else result.to_markdown() if args.markdown
+                     else result.to_text())
     return OK
 
 
@@ -79,7 +78,8 @@ def _pages_diff(args: argparse.Namespace) -> int:
     from .pages_diff import compare
 
     result = compare(args.old, args.new)
-    sys.stdout.write(result.to_json() + "\n" if args.json else result.to_markdown())
+    sys.stdout.write(result.to_json() + "\n" if args.json else result.to_markdown() if args.markdown
+                     else result.to_text())
     return OK
 
 
@@ -96,13 +96,9 @@ def _new_edition(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     import datetime
 
-    from .versions import VersionError, record
+    from .versions import record
 
-    try:
-        entry = record(args.package, args.summary_nl, args.summary_en, args.date or datetime.date.today())
-    except VersionError as exc:
-        print(f"monitor: {exc}", file=sys.stderr)
-        return USAGE
+    entry = record(args.package, args.summary_nl, args.summary_en, args.date or datetime.date.today())
     version = entry["version"]
     print(f"Version {version} recorded as released on {entry['date']}. Merge it to main: the workflow publishes "
           f"it, freezes it at versies/{version}/ and attaches its files to a GitHub release.")
@@ -111,19 +107,16 @@ def _release(args: argparse.Namespace) -> int:
 
 def _freeze(args: argparse.Namespace) -> int:
     from .package import load
-    from .versions import VersionError, archive, archive_name, assemble
+    from .versions import archive, archive_name, assemble
 
     pkg, site = load(args.package), args.out / "site"
     if not (site / "index.html").is_file():
         print(f"monitor: {site}: no rendered site; run 'monitor build' first", file=sys.stderr)
         return USAGE
-    try:
-        made = archive(site, args.archive_to / archive_name(pkg.descriptor["name"], pkg.descriptor["version"]))
-        placed = assemble(site, args.archives, pkg)
-    except VersionError as exc:
-        print(f"monitor: {exc}", file=sys.stderr)
-        return USAGE
-    print(f"Frozen versions placed under {site / 'versies'}: {', '.join(placed)}; this version's archive: {made}")
+    placed = assemble(site, args.archives, pkg, args.publish)
+    made = archive(site, args.archive_to / archive_name(pkg.descriptor["name"], pkg.descriptor["version"]))
+    print(f"The site as published is in {args.publish}, with the frozen versions {', '.join(placed) or '(none yet)'} "
+          f"under versies/; this version's archive: {made}")
     return OK
 
 
@@ -142,6 +135,13 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _formats(command: argparse.ArgumentParser, what: str) -> None:
+    """Plain text for a terminal by default; JSON for scripts, Markdown for a pull request's job summary."""
+    style = command.add_mutually_exclusive_group()
+    style.add_argument("--json", action="store_true", help=f"print {what} as JSON")
+    style.add_argument("--markdown", action="store_true", help=f"print {what} as Markdown (job summaries)")
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="monitor", description="Build the Monitor Inburgering Utrecht.",
                                    epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -149,9 +149,7 @@ def parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check the data package and report what is wrong")
     validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
-    style = validate.add_mutually_exclusive_group()
-    style.add_argument("--json", action="store_true", help="print the report as JSON")
-    style.add_argument("--markdown", action="store_true", help="print the report as Markdown (job summaries)")
+    _formats(validate, "the report")
     validate.set_defaults(func=_validate)
 
     build = commands.add_parser("build", help="validate, then build tables, downloads, charts, story and site")
@@ -168,13 +166,13 @@ def parser() -> argparse.ArgumentParser:
     diff = commands.add_parser("diff", help="what changed between two data packages or git revisions")
     diff.add_argument("old", help="datapackage.json or git revision (e.g. main, HEAD~1)")
     diff.add_argument("new", help="datapackage.json or git revision")
-    diff.add_argument("--json", action="store_true", help="print the differences as JSON")
+    _formats(diff, "the differences")
     diff.set_defaults(func=_diff)
 
     pages = commands.add_parser("pages-diff", help="which published pages differ between two builds")
     pages.add_argument("old", type=Path, help="output folder of the earlier build")
     pages.add_argument("new", type=Path, help="output folder of the later build")
-    pages.add_argument("--json", action="store_true", help="print the differences as JSON")
+    _formats(pages, "the differences")
     pages.set_defaults(func=_pages_diff)
 
     edition = commands.add_parser("new-edition", help="scaffold next year's edition: rows to fill in")
@@ -189,11 +187,15 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
     release.set_defaults(func=_release)
 
-    freeze = commands.add_parser("freeze", help="place every released version's frozen site under versies/")
+    freeze = commands.add_parser("freeze", help="assemble the site as published: the build's site and every "
+                                                "released version's frozen site under versies/")
     freeze.add_argument("--out", type=Path, default=Path("build"), help="the build folder (default: build)")
     freeze.add_argument("--archives", type=Path, required=True,
                         help="folder with the archives of earlier versions (<name>-site-<version>.zip)")
     freeze.add_argument("--archive-to", type=Path, required=True, help="where to write this version's archive")
+    freeze.add_argument("--publish", type=Path, required=True,
+                        help="the folder to assemble the site as published in: the build's site and every released "
+                             "version under versies/ (made anew; the build itself is left as it was)")
     freeze.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
     freeze.set_defaults(func=_freeze)
     return main
@@ -203,9 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)  # argparse exits with 2 on usage errors
     try:
         return args.func(args)
-    except (PackageError, OutputError) as exc:
+    except MonitorError as exc:  # the input's or the user's: what to fix, and the exit code that says whose
         print(f"monitor: {exc}", file=sys.stderr)
-        return USAGE
+        return exc.exit_code
     except OSError as exc:
         print(f"monitor: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return USAGE

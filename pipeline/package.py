@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import UsageError
+
 TRUE_VALUES = {"true", "True", "TRUE", "1"}  # frictionless's defaults: the only ones the package may use
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
 ENCODING = "utf-8-sig"  # UTF-8, with or without the byte-order mark Excel writes
@@ -30,7 +32,7 @@ WEB_ADDRESS = re.compile(rf"https?://{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?(?
 FIELD_SETTINGS = ("trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber", "missingValues", "format")
 
 
-class PackageError(Exception):
+class PackageError(UsageError):
     """The descriptor cannot be found or opened: a usage or I/O problem, not a data problem."""
 
 
@@ -85,6 +87,10 @@ class DataPackage:
 def read_descriptor(path: Path) -> dict:
     """The descriptor, checked for what the pipeline relies on; ``DescriptorError`` names what is wrong."""
     try:
+        size = path.stat().st_size
+        if size > MOST_BYTES:
+            raise DescriptorError(f"the descriptor is {size:,} bytes; a data package's descriptor holds a few hundred "
+                                  f"kilobytes at most ({MOST_BYTES:,} bytes): put rows in the CSV files, not here")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PackageError(f"{path}: no such file") from None
@@ -95,12 +101,31 @@ def read_descriptor(path: Path) -> dict:
     except json.JSONDecodeError as exc:
         message = f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         raise DescriptorError(message, exc.lineno) from None
+    except RecursionError:
+        descriptor = None
+    if descriptor is None or _depth(descriptor) > MOST_DEPTH:
+        raise DescriptorError(f"the descriptor nests lists and objects more than {MOST_DEPTH} deep; a data "
+                              "package's descriptor needs far fewer levels")
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DescriptorError("not a data package descriptor: it needs a list of resources")
     problems = descriptor_problems(descriptor, path.parent)
     if problems:
         raise DescriptorError("; ".join(problems), problems=problems)
     return descriptor
+
+
+MOST_BYTES = 5 * 1024**2
+MOST_DEPTH = 32  # a schema's constraints lie six levels deep
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in ``value`` (looked at level by level, never recursively)."""
+    depth, level = 0, [value]
+    while level and depth <= MOST_DEPTH:
+        level = [inner for item in level if isinstance(item, dict | list)
+                 for inner in (item.values() if isinstance(item, dict) else item)]
+        depth += 1
+    return depth
 
 
 def descriptor_problems(descriptor: dict, root: Path) -> list[str]:

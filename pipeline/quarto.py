@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from .errors import RenderError
 from .files import link_tree
 from .i18n import LANGUAGES
 from .pages import PREFIX, source_path
@@ -40,8 +41,8 @@ INSTALL_HINT = ("Quarto is not installed, so the site was not rendered. Its sour
                 "version 1.6 or later) and build again to render the site into {out}/site/.")
 
 
-class QuartoError(RuntimeError):
-    pass
+class QuartoError(RenderError):
+    """Quarto failed, or a page is missing from what it rendered."""
 
 
 def available() -> str | None:

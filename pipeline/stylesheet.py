@@ -21,13 +21,6 @@ _RANGE = re.compile(r"[U+0-9A-Fa-f, -]+")
 _FAMILY = re.compile(r"[A-Za-z0-9 ]+")
 
 
-def _installed(relative: str) -> Path:
-    path = tokens.NODE_MODULES / relative
-    if not path.is_file():
-        raise tokens.TokenError(f"{path} is missing: run `npm ci` in the project folder (`make build` does).")
-    return path
-
-
 def _font_faces(files: list[dict], fonts: Path, family: str | None = None) -> str:
     """``@font-face`` rules under ``family`` (the theme's own font name by default), for the files copied
     into ``fonts``."""
@@ -36,7 +29,7 @@ def _font_faces(files: list[dict], fonts: Path, family: str | None = None) -> st
         raise tokens.TokenError(f"{tokens.FILE}: font family {family!r} must be letters, digits and spaces")
     rules = []
     for entry in files:
-        source = _installed(entry["file"])
+        source = tokens.installed(entry["file"], ".woff2", "font file")
         if not _RANGE.fullmatch(entry["unicode-range"]):
             raise tokens.TokenError(f"{tokens.FILE}: unicode-range {entry['unicode-range']!r} is not a list of ranges")
         shutil.copyfile(source, fonts / source.name)
@@ -55,10 +48,10 @@ def write(target: Path) -> None:
     settings = tokens.load()
     shutil.copytree(ASSETS, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("monitor.css"))
     (target / "fonts").mkdir(exist_ok=True)
-    theme_css = _installed(f"{tokens.theme()['package']}/dist/theme.css")
+    theme_css = tokens.installed(f"{tokens.theme()['package']}/dist/theme.css", ".css", "theme")
     parts = [f"/* {theme_css.relative_to(tokens.NODE_MODULES)} */\n" + theme_css.read_text(encoding="utf-8"),
              _font_faces(settings.get("font-files", []), target / "fonts")]
-    parts += [f"/* {name} */\n" + _CHARSET.sub("", _installed(name).read_text(encoding="utf-8"))
+    parts += [f"/* {name} */\n" + _CHARSET.sub("", tokens.installed(name, ".css", "component").read_text("utf-8"))
               for name in settings["components"]]
     parts += [tokens.css(), (ASSETS / "monitor.css").read_text(encoding="utf-8")]
     (target / "site.css").write_text("\n".join(parts), encoding="utf-8")
@@ -73,4 +66,4 @@ def write(target: Path) -> None:
             f"{faces}{selector} {{ --utrecht-document-font-family: {stack}; --monitor-font: {stack}; }}\n"
             f"{selector} body, {selector} body * {{ font-family: {stack}; }}\n",  # components name their own font
             encoding="utf-8")
-    shutil.copyfile(_installed(SEARCH_LIBRARY), target / "minisearch.js")
+    shutil.copyfile(tokens.installed(SEARCH_LIBRARY, ".js", "search library"), target / "minisearch.js")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from .errors import InputError
+
 ROOT = Path(__file__).resolve().parent.parent
 FILE = ROOT / "site" / "tokens.yaml"
 NODE_MODULES = ROOT / "node_modules"
@@ -25,8 +27,8 @@ _FONT = re.compile(r'[A-Za-z0-9 ,"\'-]+')
 _CLASS = re.compile(r"[a-z][a-z0-9-]*")
 
 
-class TokenError(ValueError):
-    pass
+class TokenError(InputError):
+    """``site/tokens.yaml`` or the theme it names cannot be used; the message names the token."""
 
 
 def _hex(value: str, where: str) -> str:
@@ -81,9 +83,32 @@ def load() -> dict:
     for key in colours:
         if not _NAME.fullmatch(str(key)):
             raise TokenError(f"{FILE}: colour {key!r} needs a lowercase name")
-    return {"name": name, "theme": theme, "colours": colours, **fonts,
-            "components": raw.get("components", []), "font-files": raw.get("font-files", []),
-            "script-fonts": raw.get("script-fonts", {})}
+    found = {"name": name, "theme": theme, "colours": colours, **fonts,
+             "components": raw.get("components", []), "font-files": raw.get("font-files", []),
+             "script-fonts": raw.get("script-fonts", {})}
+    for number, component in enumerate(found["components"], start=1):
+        installed(component, ".css", f"components, entry {number}")
+    files = [("font-files", entry) for entry in found["font-files"]]
+    files += [(f"script-fonts.{script}", entry) for script, fonts in found["script-fonts"].items()
+              for entry in (fonts.get("files", []) if isinstance(fonts, dict) else [None])]
+    for where, entry in files:
+        installed(entry.get("file") if isinstance(entry, dict) else None, ".woff2", f"{where}, file")
+    return found
+
+
+def installed(relative: object, suffix: str, where: str) -> Path:
+    """A file of an npm package, named from ``node_modules/``, that the site may copy: nothing outside
+    ``node_modules/``, and only the kind of file the setting is for (a stylesheet, a web font)."""
+    text = relative if isinstance(relative, str) else ""
+    path = (NODE_MODULES / text).resolve()
+    if not text.endswith(suffix) or Path(text).is_absolute() or ".." in Path(text).parts \
+            or not path.is_relative_to(NODE_MODULES.resolve()):
+        raise TokenError(f"{FILE}: {where} {relative!r} must name a {suffix} file of an installed npm package, "
+                         f"from node_modules/ on (such as @scope/package/dist/file{suffix})")
+    if not path.is_file():
+        raise TokenError(f"{NODE_MODULES / text} is missing: run `npm ci` in the project folder (`make build` "
+                         "does), or correct the name in site/tokens.yaml")
+    return NODE_MODULES / text
 
 
 def colour(name: str) -> str:

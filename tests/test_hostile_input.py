@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import edit_csv, edit_descriptor
+from conftest import NEEDS_QUARTO, edit_csv, edit_descriptor
 from openpyxl import load_workbook
 from sitecheck import front_matter, markdown_problems, own_script
 
 from pipeline import build as build_module
 from pipeline.escape import fence, markdown
+from pipeline.escape import front_matter as front_matter_text
 
 SCRIPT = 'x"><script>alert(1)</script>'
 
@@ -215,6 +216,22 @@ def test_markdown_escaping_gives_back_the_text():
     escaped = markdown(hostile)
     assert all(ch not in escaped.replace("\\" + ch, "") for ch in "<>*`[]")
     assert fence("a ``` b ```` c") == "`````" and fence("plain") == "```"
+
+
+@NEEDS_QUARTO
+def test_a_shortcode_that_reached_front_matter_stays_text(tmp_path, monkeypatch):
+    """Validation refuses shortcodes in every text; should one slip through, the front matter still holds it as
+    text. Quarto evaluates shortcodes there even when escaped as Markdown or written as character references."""
+    import subprocess
+
+    monkeypatch.setenv("RT_CANARY", "leaked-canary")
+    (tmp_path / "_quarto.yml").write_text("project:\n  type: website\nwebsite:\n  title: t\nformat: html\n")
+    hostile = "Titel {{< env RT_CANARY >}} en {{< meta title >}}"
+    front = yaml.safe_dump({"title": front_matter_text(hostile), "description": front_matter_text(hostile)})
+    (tmp_path / "index.qmd").write_text(f"---\n{front}---\n\nTekst\n", encoding="utf-8")
+    subprocess.run(["quarto", "render", str(tmp_path), "--quiet"], check=True, capture_output=True)
+    page = (tmp_path / "_site" / "index.html").read_text(encoding="utf-8")
+    assert "leaked-canary" not in page and html.escape(hostile, quote=False) in page
 
 
 def test_downloads_hold_no_live_formula(hostile_build):

@@ -68,6 +68,28 @@ def test_a_token_that_could_break_out_of_css_is_refused(tmp_path, monkeypatch, r
         tokens.load()
 
 
+@pytest.mark.parametrize("change", [
+    lambda t, secret: t["font-files"][0].update(file=str(secret)),
+    lambda t, secret: t["font-files"][0].update(file="../" * 8 + str(secret).lstrip("/")),
+    lambda t, secret: t["components"].append(str(secret)),
+    lambda t, secret: t["components"].append("@utrecht/design-tokens/dist/variables.json"),  # not a stylesheet
+    lambda t, secret: t["script-fonts"]["arab"]["files"][0].update(file="@utrecht/design-tokens/dist/theme.css"),
+])
+def test_a_path_in_the_tokens_names_only_a_file_of_an_installed_package(tmp_path, monkeypatch, run_cli, package,
+                                                                        restore_tokens, change):
+    """A file of the build machine is never copied into the site's assets or its stylesheet."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret of the build machine")
+    bad = yaml.safe_load(yaml.safe_dump(REAL))
+    change(bad, secret)
+    _with_tokens(monkeypatch, tmp_path, yaml.safe_dump(bad))
+    with pytest.raises(tokens.TokenError, match=r"tokens\.yaml: .*must name a \.(css|woff2) file"):
+        tokens.load()
+    monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / "cache"))
+    code, _, err = run_cli("build", "--package", package, "--out", tmp_path / "out", "--no-render")
+    assert code == 1 and "tokens.yaml" in err and not (tmp_path / "out").exists()
+
+
 def test_theme_colours_come_from_the_theme_package_as_hex():
     variables = json.loads((tokens.package_dir(REAL["themes"]["utrecht"]["package"]) / "dist" / "variables.json")
                            .read_text(encoding="utf-8"))

@@ -141,8 +141,8 @@ def _write_page(context: Context, job: tuple[Path, Page]) -> dict | None:
                "include-in-header": {"text": tags},
                "include-before-body": {"text": str(templates["frame"].header(frame)).strip()},
                "include-after-body": {"text": str(templates["frame"].footer(frame)).strip()}}
-    front = {"title": escape.markdown(page.title), "lang": own.pop("lang"), "dir": own.pop("dir"),
-             "description": escape.markdown(page.description), **own}
+    front = {"title": escape.front_matter(page.title), "lang": own.pop("lang"), "dir": own.pop("dir"),
+             "description": escape.front_matter(page.description), **own}
     target = inside(out / "quarto" / page.lang, pages.source_path(page.lang, page.path))
     target.parent.mkdir(parents=True, exist_ok=True)
     # libyaml writes the same text as PyYAML's own emitter, several times faster (4,000 pages at 1,000 indicators).
