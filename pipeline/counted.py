@@ -33,8 +33,11 @@ SHARE_ROUNDING = 0.05  # a share is published to one decimal: 0.4% may be anythi
 def _people(row: pd.Series) -> list[float]:
     """The fewest people a figure could be about: the people counted, and for a share or a count those
     with the outcome and those without it (98% of 300 tells that about 6 did not). A share is taken at the
-    lowest value its rounding allows: 0.4% of 2,400 may be 9 people, not 9.6."""
+    lowest value its rounding allows: 0.4% of 2,400 may be 9 people, not 9.6. A row without a value still
+    publishes its count of people: that count is a figure in its own right."""
     counted, value = row["counted"], row["value"]
+    if pd.isna(value):
+        return [counted]
     if row["statistic"] == "share":
         return [counted, (value - SHARE_ROUNDING) / 100 * counted, (100 - value - SHARE_ROUNDING) / 100 * counted]
     if row["statistic"] == "count":
@@ -44,26 +47,48 @@ def _people(row: pd.Series) -> list[float]:
 
 def _small(rows: pd.DataFrame, least: int) -> pd.Series:
     def small(row: pd.Series) -> bool:
-        return pd.notna(row["value"]) and any(p < least for p in _people(row) if pd.notna(p))
+        return any(p < least for p in _people(row) if pd.notna(p))
 
     return rows.apply(small, axis=1).astype(bool) if not rows.empty else pd.Series(False, index=rows.index)
 
 
-def _withheld(rows: pd.DataFrame, small: pd.Series) -> pd.Series:
+def _shown(rows: pd.DataFrame) -> pd.Series:
+    """Rows that publish something: a value, or a count of people."""
+    return rows["value"].notna() | rows["counted"].notna()
+
+
+def _size(rows: pd.DataFrame) -> pd.Series:
+    """The people each row is about: its count, or for a count without one, the value."""
+    return rows["counted"].astype("Float64").fillna(rows["value"].where(rows["statistic"] == "count"))
+
+
+def _withheld(rows: pd.DataFrame, small: pd.Series, least: int) -> pd.Series:
     """Which groups are withheld per cohort and reference date, the same in every indicator: one indicator's
     counts of people are another's denominators (the people whose months were counted are those with the
-    diploma), so a group hidden in one is hidden in all. Where one main group is hidden beside a published
-    total, the total minus the others gives it away: the smallest other main group is hidden too."""
+    diploma), so a group hidden in one is hidden in all.
+
+    A total is by definition the main groups together, so subtraction from a published total (its value or
+    its count) gives away what is hidden unless two or more main groups are hidden, and their people
+    together are not fewer than ``least``: until both hold, the smallest main group still shown is hidden
+    too, and when none is left, the total."""
     hidden = pd.Series(False, index=rows.index)
     for _, cell in rows.groupby(["cohort", "reference_date"], sort=False):
         groups = set(cell.loc[small[cell.index], "group_id"])
         main = cell[cell["group_role"] == "main"]
-        total = cell[(cell["group_role"] == "total") & cell["value"].notna() & ~cell["group_id"].isin(groups)]
-        if not total.empty and len(set(main["group_id"]) & groups) == 1:
-            others = main[~main["group_id"].isin(groups) & main["value"].notna()]
-            if not others.empty:
-                size = others["counted"].fillna(others["value"]).groupby(others["group_id"]).min()
-                groups.add(size.idxmin())
+        totals = cell[cell["group_role"] == "total"]
+        while groups & set(main["group_id"]):
+            shown_total = totals[_shown(totals) & ~totals["group_id"].isin(groups)]
+            if shown_total.empty:
+                break
+            hidden_main = main[main["group_id"].isin(groups)]
+            together = _size(hidden_main).groupby(hidden_main["indicator_id"]).sum(min_count=1)
+            if hidden_main["group_id"].nunique() >= 2 and not (together < least).any():
+                break
+            others = main[~main["group_id"].isin(groups) & _shown(main)]
+            if others.empty:
+                groups |= set(shown_total["group_id"])
+            else:
+                groups.add(_size(others).groupby(others["group_id"]).min().fillna(float("inf")).idxmin())
         hidden[cell.index] = cell["group_id"].isin(groups)
     return hidden
 
@@ -81,7 +106,7 @@ def build_table(pkg: DataPackage) -> pd.DataFrame:
     rows = rows.sort_values(["indicator_id", "cohort", "reference_date", "group_order"], kind="stable")
     rows = rows.reset_index(drop=True)
     small = _small(rows, min_count(pkg))
-    withheld = _withheld(rows, small)
+    withheld = _withheld(rows, small, min_count(pkg))
     status = pd.Series("ok", index=rows.index, dtype=object)
     status[rows["value"].isna()] = "not_published"
     status[withheld & ~small] = "derivable"

@@ -102,6 +102,22 @@ def _results_with(pkg: DataPackage) -> pd.DataFrame:
     return res.assign(role=res["group_id"].map(roles), unit=res["indicator_id"].map(units))
 
 
+@rule("edition-in-future")
+def edition_in_future(pkg: DataPackage) -> Iterator[Problem]:
+    """A measurement is in the package once its report is out: an edition or publication year after the
+    package's own date (plus one year, for a report written up as the year turns) is a typo, and would be
+    shown as the latest measurement."""
+    created = str(pkg.descriptor.get("created", ""))[:4]
+    if not created.isdigit():
+        return
+    latest = int(created) + 1
+    editions = pkg["editions"]
+    for field in ("edition", "published"):
+        for index in editions.index[editions[field].notna() & (editions[field] > latest)]:
+            yield _problem(pkg, "editions", index, field, "edition-in-future", year=int(editions.at[index, field]),
+                           created=created, latest=latest)
+
+
 @rule("reference-year-missing")
 def reference_year_missing(pkg: DataPackage) -> Iterator[Problem]:
     """A reference group is measured elsewhere, often in another year: readers must see which year."""
@@ -195,23 +211,33 @@ def n_above_population(pkg: DataPackage) -> Iterator[Problem]:
 
 @rule("suppressed-derivable")
 def suppressed_derivable(pkg: DataPackage) -> Iterator[Problem]:
-    """A suppressed main-group figure must not be derivable from the total and the other main group.
+    """A suppressed main-group figure must not be derivable from the total and the other main groups.
 
-    When respondent counts are known, the total is a weighted mean of the two main groups, so publishing
-    the total and one group reveals the other; one of those two must be suppressed as well.
+    The total is by definition every main group together, so its value is the main groups' values weighted
+    by their respondents, and its respondents are theirs summed: any one missing count follows from the
+    others. With one main group suppressed and every count known (given, or following from the rest), the
+    total and the published groups give it away; with two or more suppressed, they give away the figure of
+    those groups together, which must then rest on at least ``min_n`` respondents. The total is reported:
+    suppressing it as well closes the gap.
     """
     res = _results_with(pkg)
-    main = res["role"] == "main"
-    cells = res.assign(main=main, suppressed_main=main & res["suppressed"],
-                       published_main=main & ~res["suppressed"] & res["n"].notna())
-    counts = cells.groupby(["indicator_id", "edition"])[["main", "suppressed_main", "published_main"]].sum()
-    derivable = counts[(counts["main"] == 2) & (counts["suppressed_main"] == 1) & (counts["published_main"] > 0)]
-    totals = res[(res["role"] == "total") & res["value"].notna() & res["n"].notna()]
-    first_totals = totals.groupby(["indicator_id", "edition"]).head(1)
-    keys = pd.MultiIndex.from_frame(first_totals[["indicator_id", "edition"]])
-    for index, row in first_totals[keys.isin(derivable.index)].iterrows():
-        yield _problem(pkg, "results", index, "value", "suppressed-derivable",
-                       indicator=row["indicator_id"], edition=row["edition"])
+    main_groups = set(pkg["groups"].loc[pkg["groups"]["role"] == "main", "group_id"])
+    for (indicator, edition), rows in res.groupby(["indicator_id", "edition"], sort=False):
+        totals = rows[(rows["role"] == "total") & rows["value"].notna()]
+        main = rows[rows["role"] == "main"]
+        hidden = main[main["value"].isna()]
+        if totals.empty or hidden.empty or set(main["group_id"]) != main_groups:
+            continue  # nothing to subtract from, nothing hidden, or a main group with no row at all
+        total = totals.iloc[0]
+        counts = [total["n"], *main["n"]]
+        unknown = sum(pd.isna(n) for n in counts)
+        if unknown > 1:
+            continue  # two unknown counts: the relation leaves the figure open
+        hidden_n = sum(hidden["n"]) if not hidden["n"].isna().any() else \
+            total["n"] - sum(main.loc[main["value"].notna(), "n"])
+        if len(hidden) == 1 or hidden_n < pkg.min_n:
+            yield _problem(pkg, "results", totals.index[0], "value", "suppressed-derivable",
+                           indicator=indicator, edition=edition)
 
 
 # Counted figures (registrations.csv): what each unit's figure is, and over whom.

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ROOT, copy_package, edit_csv
 
@@ -48,6 +49,7 @@ def test_the_registration_package_is_valid_and_the_frozen_one_needs_no_change(ru
     (26, {"value": "72.5"}, "value", "count-not-whole"),
     (2, {"value": "180"}, "value", "percent-out-of-range"),
     (2, {"indicator_id": "betaald-werk"}, "indicator_id", "registration-wrong-file"),
+    (14, {"reference_date": "2024-1-1"}, "reference_date", "not-a-date"),  # would group and sort apart
 ])
 def test_a_bad_counted_figure_is_named_by_file_row_and_field(registration, run_cli, row, cells, field, code):
     _set(registration, row, **cells)
@@ -224,7 +226,62 @@ def test_a_group_hidden_in_one_indicator_is_hidden_in_all_so_none_gives_it_away(
     medians = [row("median", g, r, "median", v, n) for g, r, v, n in
                (("A", "main", 20.0, 50), ("B", "main", 18.0, 20), ("C", "main", 15.0, 5), ("T", "total", 19.0, 75))]
     rows = pd.DataFrame(counts + medians)
-    hidden = counted._withheld(rows, counted._small(rows, 10))
+    hidden = counted._withheld(rows, counted._small(rows, 10), 10)
     by_indicator = {i: set(rows.loc[hidden & (rows["indicator_id"] == i), "group_id"]) for i in ("count", "median")}
     assert by_indicator["count"] == by_indicator["median"] and "C" in by_indicator["count"]
     assert len(by_indicator["count"] - {"T"}) >= 2  # never one hidden main group beside a published total
+
+
+def _attack(table, least: int) -> list[str]:
+    """What an attacker works out from the published counted table, each figure about fewer than ``least``
+    people: a count shown as it is; for a share or a count, the people with and without the outcome; and,
+    beside a total that shows its count, the main groups' hidden people by subtraction."""
+    found = []
+    for (indicator, cohort, day), cell in table.groupby(["indicator_id", "cohort", "reference_date"]):
+        for row in cell.itertuples():
+            people = [row.counted, *([row.value] if row.statistic == "count" else [])]
+            if row.statistic == "share" and pd.notna(row.value):
+                people += [row.value / 100 * row.counted, (100 - row.value) / 100 * row.counted]
+            found += [f"{indicator} {cohort} {day} {row.group_id}: {p}" for p in people
+                      if pd.notna(p) and round(p) < least]
+        main, total = cell[cell["group_role"] == "main"], cell[cell["group_role"] == "total"]
+        shown_total = total["counted"].dropna()
+        hidden = main[main["counted"].isna()]
+        if not shown_total.empty and not hidden.empty:
+            rest = int(shown_total.iloc[0]) - int(main["counted"].dropna().sum())
+            if rest < least:
+                found.append(f"{indicator} {cohort} {day}: {len(hidden)} hidden groups hold {rest} people")
+    return found
+
+
+@pytest.mark.parametrize("rows", [
+    {},  # the package as it is
+    # the register did not publish the figure because few were counted: the count itself stays behind
+    {14 + 4: {"value": "", "counted": "7"}},
+    # a total that publishes only its count still gives a hidden group away by subtraction
+    {14 + 5: {"value": ""}, 14 + 4: {"value": "", "counted": "7"}},
+    # both main groups small: their sum is the total, which must not be shown either
+    {32: {"value": "3", "counted": "5"}, 33: {"value": "4", "counted": "5"}, 34: {"value": "7", "counted": "10"}},
+])
+def test_no_count_under_ten_can_be_read_or_worked_out_from_the_published_figures(registration, tmp_path, rows):
+    for row, cells in rows.items():
+        _set(registration, row, **cells)
+    pkg = load(registration)
+    least = counted.min_count(pkg)
+    assert _attack(counted.build_table(pkg), least) == []
+    # What the downloads and the zipped package carry is the same table.
+    import csv
+    import io
+    import zipfile
+
+    from pipeline.exports import write_package_zip
+
+    target = write_package_zip(pkg, tmp_path / "package.zip")
+    with zipfile.ZipFile(target) as archive:
+        published = list(csv.DictReader(io.StringIO(archive.read("data/registrations.csv").decode("utf-8"))))
+    table = counted.published(pkg)
+    for row in published:
+        match = table[(table["indicator_id"] == row["indicator_id"]) & (table["group_id"] == row["group_id"])
+                      & (table["cohort"] == int(row["cohort"])) & (table["reference_date"] == row["reference_date"])]
+        shown = match.iloc[0]
+        assert row["counted"] == ("" if pd.isna(shown["counted"]) else str(int(shown["counted"])))

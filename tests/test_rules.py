@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from conftest import edit_csv
+from conftest import edit_csv, read_rows
+from fixtures import add_edition, set_results
 
 from pipeline.package import load
 from pipeline.rules import RULES, check
@@ -117,6 +119,97 @@ def test_suppressed_group_cannot_be_derived_from_total(package):
     assert flat(package) == [["data/results.csv", 2, "value", "suppressed-derivable"]]
     edit_csv(package, "results", lambda rows: rows[0].update(value="", suppressed="true"))
     assert flat(package) == []
+
+
+def _worked_out(rows: dict[str, tuple[str, str]]) -> float | None:
+    """The attacker: a suppressed main group's figure from the published ones, or None when they leave it
+    open. ``rows``: per group its (value, n) as published, "" where empty; the total is all main groups."""
+    total, main = rows["inburgeraars"], {g: r for g, r in rows.items() if g != "inburgeraars"}
+    hidden = [g for g, (value, _) in main.items() if value == ""]
+    counts = {g: float(n) for g, (_, n) in rows.items() if n != ""}
+    missing = [g for g in rows if g not in counts]
+    if len(hidden) != 1 or len(missing) > 1 or total[0] == "":
+        return None
+    if missing == ["inburgeraars"]:
+        counts["inburgeraars"] = sum(counts[g] for g in main)
+    elif missing:
+        counts[missing[0]] = counts["inburgeraars"] - sum(counts[g] for g in main if g != missing[0])
+    known = sum(float(v) * counts[g] for g, (v, _) in main.items() if v != "")
+    return (float(total[0]) * counts["inburgeraars"] - known) / counts[hidden[0]]
+
+
+@pytest.mark.parametrize("counts", [
+    ("87", "42", "45"), ("", "42", "45"), ("87", "", "45"), ("87", "42", ""),  # any one count follows
+    ("", "", "45"), ("", "42", ""), ("", "", ""),  # two unknown counts: the figure stays open
+])
+def test_a_suppressed_figure_is_refused_exactly_when_it_can_be_worked_out(package, counts):
+    """taalles 2024: total 62, refugees 77, family migrants (48) suppressed, with the counts given or not."""
+    ns = dict(zip(("inburgeraars", "asielstatushouders", "gezinsmigranten"), counts, strict=True))
+
+    def change(rows):
+        for row in rows:
+            if row["indicator_id"] == "taalles":
+                row["n"] = ns[row["group_id"]]
+                if row["group_id"] == "gezinsmigranten":
+                    row.update(value="", suppressed="true")
+
+    edit_csv(package, "results", change)
+    published = {r["group_id"]: (r["value"], r["n"]) for r in read_rows(package.parent / "data" / "results.csv")
+                 if r["indicator_id"] == "taalles"}
+    worked_out = _worked_out(published)
+    assert (worked_out is not None) == (flat(package) == [["data/results.csv", 2, "value", "suppressed-derivable"]])
+    if worked_out is not None:
+        assert abs(worked_out - 48) < 1.5  # what the attacker gets: the withheld 48, within the rounding
+
+
+def test_two_suppressed_groups_hide_each_other_only_together_above_the_threshold(package):
+    """Three main groups: with two suppressed, the total gives the figure of those two together, which must
+    rest on at least min_n respondents."""
+    def groups(rows):
+        return [*rows, {**rows[1], "group_id": "overig", "order": "5", "label_nl": "overig", "label_en": "other",
+                        "phrase_nl": "overige inburgeraars", "phrase_en": "other newcomers"}]
+
+    edit_csv(package, "groups", groups)
+    append_result(package, indicator_id="taalles", edition="2024", group_id="overig", value="50", n="40")
+
+    def change(small: str):
+        def edit(rows):
+            for row in rows:
+                if row["indicator_id"] == "taalles":
+                    row["n"] = {"inburgeraars": "", "asielstatushouders": "62", "gezinsmigranten": small,
+                                "overig": "40"}[row["group_id"]]
+                    if row["group_id"] in ("gezinsmigranten", "overig"):
+                        row.update(value="", suppressed="true")
+        return edit
+
+    edit_csv(package, "results", change("28"))
+    assert flat(package) == []  # together 68 respondents
+    edit_csv(package, "results", change(""))
+    assert flat(package) == []  # two counts unknown
+    set_results(package, {("taalles", 2024, "inburgeraars"): {"n": "95"}})
+    assert flat(package) == []  # together 95 - 62 = 33 respondents
+    set_results(package, {("taalles", 2024, "inburgeraars"): {"n": "90"}})
+    assert flat(package) == [["data/results.csv", 2, "value", "suppressed-derivable"]]  # together 28: too few
+
+
+@pytest.mark.parametrize(("edition", "published", "expected"), [
+    (2027, 2027, []), (2062, 2062, [["data/editions.csv", 4, "edition", "edition-in-future"],
+                                    ["data/editions.csv", 4, "published", "edition-in-future"]]),
+    (2026, 2099, [["data/editions.csv", 4, "published", "edition-in-future"]])])
+def test_a_measurement_cannot_lie_years_after_the_package(package, edition, published, expected):
+    """The package is dated 2026: a 2027 report can be in it (written up as the year turns), a 2062 one not."""
+    add_edition(package, edition)
+    edit_csv(package, "editions", lambda rows: rows[-1].update(published=str(published)))
+    assert flat(package) == expected
+
+
+def test_an_erratum_dated_otherwise_than_yyyy_mm_dd_is_refused(package, run_cli):
+    edit_csv(package, "errata", lambda rows: [{"date": "2026-1-5", "edition": "2025", "indicator_id": "zenuwachtig",
+                                               "group_id": "asielstatushouders", "old_value": "14", "new_value": "41",
+                                               "description_nl": "Typfout", "description_en": "Typo"}])
+    code, out, _ = run_cli("validate", package, "--json")
+    assert code == 1 and [[p["file"], p["row"], p["field"], p["rule"]] for p in json.loads(out)["problems"]] == [
+        ["data/errata.csv", 2, "date", "not-a-date"]]
 
 
 def test_erratum_must_match_the_published_value(package):
