@@ -15,6 +15,7 @@ from pathlib import Path
 from . import escape
 from .build import MARKER
 from .package import PackageError
+from .versions import FOLDER
 
 PAGE_SUFFIXES = (".html",)
 
@@ -36,22 +37,31 @@ class PagesDiff:
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
-    def to_markdown(self) -> str:
-        md = escape.markdown
-        lines = [f"### Published pages: {md(self.old)} → {md(self.new)} ({self.compared})", ""]
-        if not (self.added or self.removed or self.changed):
-            lines.append("No page changed.")
+    def _lines(self, text) -> list[str]:
+        lines = [] if self.added or self.removed or self.changed else ["No page changed."]
         for title, pages in (("Pages added", self.added), ("Pages removed", self.removed),
                              ("Pages changed", self.changed)):
             if pages:
-                lines += [f"**{title}** ({len(pages)})", "", *[f"- {md(page)}" for page in pages], ""]
-        lines.append(f"Other files changed, added or removed: {self.other_files_changed}.")
-        return "\n".join(lines).rstrip() + "\n"
+                lines += [text(f"{title} ({len(pages)})", heading=True), "",
+                          *[f"- {text(page)}" for page in pages], ""]
+        return [*lines, f"Other files changed, added or removed: {self.other_files_changed}."]
+
+    def to_markdown(self) -> str:
+        def text(words: str, heading: bool = False) -> str:
+            return f"**{escape.markdown(words)}**" if heading else escape.markdown(words)
+
+        head = f"### Published pages: {escape.markdown(self.old)} → {escape.markdown(self.new)} ({self.compared})"
+        return "\n".join([head, "", *self._lines(text)]).rstrip() + "\n"
+
+    def to_text(self) -> str:
+        head = f"Published pages: {self.old} → {self.new} ({self.compared})"
+        return "\n".join([head, "", *self._lines(lambda words, heading=False: words)]).rstrip() + "\n"
 
 
 def _hashes(folder: Path) -> dict[str, str]:
+    """Every file's hash, frozen versions left out: they are published as released, not built."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).parts[0] != FOLDER}
 
 
 def _built(path: Path) -> Path:

@@ -53,3 +53,19 @@ def test_a_folder_that_is_not_a_build_is_refused(tmp_path, run_cli):
     (tmp_path / "build" / ".monitor-output").write_text("")
     code, out, err = run_cli("pages-diff", tmp_path / "other", tmp_path / "build")
     assert code == 2 and out == "" and "not the output folder of 'monitor build'" in err
+
+
+def test_frozen_versions_are_left_out_of_the_comparison(tmp_path, run_cli):
+    """A build restored from a cache made before freezing moved out of the build still holds versies/: those
+    pages are published as released, never built, so they are neither added nor removed."""
+    for name, extra in (("old", True), ("new", False)):
+        site = tmp_path / name / "site"
+        (site / "versies" / "2025.1.1").mkdir(parents=True)
+        (tmp_path / name / ".monitor-output").write_text("")
+        (site / "index.html").write_text("<p>home</p>")
+        if extra:
+            (site / "versies" / "2025.1.1" / "index.html").write_text("<p>as released</p>")
+    code, out, _ = run_cli("pages-diff", tmp_path / "old", tmp_path / "new", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["removed"] == result["added"] == result["changed"] == []
+    assert result["other_files_changed"] == 0
