@@ -18,6 +18,7 @@ from .report import Problem
 
 NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})\Z")  # 15 digits: beyond that it is a typo
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # frictionless also reads 2024-1-1, which sorts wrongly
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # Characters that change the direction of the text around them (and so could turn the site's own words
 # around a title), and line and paragraph separators.
@@ -58,6 +59,8 @@ def _cell_problem(field: dict, cell: str) -> tuple[str, str] | None:
         return _found("not-a-count", cell=cell)
     if kind == "number" and not NUMBER.match(cell):
         return _found("not-a-plain-number", cell=cell)
+    if kind == "date" and not DATE.match(cell):
+        return _found("not-a-date", cell=cell)
     if kind == "string":
         if field.get("format") == "uri" and not WEB_ADDRESS.match(cell):
             return _found("not-a-web-address", cell=cell[:80])

@@ -112,10 +112,25 @@ def _notes(frame: pd.DataFrame, lang: str) -> list[str]:
 Source = Callable[[pd.DataFrame], str]  # the reports behind the rows a chart draws
 
 
+# A chart of more groups than this is no longer read (and Vega's layout gives up at a few thousand): it draws
+# the first ones in the groups' order (main groups, the total, then the references) and says so.
+MAX_GROUPS = 12
+
+
+def at_most_groups(rows: pd.DataFrame, styles: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the first ``MAX_GROUPS`` groups, and a note when some were left out."""
+    groups = sorted(rows["group_id"].unique(), key=lambda g: styles.at[g, "order"])
+    if len(groups) <= MAX_GROUPS:
+        return rows, []
+    note = i18n.t(lang, "chart_groups_left_out", shown=i18n.number(MAX_GROUPS, lang),
+                  total=i18n.number(len(groups), lang))
+    return rows[rows["group_id"].isin(groups[:MAX_GROUPS])], [note]
+
+
 def indicator_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str,
                     source: Source) -> dict | None:
     """Groups side by side for one edition; development per group once two or more editions have values."""
-    shown = rows[rows["status"].isin(SHOWN)]
+    shown, left_out = at_most_groups(rows[rows["status"].isin(SHOWN)], styles, lang)
     if shown.empty:
         return None
     # A line only joins figures of the same group: values of different groups in different editions
@@ -125,8 +140,8 @@ def indicator_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFra
     drawn = shown if trend else shown[shown["edition"] == shown["edition"].max()]
     chart = _trend(drawn, indicator, styles, lang) if trend else _bars(drawn, indicator, styles, lang)
     return chart if chart is None else _finish(
-        chart[0], lang, indicator[f"title_{lang}"], [indicator[f"definition_{lang}"], chart[1], *_notes(drawn, lang)],
-        chart[2], source(drawn))
+        chart[0], lang, indicator[f"title_{lang}"],
+        [indicator[f"definition_{lang}"], chart[1], *_notes(drawn, lang), *left_out], chart[2], source(drawn))
 
 
 def _bars(shown: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, lang: str):
@@ -238,6 +253,7 @@ def _latest_main(table: pd.DataFrame, indicators: pd.DataFrame, styles: pd.DataF
     """Per percent indicator, the main groups' values in its latest measurement."""
     frame = table[table["latest"] & (table["group_role"] == "main") & table["value"].notna()
                   & (table["unit"] == "percent")].copy()
+    frame = at_most_groups(frame, styles, lang)[0] if not frame.empty else frame
     if frame.empty:
         return frame.assign(name=[], title=[], colour=[], shape=[], label=[])
     frame["name"] = [styles.at[g, f"label_{lang}"] for g in frame["group_id"]]

@@ -177,7 +177,8 @@ def reserved_problems(pkg: DataPackage) -> Iterator[Problem]:
 
 
 PACKAGE_NAME = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")  # becomes every download's file name
-VERSION = re.compile(r"[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}\Z")
+_PART = r"(?:0|[1-9][0-9]{0,3})"  # no leading zeros: one version has one name
+VERSION = re.compile(rf"{_PART}\.{_PART}\.{_PART}\Z")
 CREATED = re.compile(r"(?P<year>[0-9]{4})-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
                      r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?\Z")
 # The zip format stores dates from 1980 to 2107: the package's date dates every file in the zipped package.
@@ -231,9 +232,15 @@ def settings_problems(descriptor: dict) -> list[str]:
     return problems
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
 def _valid_date(text: str) -> bool:
+    """A date written as YYYY-MM-DD and real (Python also reads 2026W481 and 20261201 as dates)."""
     import datetime
 
+    if not ISO_DATE.match(text):
+        return False
     try:
         datetime.date.fromisoformat(text)
     except ValueError:

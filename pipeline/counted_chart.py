@@ -10,7 +10,17 @@ from __future__ import annotations
 import pandas as pd
 
 from . import i18n, theme
-from .charts import LABEL_GAP, TREND_HEIGHT, _bars, _finish, _lines_per_group, _spread, _value_scale, data
+from .charts import (
+    LABEL_GAP,
+    TREND_HEIGHT,
+    _bars,
+    _finish,
+    _lines_per_group,
+    _spread,
+    _value_scale,
+    at_most_groups,
+    data,
+)
 from .vegalite import field, props
 
 
@@ -38,7 +48,7 @@ def counted_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame
                   lang: str) -> dict | None:
     """A share: the newest cohort in which a main group has figures on two dates or more, as lines; else
     (and for months and persons) the newest cohort's latest figures, as bars. None when nothing is published."""
-    shown = rows[rows["value"].notna()]
+    shown, left_out = at_most_groups(rows[rows["value"].notna()], styles, lang)
     if shown.empty:
         return None
     unit = indicator["unit"]
@@ -70,5 +80,5 @@ def counted_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame
     subtitle = t(lang, f"counted_chart_{statistic}", cohort=cohort, when=when)
     source = ", ".join(dict.fromkeys(registers.at[r, f"title_{lang}"] for r in frame["register_id"]))
     description = t(lang, "counted_chart_desc", title=title, subtitle=subtitle, items=items)
-    return _finish(chart, lang, title, [indicator[f"definition_{lang}"], subtitle], description, source,
+    return _finish(chart, lang, title, [indicator[f"definition_{lang}"], subtitle, *left_out], description, source,
                    "chart_source_other")

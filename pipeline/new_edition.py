@@ -21,15 +21,16 @@ class EditionExists(PackageError):
     pass
 
 
-def _rows_text(fieldnames: list[str], rows: list[dict]) -> str:
+def _rows_text(fieldnames: list[str], rows: list[dict], newline: str = "\n") -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator=newline)
     writer.writerows(rows)
     return buffer.getvalue()
 
 
 def _header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    """The column names, also when Excel saved the file as "CSV UTF-8" (with a byte-order mark)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return next(csv.reader(handle))
 
 
@@ -54,17 +55,18 @@ def scaffold(package: Path, year: int) -> dict[str, int]:
     writes: dict[Path, str] = {}
     for name, rows in (("editions", [edition_row]), ("results", new_results)):
         path = root / pkg.resource(name)["path"]
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # as it is, a byte-order mark included
+        newline = "\r\n" if "\r\n" in text else "\n"  # new rows end their lines as the file's rows do
         if text and not text.endswith("\n"):
-            text += "\n"
-        writes[path] = text + _rows_text(_header(path), [{k: v for k, v in r.items()} for r in rows])
+            text += newline
+        writes[path] = text + _rows_text(_header(path), rows, newline)
     descriptor = json.loads(package.read_text(encoding="utf-8"))
     descriptor["version"] = f"{year}.1.0"
     writes[package] = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
     temporary = {path: path.with_name(f".{path.name}.new") for path in writes}
     try:
         for path, text in writes.items():
-            temporary[path].write_text(text, encoding="utf-8")
+            temporary[path].write_bytes(text.encode("utf-8"))
         for path, tmp in temporary.items():
             os.replace(tmp, path)
     finally:

@@ -308,3 +308,28 @@ def test_a_goal_or_comparison_of_very_many_topics_shows_the_first_and_says_so(tm
     spec = charts.goal_chart(build_table(few), few["goals"].iloc[0], few, charts.group_styles(few), "en",
                              lambda _: "x")
     assert "The chart shows" not in json.dumps(spec)
+
+
+def test_a_chart_draws_at_most_so_many_groups_and_says_so(package):
+    """Two thousand reference groups are valid data; a chart of them is not read (and Vega gives up): the
+    chart draws the first groups, says how many it left out, and can be drawn."""
+    from conftest import edit_csv
+
+    extra = [f"referentie-{i:04d}" for i in range(2000)]
+
+    def groups(rows):
+        return [*rows, *({**rows[-1], "group_id": g, "order": str(10 + i), "label_nl": f"Groep {i}",
+                          "label_en": f"Group {i}", "phrase_nl": f"groep {i}", "phrase_en": f"group {i}"}
+                         for i, g in enumerate(extra))]
+
+    edit_csv(package, "groups", groups)
+    set_results(package, {("zenuwachtig", 2025, g): {"value": "50", "reference_year": "2024"} for g in extra})
+    pkg = load(package)
+    from pipeline.indicators import build_table
+
+    for lang, words in (("nl", "De grafiek toont de eerste 12 van de 2.001 groepen"),
+                        ("en", "The chart shows the first 12 of the 2,001 groups")):
+        spec = charts.all_charts(pkg, build_table(pkg), lang)["zenuwachtig"]
+        assert words in " ".join(spec["title"]["subtitle"])
+        assert len({row["name"] for row in spec_values(spec) if "name" in row}) == charts.MAX_GROUPS
+    Drawer().draw(spec, "en")  # Vega lays it out

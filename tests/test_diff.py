@@ -46,10 +46,14 @@ def test_changed_added_and_removed_values(old_and_new, run_cli):
                                   "value": 41.0}]
     assert result["added"] == [{"indicator_id": "taalles", "edition": 2025, "group_id": "inburgeraars",
                                 "value": 70.0}]
-    code, out, _ = run_cli("diff", old, new)
+    code, out, _ = run_cli("diff", "--markdown", old, new)
     assert code == 0
     assert "| taalles | 2024 | inburgeraars | value | 62\\.0 | 63\\.0 |" in out  # Markdown-escaped cells
-    assert "**Values removed** (1)" in out
+    assert "**Values removed \\(1\\)**" in out
+    code, out, _ = run_cli("diff", old, new)  # in a terminal: plain text, no escapes
+    assert code == 0 and "\\" not in out and "Values removed (1)" in out
+    assert any(line.split() == ["taalles", "2024", "inburgeraars", "value", "62.0", "63.0"]
+               for line in out.splitlines())
 
 
 def test_catalogue_and_schema_changes(old_and_new, run_cli):
@@ -63,9 +67,38 @@ def test_catalogue_and_schema_changes(old_and_new, run_cli):
 
     edit_descriptor(new, schema)
     result = run_json(run_cli, old, new)
-    assert result["catalogue"]["indicators"] == {"added": ["thuis-in-wijk"], "removed": [], "edited": []}
-    assert result["catalogue"]["groups"]["edited"] == ["asielstatushouders"]
+    assert result["tables"]["indicators"] == {"added": [{"indicator_id": "thuis-in-wijk"}], "removed": [],
+                                              "changed": []}
+    assert result["tables"]["groups"]["changed"] == [{"row": {"group_id": "asielstatushouders"}, "field": "label_en",
+                                                      "old": "refugees with a residence permit", "new": "refugees"}]
     assert result["schema"] == ["`results`: field `value` constraints changed"]
+
+
+def test_every_change_a_reviewer_must_see_is_listed(old_and_new, run_cli):
+    """Thresholds, a context figure, a counted figure and its count, what the research says, a source address:
+    each once reported "No differences"."""
+    old, new = old_and_new
+    registration = ROOT / "tests" / "registration"
+    for package in (old, new):  # both with the counted figures of the registration package
+        shutil.copytree(registration, package.parent, dirs_exist_ok=True)
+
+    def settings(descriptor):
+        descriptor["monitor"].update(min_n=1, indicative_n=1)
+
+    edit_descriptor(new, settings)
+    edit_csv(new, "context", lambda rows: rows[0].update(value="3100"))
+    edit_csv(new, "registrations", lambda rows: rows[0].update(value="81.0", counted="40"))
+    edit_csv(new, "research", lambda rows: rows[0].update(text_en="Something else."))
+    edit_csv(new, "results", lambda rows: rows[0].update(source_url="https://example.org/elders"))
+    result = run_json(run_cli, old, new)
+    assert not result["empty"]
+    assert {(s["setting"], s["old"], s["new"]) for s in result["settings"]} >= {
+        ("monitor.min_n", 30, 1), ("monitor.indicative_n", 50, 1)}
+    assert {c["field"] for c in result["tables"]["context"]["changed"]} == {"value"}
+    assert {(c["field"], c["old"], c["new"]) for c in result["tables"]["registrations"]["changed"]} == {
+        ("value", 18.0, 81.0), ("counted", 400, 40)}
+    assert [c["field"] for c in result["tables"]["research"]["changed"]] == ["text_en"]
+    assert [c["field"] for c in result["changed"]] == ["source_url"]
 
 
 def test_git_revisions(tmp_path, run_cli, monkeypatch):

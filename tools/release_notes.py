@@ -8,8 +8,18 @@
 from __future__ import annotations
 
 import json
+import re
+import string
 import sys
 from pathlib import Path
+
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+def plain(text: str) -> str:
+    """A summary as text in GitHub's Markdown: every punctuation mark escaped, so no link, image, heading or
+    @mention comes from a pull request's words, and one line."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def main(argv: list[str]) -> int:
@@ -20,8 +30,8 @@ def main(argv: list[str]) -> int:
         print("")
         return 0
     if "--notes" in argv:
-        print(f"{entry['summary_nl']}\n\n{entry['summary_en']}\n\nVersie {version}, {entry['date']}. "
-              f"Bevroren op / frozen at `versies/{version}/`.")
+        print(f"{plain(entry['summary_nl'])}\n\n{plain(entry['summary_en'])}\n\nVersie {plain(version)}, "
+              f"{plain(entry['date'])}. Bevroren op / frozen at `versies/{version}/`.")
     else:
         print(version)
     return 0
