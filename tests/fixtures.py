@@ -8,6 +8,16 @@ from conftest import edit_csv
 
 
 def add_edition(package: Path, year: int, method_changed: bool = False) -> None:
+    """A measurement of ``year``; the package is dated that year when it was dated earlier (a measurement is
+    added once its report is out)."""
+    from conftest import edit_descriptor
+
+    def dated(descriptor):
+        if int(descriptor["created"][:4]) + 1 < year:
+            descriptor["created"] = f"{year}-12-01T00:00:00Z"
+
+    edit_descriptor(package, dated)
+
     def change(rows):
         return [*rows, {**rows[-1], "edition": str(year), "published": str(year), "method_changed":
                         str(method_changed).lower(), "title_nl": f"Rapportage Inburgering {year}",
