@@ -69,6 +69,8 @@ def generate(target: Path, indicators: int, editions: int, groups: int, seed: in
                        ("results", result_rows), ("research", []), ("wordings", [])):
         _write(data / f"{name}.csv", rows, descriptor)
     descriptor["name"] = "synthetic-monitor"
+    last = 2024 + editions - 1  # dated the year of its last measurement, as a real package is
+    descriptor["created"] = max(descriptor["created"], f"{last}-12-01T00:00:00Z")
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     return target / "datapackage.json"
 
