@@ -42,7 +42,7 @@ class PagesDiff:
         for title, pages in (("Pages added", self.added), ("Pages removed", self.removed),
                              ("Pages changed", self.changed)):
             if pages:
-                lines += [text(f"{title} ({len(pages)})", heading=True), "",
+                lines += [f"{text(title, heading=True)} ({len(pages)})", "",
                           *[f"- {text(page)}" for page in pages], ""]
         return [*lines, f"Other files changed, added or removed: {self.other_files_changed}."]
 

@@ -42,7 +42,7 @@ def test_the_same_build_twice_has_no_changed_page(package, tmp_path, run_cli):
 def test_markdown_lists_the_changed_pages_as_text(two_builds, run_cli):
     from markdown_it import MarkdownIt
 
-    code, out, _ = run_cli("pages-diff", *two_builds)
+    code, out, _ = run_cli("pages-diff", "--markdown", *two_builds)
     html = MarkdownIt().render(out)  # as the job summary shows it
     assert code == 0 and "<strong>Pages changed</strong>" in html and "<li>indicatoren/zenuwachtig.html</li>" in html
 
