@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import counted, i18n, theme
 from . import vegalite as vl
-from .draw import Drawer, accessible_svg
+from .draw import Drawer, Drawing
 from .files import inside
 from .indicators import SHOWN, records
 from .memo import Memo, RowHashes, digest
@@ -500,8 +500,8 @@ def run(context: Context, out: Path, drawer: Drawer, memo: Memo | None = None,
         workers: Workers | None = None) -> Charts:
     """Write ``charts/<lang>/<name>.vl.json|.svg|.png``, and ``charts/manifest.json`` for readers of the output.
 
-    Each drawing (``<name>.svg`` for a phone, ``<name>.wide.svg``) is written as soon as it is drawn or read
-    back, in no particular order, so none is held longer than that.
+    Each drawing (``<name>.svg`` for a phone, ``<name>.wide.svg``) is written by the process that draws it or
+    reads it back (``Drawer.write_all``).
     """
     charts: Charts = {}
     jobs = specs(context, memo or Memo(None), workers)
@@ -511,16 +511,13 @@ def run(context: Context, out: Path, drawer: Drawer, memo: Memo | None = None,
         inside(folder, f"{name}.vl.json").write_text(text, encoding="utf-8")
         charts[f"{lang}/{name}"] = Chart(" ".join(spec["title"]["text"]), spec["description"],
                                          inside(folder, f"{name}.svg"), inside(folder, f"{name}.wide.svg"))
-    names = [(name, charts[f"{lang}/{name}"]) for lang, name, _, _ in jobs]
-
-    def write(i: int, drawing: tuple[str, bytes]) -> None:
-        (name, chart), wide = names[i // 2], i % 2 == 1
-        target, ident = (chart.wide, f"chart-{name}-wide") if wide else (chart.svg, f"chart-{name}")
-        target.write_text(accessible_svg(drawing[0], ident, chart.title, chart.description), encoding="utf-8")
-        target.with_suffix(".png").write_bytes(drawing[1])
-
-    drawer.draw_each([(variant, lang) for lang, _, spec, _ in jobs for variant in (spec, widened(spec))], write,
-                     Workers.of(context, workers))
+    drawings = []
+    for lang, name, spec, _ in jobs:
+        chart = charts[f"{lang}/{name}"]
+        drawings.append((spec, lang, Drawing(chart.svg, f"chart-{name}", chart.title, chart.description)))
+        drawings.append((widened(spec), lang, Drawing(chart.wide, f"chart-{name}-wide", chart.title,
+                                                      chart.description)))
+    drawer.write_all(drawings, Workers.of(context, workers))
     manifest = {key: {"title": chart.title, "description": chart.description} for key, chart in charts.items()}
     (out / "charts" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                   encoding="utf-8")

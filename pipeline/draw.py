@@ -9,7 +9,6 @@ is drawn again, never published.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,66 +26,84 @@ _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 _CLIP_ID = re.compile(r'(id="|url\(#)(clip\d+)')
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """Where one drawing of a chart goes, and what its accessible SVG is called: ``svg`` and the PNG beside it."""
+
+    svg: Path
+    ident: str
+    title: str
+    description: str
+
+
 @dataclass
 class Drawer:
-    """Draws specs; counts cache hits and misses so the build can report them."""
+    """Draws specs, through the cache when it has one; counts hits and misses so the build can report them."""
 
     cache: Path | None = None
     hits: int = 0
     misses: int = 0
 
-    def __post_init__(self) -> None:
-        self._store = Memo(self.cache, "drawings")
-
     def key(self, spec: dict, lang: str) -> str:
-        return self._store.key(SETTINGS[lang]["locale"], PNG_SCALE, spec)
+        return _store(Context(None, None), self.cache).key(SETTINGS[lang]["locale"], PNG_SCALE, spec)
 
     def draw(self, spec: dict, lang: str) -> tuple[str, bytes]:
         """The raw SVG text and the PNG bytes (at 2×) of a spec in a language's number format."""
         return self.draw_all([(spec, lang)])[0]
 
     def draw_all(self, jobs: list[tuple[dict, str]], workers: Workers | None = None) -> list[tuple[str, bytes]]:
-        """Every (spec, language) job, in order (``draw_each``)."""
-        results: list[tuple[str, bytes] | None] = [None] * len(jobs)
-        self.draw_each(jobs, results.__setitem__, workers)
-        return results
+        """The drawing of every (spec, language) job, in order, on all cores (the build's ``workers``, or this
+        process alone)."""
+        drawn = (workers or Workers(Context(None, None), parallel=False)).map(
+            _draw_job, [(spec, lang, self.cache) for spec, lang in jobs])
+        self._count([hit for _, _, hit in drawn])
+        return [(svg, png) for svg, png, _ in drawn]
 
-    def draw_each(self, jobs: list[tuple[dict, str]], take: Callable[[int, tuple[str, bytes]], None],
-                  workers: Workers | None = None) -> None:
-        """``take(i, (svg, png))`` for the i-th (spec, language) job as soon as it is drawn, in no particular
-        order: from the cache where possible, the rest on all cores (the build's ``workers``, or this process
-        alone). Each drawing can be written and let go: a thousand indicators' drawings are two gigabytes."""
-        keys = [self.key(spec, lang) for spec, lang in jobs]
-        missing = []
-        for i, key in enumerate(keys):
-            found = self._read(key) if self.cache else None
-            if found is None:
-                missing.append(i)
-            else:
-                take(i, found)
-        self.hits += len(jobs) - len(missing)
-        self.misses += len(missing)
+    def write_all(self, jobs: list[tuple[dict, str, Drawing]], workers: Workers | None = None) -> None:
+        """Draw every (spec, language, where) job and write it there. Each process reads, draws and writes its
+        own share, so a warm build's two gigabytes of kept drawings are read on every core and never
+        sent between processes, and each drawing is let go as soon as it is written."""
+        self._count((workers or Workers(Context(None, None), parallel=False)).map(
+            _write_job, [(spec, lang, self.cache, where) for spec, lang, where in jobs]))
 
-        def drawn(j: int, result: tuple[str, bytes]) -> None:
-            if self.cache:
-                self._write(keys[missing[j]], result[0].encode("utf-8"), result[1])
-            take(missing[j], result)
-
-        (workers or Workers(Context(None, None), parallel=False)).each(_draw, [jobs[i] for i in missing], drawn)
-
-    def _read(self, key: str) -> tuple[str, bytes] | None:
-        svg, png = self._store.get(f"{key}.svg"), self._store.get(f"{key}.png")
-        return (svg.decode("utf-8"), png) if svg is not None and png is not None else None
-
-    def _write(self, key: str, svg: bytes, png: bytes) -> None:
-        self._store.put(f"{key}.svg", svg)
-        self._store.put(f"{key}.png", png)
+    def _count(self, hits: list[bool]) -> None:
+        self.hits += sum(hits)
+        self.misses += len(hits) - sum(hits)
 
 
-def _draw(_: Context, job: tuple[dict, str]) -> tuple[str, bytes]:
-    spec, lang = job
+def _memo(_: Context, cache: Path | None) -> Memo:
+    return Memo(cache, "drawings")
+
+
+def _store(context: Context, cache: Path | None) -> Memo:
+    return context.once(_memo, cache)  # one per process and stage: its key's prefix is hashed once
+
+
+def _drawing(context: Context, spec: dict, lang: str, cache: Path | None) -> tuple[str, bytes, bool]:
+    """(SVG, PNG, whether it was kept): one entry holds both, the SVG's length first."""
+    store = _store(context, cache)
+    key = store.key(SETTINGS[lang]["locale"], PNG_SCALE, spec)
+    kept = store.get(key)
+    if kept is not None:
+        length = int.from_bytes(kept[:8], "little")
+        return kept[8:8 + length].decode("utf-8"), kept[8 + length:], True
     svg = vlc.vegalite_to_svg(spec, format_locale=SETTINGS[lang]["locale"])
-    return svg, vlc.svg_to_png(svg, scale=PNG_SCALE)
+    png = vlc.svg_to_png(svg, scale=PNG_SCALE)
+    text = svg.encode("utf-8")
+    store.put(key, len(text).to_bytes(8, "little") + text + png)
+    return svg, png, False
+
+
+def _draw_job(context: Context, job: tuple[dict, str, Path | None]) -> tuple[str, bytes, bool]:
+    return _drawing(context, *job)
+
+
+def _write_job(context: Context, job: tuple[dict, str, Path | None, Drawing]) -> bool:
+    spec, lang, cache, where = job
+    svg, png, kept = _drawing(context, spec, lang, cache)
+    where.svg.write_text(accessible_svg(svg, where.ident, where.title, where.description), encoding="utf-8")
+    where.svg.with_suffix(".png").write_bytes(png)
+    return kept
 
 
 def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:

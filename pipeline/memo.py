@@ -3,8 +3,8 @@
 A chart specification or a workbook made from the same rows, words and code is the same bytes, so a
 build reads it back instead of making it again. Every key starts from ``cachekey.code_key()`` (all the
 code, words, templates, settings and library versions) and adds the data the entry is made of, so a
-change to either makes a new entry. Entries are written atomically, with a checksum written last and
-checked on reading: a half-written entry is made again, never used. Reading an entry marks it as used
+change to either makes a new entry. An entry is one file, its data followed by their checksum, written
+atomically and checked on reading: a damaged entry is made again, never used. Reading an entry marks it as used
 (its file time), in whichever process reads it; ``evict`` then removes what a build did not use, so the
 cache holds the last build's results, not every build's.
 """
@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from .cachekey import code_key
+
+_SUM = 32  # an entry is its data and then the SHA-256 of the data
 
 
 def _header(frame: pd.DataFrame) -> bytes:
@@ -79,17 +81,17 @@ class Memo:
         if self.folder is None:
             self.misses += 1
             return None
+        path = self.folder / key
         try:
-            data = (self.folder / key).read_bytes()
-            expected = (self.folder / f"{key}.sum").read_text(encoding="ascii")
+            entry = path.read_bytes()
         except OSError:
             self.misses += 1
             return None
-        if hashlib.sha256(data).hexdigest() != expected:
+        data, checksum = entry[:-_SUM], entry[-_SUM:]
+        if len(entry) < _SUM or hashlib.sha256(data).digest() != checksum:
             self.misses += 1
             return None
-        for name in (key, f"{key}.sum"):
-            os.utime(self.folder / name)  # used by this build: ``evict`` keeps it
+        os.utime(path)  # used by this build: ``evict`` keeps it
         self.hits += 1
         return data
 
@@ -97,11 +99,11 @@ class Memo:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        for name, content in ((key, data), (f"{key}.sum", hashlib.sha256(data).hexdigest().encode("ascii"))):
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-            os.replace(temporary, self.folder / name)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.write(hashlib.sha256(data).digest())
+        os.replace(temporary, self.folder / key)
 
 
 USED_SINCE = ".build-started"  # touched when a build starts; entries older than it were not used by it
@@ -124,5 +126,5 @@ def evict(cache: Path) -> int:
     for path in cache.rglob("*"):
         if path.is_file() and path != marker and path.stat().st_mtime_ns < since:
             path.unlink(missing_ok=True)
-            removed += path.suffix != ".sum"
+            removed += 1
     return removed

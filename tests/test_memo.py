@@ -38,6 +38,12 @@ def test_a_damaged_entry_is_made_again(tmp_path):
     assert memo.get("k") == b"workbook bytes"
     (tmp_path / "k").write_bytes(b"workbook by")  # cut short, as by a full disk
     assert memo.get("k") is None and memo.misses == 1
+    memo.put("k", b"workbook bytes")
+    entry = (tmp_path / "k").read_bytes()
+    (tmp_path / "k").write_bytes(entry[:3] + b"X" + entry[4:])  # one byte changed, the length the same
+    assert memo.get("k") is None and memo.misses == 2
+    (tmp_path / "k").write_bytes(b"")
+    assert memo.get("k") is None and memo.misses == 3
     assert Memo(None).get("k") is None  # without a folder nothing is kept
 
 
