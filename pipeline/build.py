@@ -27,21 +27,21 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
-from .cachekey import code_key
-from .errors import InputError, UsageError
-from .package import DataPackage
-from .report import Report
+from pipeline.engine.cachekey import code_key
+from pipeline.errors import InputError, UsageError
+from pipeline.model.package import DataPackage
+from pipeline.paths import ROOT
+from pipeline.validation.report import Report
 
 if TYPE_CHECKING:
-    from .charts import Charts
-    from .council import Council
-    from .embed import Embeds
-    from .exports import Downloads
-    from .story import Story
-    from .views import Briefs, Page
-    from .workers import Context, Workers
+    from pipeline.engine.workers import Context, Workers
+    from pipeline.stages.charts import Charts
+    from pipeline.stages.council import Council
+    from pipeline.stages.downloads import Downloads
+    from pipeline.stages.embeds import Embeds
+    from pipeline.stages.pages import Briefs, Page
+    from pipeline.stages.story import Story
 
-ROOT = Path(__file__).resolve().parent.parent
 FINGERPRINT = ".fingerprint"
 MARKER = ".monitor-output"  # in every folder the monitor made; only such folders are ever replaced
 # From this many indicators the build shares its work with worker processes. Starting one costs about a
@@ -87,9 +87,10 @@ class Build:
 
 
 def _validate(b: Build) -> None:
-    from . import summaries, tokens
-    from .package import load
-    from .validate import validate
+    from pipeline.look import tokens
+    from pipeline.model import summaries
+    from pipeline.model.package import load
+    from pipeline.validation import validate
 
     report = validate(b.package)
     if not report.valid:
@@ -102,8 +103,8 @@ def _validate(b: Build) -> None:
 
 
 def _indicators(b: Build) -> None:
-    from .indicators import build_table
-    from .workers import Context, Workers
+    from pipeline.engine.workers import Context, Workers
+    from pipeline.model.indicators import build_table
 
     b.context = Context(b.pkg, build_table(b.pkg))
     b.context.rows  # noqa: B018 - made now, so that the stage's time says what the table costs
@@ -113,11 +114,12 @@ def _indicators(b: Build) -> None:
         b.helper = None
     b.workers = Workers(b.context, parallel)
     # They get ready while this process writes the downloads, importing what the later stages need.
-    b.workers.start(*(f"pipeline.{stage}" for stage in ("exports", "charts", "draw", "story", "views", "council")))
+    b.workers.start(*(f"pipeline.stages.{stage}" for stage in ("downloads", "charts", "charts.draw", "story", "pages",
+                                                               "council")))
 
 
 def _downloads(b: Build) -> None:
-    from . import exports
+    from pipeline.stages import downloads as exports
 
     if b.helper is not None:
         b.downloads = b.helper.submit(exports.run, b.context, b.work, b.cache / "workbooks")
@@ -126,8 +128,8 @@ def _downloads(b: Build) -> None:
 
 
 def _charts(b: Build) -> None:
-    from . import charts
-    from .draw import Drawer
+    from pipeline.stages import charts
+    from pipeline.stages.charts.draw import Drawer
 
     drawer, memo = Drawer(cache=b.cache / "charts"), charts.spec_memo(b.cache / "specs")
     b.charts = charts.run(b.context, b.work, drawer, memo, b.workers)
@@ -136,20 +138,20 @@ def _charts(b: Build) -> None:
 
 
 def _story(b: Build) -> None:
-    from . import story
+    from pipeline.stages import story
 
     b.story = story.run(b.context, b.work, b.workers)
 
 
 def _embeds(b: Build) -> None:
-    from . import embed
+    from pipeline.stages import embeds as embed
 
     b.embeds = embed.run(b.context, b.story, b.charts, b.work)
 
 
 def _made(b: Build):
     """What the earlier stages made that the PDF and the pages show."""
-    from . import views
+    from pipeline.stages import pages as views
 
     if isinstance(b.downloads, Future):  # the pages show each download's size: wait for the helper
         b.downloads = b.downloads.result()  # raises what the helper raised
@@ -157,14 +159,16 @@ def _made(b: Build):
 
 
 def _pages(b: Build) -> None:
-    from . import views
+    from pipeline.stages import pages as views
 
     b.pages, b.briefs = views.run(b.context, _made(b), b.work, b.workers)
 
 
 def _council(b: Build) -> None:
     """The PDF, from the views the pages made; then the pages that give its size (``views.LATE``)."""
-    from . import council, exports, views
+    from pipeline.stages import council
+    from pipeline.stages import downloads as exports
+    from pipeline.stages import pages as views
 
     b.council = council.run(b.context, _made(b), b.work, b.workers, b.log, b.cache / "council", b.briefs)
     b.downloads = exports.write_catalogue(b.pkg, b.work, {**b.downloads.sizes, **b.council})
@@ -172,14 +176,14 @@ def _council(b: Build) -> None:
 
 
 def _preview(b: Build) -> None:
-    from . import preview
+    from pipeline.stages import preview
 
     preview.run(b.context, b.pages, b.work, b.workers, b.cache / "preview")
 
 
 def _render(b: Build) -> None:
-    from . import quarto
-    from .publication import package_date
+    from pipeline.model.publication import package_date
+    from pipeline.stages import render as quarto
 
     if b.render:
         quarto.run(b.work, b.out, b.pages, b.log, modified=package_date(b.pkg).date().isoformat())
@@ -221,7 +225,7 @@ def quarto_identity() -> str:
 
 def fingerprint(package: Path, render: bool = True) -> str:
     """Hash of everything a build reads; equal fingerprints mean equal output."""
-    from .package import read_descriptor
+    from pipeline.model.package import read_descriptor
 
     digest = hashlib.sha256(code_key().encode())
     for path in [package, *(package.parent / r["path"] for r in read_descriptor(package)["resources"])]:
@@ -255,8 +259,8 @@ def build(package: Path, out: Path, force: bool = False, log: Callable[[str], No
     Raises ``InvalidPackage`` for bad data, ``PackageError`` when the descriptor cannot be read and
     ``OutputError`` when ``out`` may not be used; in each case ``out`` is untouched.
     """
-    from .package import DescriptorError, read_descriptor
-    from .validate import validate
+    from pipeline.model.package import DescriptorError, read_descriptor
+    from pipeline.validation import validate
 
     package, out = package.resolve(), out.resolve()
     check_output(package, out)
@@ -306,7 +310,7 @@ def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], re
     shared_cache = os.environ.get("MONITOR_CACHE")
     cache = Path(shared_cache or out.parent / ".monitor-cache")
     if not shared_cache:
-        from .memo import mark_start
+        from pipeline.engine.memo import mark_start
 
         mark_start(cache)
     b = Build(package=package, work=work, out=out, cache=cache, log=log, render=render, helper=_helper())
@@ -319,7 +323,7 @@ def _build(package: Path, out: Path, force: bool, log: Callable[[str], None], re
         (work / FINGERPRINT).write_text(stamp)
         _swap(work, out)
         if not shared_cache:
-            from .memo import evict
+            from pipeline.engine.memo import evict
 
             evict(cache)
     finally:
@@ -337,13 +341,13 @@ def _helper():
     package's downloads are written beside its charts (on one core: none)."""
     import multiprocessing
 
-    from . import workers
+    from pipeline.engine import workers
 
     if (os.cpu_count() or 1) < 2:
         return None
     helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=workers._start,
                                  initargs=(None,))  # _start: the helper ends with the build, however it ends
-    helper.submit(workers._ready, ("pipeline.exports",))
+    helper.submit(workers._ready, ("pipeline.stages.downloads",))
     return helper
 
 

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import MonitorError
+from pipeline.errors import MonitorError
 
 DEFAULT_PACKAGE = Path("datapackage.json")
 OK, INVALID, USAGE, FAILED, INTERNAL = 0, 1, 2, 3, 4
@@ -25,7 +25,7 @@ EXIT_CODES = """exit codes:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import validate
+    from pipeline.validation import validate
 
     report = validate(args.path)
     print(report.to_json() if args.json else report.to_markdown() if args.markdown else report.to_text())
@@ -33,7 +33,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import InvalidPackage, build
+    from pipeline.build import InvalidPackage, build
 
     try:
         build(args.package, args.out, force=args.force, render=not args.no_render)
@@ -50,7 +50,7 @@ def _build(args: argparse.Namespace) -> int:
 def _check_site(args: argparse.Namespace) -> int:
     import json
 
-    from .quarto import missing_pages
+    from pipeline.stages.render import missing_pages
 
     site, manifest = args.out / "site", args.out / "site-pages.json"
     if not manifest.is_file() or not site.is_dir():
@@ -66,7 +66,7 @@ def _check_site(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import compare
+    from pipeline.commands.diff import compare
 
     result = compare(args.old, args.new)
     sys.stdout.write(result.to_json() + "\n" if args.json else result.to_markdown() if args.markdown
@@ -75,7 +75,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _pages_diff(args: argparse.Namespace) -> int:
-    from .pages_diff import compare
+    from pipeline.commands.pages_diff import compare
 
     result = compare(args.old, args.new)
     sys.stdout.write(result.to_json() + "\n" if args.json else result.to_markdown() if args.markdown
@@ -84,7 +84,7 @@ def _pages_diff(args: argparse.Namespace) -> int:
 
 
 def _new_edition(args: argparse.Namespace) -> int:
-    from .new_edition import scaffold
+    from pipeline.commands.new_edition import scaffold
 
     added = scaffold(args.package, args.year)
     print(f"Edition {args.year} added: {added['editions']} row in editions, {added['results']} empty rows in "
@@ -96,7 +96,7 @@ def _new_edition(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     import datetime
 
-    from .versions import record
+    from pipeline.model.versions import record
 
     entry = record(args.package, args.summary_nl, args.summary_en, args.date or datetime.date.today())
     version = entry["version"]
@@ -106,8 +106,8 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _freeze(args: argparse.Namespace) -> int:
-    from .package import load
-    from .versions import archive, archive_name, assemble
+    from pipeline.model.package import load
+    from pipeline.model.versions import archive, archive_name, assemble
 
     pkg, site = load(args.package), args.out / "site"
     if not (site / "index.html").is_file():

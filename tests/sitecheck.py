@@ -91,7 +91,7 @@ def markdown_problems(qmd: str) -> list[str]:
     fenced HTML blocks, a link or image to anything but the site or http(s), or a script in a block."""
     from urllib.parse import urlparse as parse_url
 
-    from pipeline import preview
+    from pipeline.stages import preview
 
     _, body = preview.split(qmd)
     problems = []

@@ -14,9 +14,9 @@ from conftest import FIXTURE, REFERENCE, TOPICS, edit_csv
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
-from pipeline.indicators import COLUMNS
-from pipeline.package import load
-from pipeline.publication import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
+from pipeline.model.indicators import COLUMNS
+from pipeline.model.package import load
+from pipeline.model.publication import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -210,8 +210,8 @@ def test_build_with_missing_package_is_a_usage_error(tmp_path, run_cli):
 def test_a_build_on_every_core_equals_a_build_in_one_process(tmp_path, monkeypatch):
     """Workbooks, chart specifications, drawings, story, page sources and previews are the same bytes
     whether the build's own process makes them all or shares them with spawned workers."""
-    from pipeline import workers
     from pipeline.build import build
+    from pipeline.engine import workers
 
     started = []
     monkeypatch.setattr(workers.ProcessPoolExecutor, "__init__", _counting(workers.ProcessPoolExecutor.__init__,
@@ -235,7 +235,7 @@ def test_a_build_on_every_core_equals_a_build_in_one_process(tmp_path, monkeypat
 def test_a_small_package_writes_its_downloads_beside_its_charts_with_the_same_bytes(tmp_path, monkeypatch):
     """Below WORKERS_FROM indicators a pool costs more than it gains: on two cores one helper process
     writes the downloads while the build draws the charts, and the output is a one-core build's."""
-    from pipeline import workers
+    from pipeline.engine import workers
 
     started = []
     monkeypatch.setattr(workers.ProcessPoolExecutor, "__init__", _counting(workers.ProcessPoolExecutor.__init__,
@@ -256,7 +256,7 @@ def test_a_small_package_writes_its_downloads_beside_its_charts_with_the_same_by
 
 def test_a_failing_download_fails_the_build_and_leaves_the_output(package, tmp_path, monkeypatch):
     """What the helper raises stops the build like any stage's error: the previous output stays."""
-    from pipeline import workers
+    from pipeline.engine import workers
 
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
     out = tmp_path / "out"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, ROOT, copy_package, edit_csv
 
-from pipeline import cachekey, memo
 from pipeline.build import build
+from pipeline.engine import cachekey, memo
 
 # The folders whose every file the issue named; the key reads all of pipeline/ and site/.
-WATCHED = ("pipeline/metadata", "pipeline/i18n", "pipeline/templates", "pipeline/story", "site")
+WATCHED = ("pipeline/words", "pipeline/validation", "pipeline/model", "pipeline/templates", "site")
 
 
 def _copy_tree(target: Path) -> Path:
@@ -59,8 +59,9 @@ def test_library_versions_and_the_epoch_change_the_key(tmp_path, monkeypatch):
 
 
 def test_every_kept_result_is_keyed_by_the_code(monkeypatch):
-    from pipeline import charts, exports, preview
-    from pipeline.draw import Drawer
+    from pipeline.stages import charts, preview
+    from pipeline.stages import downloads as exports
+    from pipeline.stages.charts.draw import Drawer
 
     def versions():
         preview._bodies.cache_clear()

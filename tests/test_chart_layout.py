@@ -102,7 +102,7 @@ def test_embeds_show_everything_without_scrolling(site_build, browser, width):
 
 
 def test_home_and_goal_pages_show_the_latest_figures_as_a_chart(site_build):
-    from pipeline import pages
+    from pipeline.model import addresses as pages
 
     paths = [pages.path(lang, "home") for lang in ("nl", "en")]
     paths += [pages.path(lang, "goal", goal) for lang in ("nl", "en") for goal in ("werk", "taal", "dagelijks-leven")]

@@ -15,10 +15,11 @@ from conftest import FIXTURE, ROOT
 from fixtures import add_edition, set_results
 from markupsafe import escape
 
-from pipeline import charts, tokens
 from pipeline.build import build
-from pipeline.draw import Drawer, accessible_svg
-from pipeline.package import load
+from pipeline.look import tokens
+from pipeline.model.package import load
+from pipeline.stages import charts
+from pipeline.stages.charts.draw import Drawer, accessible_svg
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -139,8 +140,8 @@ def test_figures_of_different_groups_in_two_editions_are_no_development(site_bui
 
 def test_a_development_is_told_year_after_year_for_each_group():
     """Ten measurements of three groups: more rows than a quicksort keeps in order by chance."""
-    from pipeline import charts
-    from pipeline.indicators import build_table
+    from pipeline.model.indicators import build_table
+    from pipeline.stages import charts
 
     pkg = load(FIXTURE)
     table = build_table(pkg)
@@ -164,7 +165,7 @@ def test_a_development_is_told_year_after_year_for_each_group():
 def test_labels_of_equal_last_values_are_stacked_in_the_groups_order():
     """Two groups ending on the same figure: the first group's label at its point, the next one above it,
     whatever order a sort of equal numbers happens to give."""
-    from pipeline.charts import _spread
+    from pipeline.stages.charts import _spread
 
     assert _spread([32.5, 6.3, 32.5, 15.2], 7.5, 0, 100) == [32.5, 6.3, 40.0, 15.2]
     assert _spread([32.5, 32.5], 7.5, 0, 100) == [32.5, 40.0]
@@ -222,7 +223,7 @@ def test_drawing_cache_is_content_addressed(tmp_path):
 def test_a_chart_written_as_data_is_the_one_altair_writes():
     """The compositions ``vegalite`` writes by hand (a layer sharing its rows, a concatenation, rows moved to
     named datasets, the schema) mean what Altair's mean: the same specification, key for key."""
-    from pipeline import vegalite as vl
+    from pipeline.stages.charts import vegalite as vl
 
     rows = [{"name": "a", "value": 1.5}, {"name": "b", "value": None}]
     source = [{"text": "Source: a report"}]
@@ -263,7 +264,8 @@ def test_accessible_svg_escapes_its_texts():
 
 
 def test_charts_drawn_on_all_cores_equal_those_drawn_in_one_process(site_build, monkeypatch):
-    from pipeline import draw, workers
+    from pipeline.engine import workers
+    from pipeline.stages.charts import draw
 
     specs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((site_build / "charts" / "nl")
                                                                         .glob("*.vl.json"))][:4]
@@ -289,7 +291,7 @@ def test_a_goal_or_comparison_of_very_many_topics_shows_the_first_and_says_so(tm
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import generate
 
-    from pipeline.indicators import build_table
+    from pipeline.model.indicators import build_table
 
     many = charts.MAX_TOPICS + 5
     pkg = load(generate(tmp_path / "pkg", many, 1, 3, goals=1))
@@ -325,7 +327,7 @@ def test_a_chart_draws_at_most_so_many_groups_and_says_so(package):
     edit_csv(package, "groups", groups)
     set_results(package, {("zenuwachtig", 2025, g): {"value": "50", "reference_year": "2024"} for g in extra})
     pkg = load(package)
-    from pipeline.indicators import build_table
+    from pipeline.model.indicators import build_table
 
     for lang, words in (("nl", "De grafiek toont de eerste 12 van de 2.001 groepen"),
                         ("en", "The chart shows the first 12 of the 2,001 groups")):

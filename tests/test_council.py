@@ -9,10 +9,11 @@ import pypdf
 import pytest
 from conftest import FIXTURE, edit_csv
 
-from pipeline import i18n, pages
-from pipeline.indicators import SHOWN, build_table
-from pipeline.package import load
-from pipeline.publication import LATEST, council_file
+from pipeline.model import addresses as pages
+from pipeline.model.indicators import SHOWN, build_table
+from pipeline.model.package import load
+from pipeline.model.publication import LATEST, council_file
+from pipeline.words import i18n
 
 PKG = load(FIXTURE)
 
@@ -127,7 +128,7 @@ def test_a_text_no_embedded_font_can_show_still_gives_a_tagged_pdf_and_says_so(p
 
 def test_a_pdf_is_made_again_only_when_its_data_or_a_chart_in_it_changed(tmp_path, monkeypatch):
     """A warm build takes the PDF from the cache; a changed figure, a redrawn chart or no cache makes it anew."""
-    from pipeline import council
+    from pipeline.stages import council
 
     made: list[str] = []
     monkeypatch.setattr(council, "_compile", lambda out, data, stamp: (made.append(data), (data.encode(), ""))[1])

@@ -8,7 +8,7 @@ import pytest
 from browser import axe_violations, open_page
 from conftest import FIXTURE
 
-from pipeline.package import load
+from pipeline.model.package import load
 
 pytestmark = pytest.mark.browser
 INDICATORS = list(load(FIXTURE)["indicators"]["indicator_id"])

@@ -8,8 +8,8 @@ import pandas as pd
 from conftest import edit_csv, read_rows
 
 from pipeline.build import build
-from pipeline.package import load
-from pipeline.publication import LATEST, edition_scope, first_published_scope
+from pipeline.model.package import load
+from pipeline.model.publication import LATEST, edition_scope, first_published_scope
 
 
 def fill_edition(package, year: int) -> None:

@@ -12,7 +12,7 @@ from conftest import edit_csv, edit_descriptor
 from test_hostile_input import problems
 
 from pipeline import build as build_module
-from pipeline.files import OutsideOutput, inside, slug
+from pipeline.engine.output import OutsideOutput, inside, slug
 
 
 def _resource(descriptor: dict, name: str) -> dict:
@@ -199,7 +199,7 @@ def test_labels_that_read_the_same_are_one_label(package, run_cli, variant):
 
 
 def test_text_is_read_in_its_composed_form(package):
-    from pipeline.package import load
+    from pipeline.model.package import load
 
     edit_csv(package, "groups", lambda rows: rows[0].update(label_en=unicodedata.normalize("NFD", "Réfugiés")))
     assert load(package)["groups"].loc[0, "label_en"] == unicodedata.normalize("NFC", "Réfugiés")

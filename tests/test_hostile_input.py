@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 from sitecheck import front_matter, markdown_problems, own_script
 
 from pipeline import build as build_module
-from pipeline.escape import fence, markdown
-from pipeline.escape import front_matter as front_matter_text
+from pipeline.text.escape import fence, markdown
+from pipeline.text.escape import front_matter as front_matter_text
 
 SCRIPT = 'x"><script>alert(1)</script>'
 
@@ -116,8 +116,8 @@ def test_suppressed_written_as_ja_is_rejected(package, run_cli):
 
 def test_validated_rows_equal_the_rows_the_pipeline_reads(package):
     """The invariant behind 'one reading': for every resource, frictionless's rows are the pipeline's rows."""
-    from pipeline.package import load
-    from pipeline.validate import frictionless_package
+    from pipeline.model.package import load
+    from pipeline.validation import frictionless_package
 
     path = package.parent / "data" / "results.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # Excel's 'CSV UTF-8' writes a byte-order mark
@@ -245,8 +245,8 @@ def test_downloads_hold_no_live_formula(hostile_build):
 
         for row in csv.reader(table.open(encoding="utf-8-sig")):
             assert not any(cell[:1] in {"=", "+", "@"} for cell in row), (table, row)
-    from pipeline.package import load
-    from pipeline.publication import ALL
+    from pipeline.model.package import load
+    from pipeline.model.publication import ALL
 
     workbook = data / ALL.file(load(hostile_build.parent / "pkg" / "datapackage.json"), "xlsx_en")
     cells = {c.value for row in load_workbook(workbook)["data"].iter_rows() for c in row}

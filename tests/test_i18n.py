@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import i18n
+from pipeline.words import i18n
 
 
 def test_both_languages_have_the_same_words():

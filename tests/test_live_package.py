@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from conftest import FIXTURE, LIVE, REFERENCE, TOPICS
 
-from pipeline.indicators import build_table
-from pipeline.package import load
+from pipeline.model.indicators import build_table
+from pipeline.model.package import load
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,12 @@ import pandas as pd
 import pytest
 from conftest import FIXTURE
 
-from pipeline import charts, exports
-from pipeline.indicators import build_table
-from pipeline.memo import Memo, RowHashes
-from pipeline.package import load
-from pipeline.workers import Context
+from pipeline.engine.memo import Memo, RowHashes
+from pipeline.engine.workers import Context
+from pipeline.model.indicators import build_table
+from pipeline.model.package import load
+from pipeline.stages import charts
+from pipeline.stages import downloads as exports
 
 PKG = load(FIXTURE)
 
@@ -95,7 +96,7 @@ def test_row_hashes_key_a_selection_by_its_own_rows_only(tables):
 
 
 def test_a_kept_preview_body_is_the_body_markdown_it_would_write(tmp_path):
-    from pipeline import preview
+    from pipeline.stages import preview
 
     body = "## Heading {#here}\n\nA *figure* of 45,5%.\n"
     first = preview._html(body, tmp_path)

@@ -16,9 +16,9 @@ from conftest import FIXTURE, ROOT
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
-from pipeline.indicators import COLUMNS
-from pipeline.package import load
-from pipeline.publication import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
+from pipeline.model.indicators import COLUMNS
+from pipeline.model.package import load
+from pipeline.model.publication import ALL, LATEST, column_docs, edition_scope, indicator_scope, zip_name
 
 PKG = load(FIXTURE)
 
@@ -75,7 +75,7 @@ def test_the_dictionary_says_which_columns_are_always_filled_and_how_percentages
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_each_workbook_cites_the_page_in_its_own_language(data, lang):
-    from pipeline import pages
+    from pipeline.model import addresses as pages
 
     book = load_workbook(data / indicator_scope("betaald-werk").file(PKG, f"xlsx_{lang}"))
     about = "\n".join(str(v) for row in book.worksheets[2].iter_rows(values_only=True) for v in row)
@@ -263,7 +263,7 @@ def test_each_measurement_keeps_its_address(data):
 def test_the_publisher_is_named_by_its_register_address_when_the_package_gives_one(package, run_cli):
     from conftest import edit_descriptor
 
-    from pipeline import catalog
+    from pipeline.model import describe as catalog
 
     edit_descriptor(package, lambda d: d["monitor"].pop("publisher_id"))
     assert catalog.dcat(load(package), [])["@graph"][1]["@id"].endswith("#publisher")

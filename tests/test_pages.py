@@ -9,11 +9,13 @@ import shutil
 import pytest
 from conftest import FIXTURE, ROOT
 
-from pipeline import pages, preview, workers
 from pipeline.build import build
-from pipeline.views import common
+from pipeline.engine import workers
+from pipeline.model import addresses as pages
+from pipeline.stages import preview
+from pipeline.stages.views import site as common
 
-SHARED_MODULES = {"__init__", "common", "frame"}
+SHARED_MODULES = {"__init__", "site"}
 SHARED_TEMPLATES = {"page", "components"}
 TAG = re.compile(r"<(a|p|div|span|table|t[rdh]|ul|ol|li|h[1-6]|script|iframe|meta|link|br|strong|figure|svg|title|desc)"
                  r"[\s>/{]")
@@ -22,12 +24,12 @@ TAG = re.compile(r"<(a|p|div|span|table|t[rdh]|ul|ol|li|h[1-6]|script|iframe|met
 def test_each_kind_of_page_is_one_module_and_one_template():
     kinds = pages.kinds()
     assert {"home", "goal", "indicator", "prose"} <= kinds
-    modules = {p.stem for p in (ROOT / "pipeline" / "views").glob("*.py")}
+    modules = {p.stem for p in (ROOT / "pipeline" / "stages" / "views").glob("*.py")}
     templates = {p.stem for p in (ROOT / "pipeline" / "templates" / "site").glob("*.qmd")}
     assert modules - SHARED_MODULES == kinds
     assert templates - SHARED_TEMPLATES == kinds
     for kind in kinds:
-        source = (ROOT / "pipeline" / "views" / f"{kind}.py").read_text(encoding="utf-8")
+        source = (ROOT / "pipeline" / "stages" / "views" / f"{kind}.py").read_text(encoding="utf-8")
         assert "def context(site: SiteData, page: Page) -> dict:" in source, kind
 
 

@@ -9,7 +9,7 @@ import string
 import pytest
 from conftest import ROOT, load_tool
 
-from pipeline import problems, rules
+from pipeline.validation import problems, rules
 
 CHECKS = {"descriptor", "schema", "cells", "contract", "rules"}
 # Where a code is named: problem(pkg, resource, index, field, code, ...), message(code, ...), _found(code, ...)

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from conftest import ROOT, copy_package, edit_csv
 
-from pipeline import counted
 from pipeline.build import build
-from pipeline.indicators import build_table
-from pipeline.package import load
-from pipeline.story import Writer, facts
+from pipeline.model import counted
+from pipeline.model.indicators import build_table
+from pipeline.model.package import load
+from pipeline.stages.story import Writer, facts
 
 REGISTRATION = ROOT / "tests" / "registration" / "datapackage.json"
 
@@ -175,7 +175,7 @@ def test_counted_charts_speak_in_their_unit_and_language():
     import altair as alt
     import jsonschema
 
-    from pipeline.charts import all_charts
+    from pipeline.stages.charts import all_charts
 
     pkg = load(REGISTRATION)
     validator = jsonschema.Draft7Validator(alt.VegaLiteSchema._rootschema)
@@ -274,7 +274,7 @@ def test_no_count_under_ten_can_be_read_or_worked_out_from_the_published_figures
     import io
     import zipfile
 
-    from pipeline.exports import write_package_zip
+    from pipeline.stages.downloads import write_package_zip
 
     target = write_package_zip(pkg, tmp_path / "package.zip")
     with zipfile.ZipFile(target) as archive:

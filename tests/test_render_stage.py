@@ -17,8 +17,8 @@ from fixtures import set_results
 from test_build import snapshot
 
 from pipeline import build as build_module
-from pipeline import quarto
-from pipeline.quarto import missing_pages
+from pipeline.stages import render as quarto
+from pipeline.stages.render import missing_pages
 
 
 def fake_quarto(folder: Path, pages: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import NEEDS_QUARTO, load_tool
 from sitecheck import manifest
 
-from pipeline import i18n
+from pipeline.words import i18n
 
 pytestmark = [pytest.mark.quarto, NEEDS_QUARTO, pytest.mark.browser]
 CHART_PAGES = ("home", "goal", "comparison", "indicator")

@@ -31,7 +31,7 @@ def test_every_page_is_reachable(served, site_pages):
 def test_switcher_leads_to_the_counterpart_and_speaks_the_pages_language(served, site_pages, browser):
     """The link to the other language is written in the page's language, so it carries no other lang
     (WCAG 3.1.2: a screen reader reads it in the page's voice), and names its target's with hreflang."""
-    from pipeline import i18n
+    from pipeline.words import i18n
 
     paired = [p for p in site_pages if p["key"] != "summary"]  # a summary has no counterpart
     for page in paired[:: max(1, len(paired) // 12)]:
@@ -123,9 +123,9 @@ def test_a_phones_first_screen_answers_latest_figures_per_goal_and_what_changed(
     report, one figure per goal for both groups, what changed, and the way to the PDF."""
     from conftest import FIXTURE
 
-    from pipeline import i18n
-    from pipeline.package import load
-    from pipeline.publication import council_file
+    from pipeline.model.package import load
+    from pipeline.model.publication import council_file
+    from pipeline.words import i18n
 
     pkg = load(FIXTURE)
     page = browser.new_page(viewport={"width": 390, "height": 844})

@@ -9,9 +9,9 @@ import pytest
 from conftest import edit_csv, read_rows
 from fixtures import set_results
 
-from pipeline.package import load
-from pipeline.rules import RULES, check
-from pipeline.stats import wilson
+from pipeline.model.package import load
+from pipeline.model.stats import wilson
+from pipeline.validation.rules import RULES, check
 
 
 def flat(package):

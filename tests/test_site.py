@@ -13,10 +13,11 @@ from conftest import FIXTURE, ROOT, copy_package
 from fixtures import add_edition, set_results
 from sitecheck import broken_links, dashboard_row, external_resources, front_matter, manifest, paired, parse
 
-from pipeline import i18n, pages
 from pipeline.build import build
-from pipeline.package import load
-from pipeline.publication import ALL, LATEST, edition_scope, zip_name
+from pipeline.model import addresses as pages
+from pipeline.model.package import load
+from pipeline.model.publication import ALL, LATEST, edition_scope, zip_name
+from pipeline.words import i18n
 
 PKG = load(FIXTURE)
 INDICATORS = list(PKG["indicators"]["indicator_id"])
@@ -164,7 +165,7 @@ def test_quarto_configuration_parses_and_the_frame_links_only_pages_that_exist(s
 
 
 def test_content_security_policy_allows_only_own_sources(site_build):
-    from pipeline.views import CSP
+    from pipeline.stages.pages import CSP
 
     assert "default-src 'self'" in CSP and "http" not in CSP
     for page in manifest(site_build):

@@ -12,7 +12,7 @@ from conftest import FIXTURE, copy_package
 from fixtures import add_edition, set_results
 
 from pipeline.build import build
-from pipeline.story import TEMPLATES
+from pipeline.stages.story import TEMPLATES
 
 NUMBER = {"nl": re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"),
           "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")}
@@ -76,8 +76,8 @@ def test_every_measured_indicator_has_findings(story, table):
 def derived_numbers(finding: dict, table: pd.DataFrame) -> set[float]:
     """Numbers a sentence may compute from its rows: respondent bounds, topic counts, and the editions' facts."""
 
-    from pipeline.package import load
-    from pipeline.stats import respondents_needed
+    from pipeline.model.package import load
+    from pipeline.model.stats import respondents_needed
 
     keyed = table.set_index(["indicator_id", "edition", "group_id"])
     values = [keyed.loc[tuple(r.values()), "value"] for r in finding["refs"]]

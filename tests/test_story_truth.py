@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sitecheck import dashboard_row
 
-from pipeline import story
-from pipeline.indicators import build_table
-from pipeline.package import load
-from pipeline.stats import fisher_p, more_than_chance, respondents_needed
+from pipeline.model.indicators import build_table
+from pipeline.model.package import load
+from pipeline.model.stats import fisher_p, more_than_chance, respondents_needed
+from pipeline.stages import story
 
 GLOSSARY = yaml.safe_load((ROOT / "pipeline" / "metadata" / "glossary.yaml").read_text(encoding="utf-8"))
 
@@ -219,7 +219,7 @@ def test_the_method_page_explains_the_bound_and_the_selection(site_build):
 def test_a_changed_measurement_says_what_changed_in_its_own_words(site_build):
     """Not a generic "the method changed" above "the same approach": the edition's own description."""
     editions = load(FIXTURE)["editions"].set_index("edition")
-    from pipeline import pages
+    from pipeline.model import addresses as pages
 
     for lang in ("nl", "en"):
         page = _visible_text(site_build / "preview" / pages.path(lang, "indicator", "betaald-werk"))
@@ -240,7 +240,7 @@ def test_wording_belongs_to_an_indicator_and_a_measurement(site_build):
 
 
 def test_english_pages_translate_the_reports_labels_and_say_they_are_in_dutch(site_build):
-    from pipeline import pages
+    from pipeline.model import addresses as pages
 
     page = _visible_text(site_build / "preview" / pages.path("en", "indicator", "betaald-werk"))
     assert "Civic Integration Report 2025 (second measurement), Figure 2.1 (in Dutch)" in page

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, NEEDS_QUARTO
 
-from pipeline import summaries
 from pipeline.build import build
-from pipeline.indicators import build_table
-from pipeline.package import load
+from pipeline.model import summaries
+from pipeline.model.indicators import build_table
+from pipeline.model.package import load
 
 LANGUAGES = summaries.languages()
 TAGS = {"nl": "nl", "en": "en", "ar": "ar", "fa": "fa", "prs": "fa-AF", "ti": "ti", "tr": "tr"}

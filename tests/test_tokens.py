@@ -9,7 +9,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from pipeline import theme, tokens
+from pipeline.look import tokens
+from pipeline.stages.charts import theme
 
 REAL_TEXT = tokens.colour("text")
 HEX = re.compile(r"(?<!&)#(?:[0-9a-fA-F]{3}){1,2}\b")  # not a character reference (&#123;)
@@ -102,7 +103,7 @@ def test_theme_colours_come_from_the_theme_package_as_hex():
 def test_switching_the_theme_is_one_setting(tmp_path, monkeypatch, restore_tokens):
     """A fork sets ``theme: voorbeeld``: the NL Design System's example tokens then feed the site's colours,
     font and stylesheet, and the monitor's own chart colours stay."""
-    from pipeline import stylesheet
+    from pipeline.look import stylesheet
 
     other = yaml.safe_load(yaml.safe_dump(REAL))
     other["theme"] = "voorbeeld"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import edit_descriptor
 
-from pipeline import versions
 from pipeline.build import build
-from pipeline.package import load
+from pipeline.model import versions
+from pipeline.model.package import load
 
 DAY = datetime.date(2026, 11, 28)
 

@@ -11,8 +11,8 @@ import sys
 import pytest
 from conftest import FIXTURE, ROOT
 
-from pipeline import workers
-from pipeline.workers import Context, Workers
+from pipeline.engine import workers
+from pipeline.engine.workers import Context, Workers
 
 
 def _where(context: Context, job: int) -> tuple[int, int, object]:
@@ -114,7 +114,7 @@ from pipeline.indicators import build_table
 from pipeline.memo import Memo
 from pipeline.package import load
 from pipeline.workers import Context
-import pipeline.workers as workers
+import pipeline.engine.workers as workers
 workers.os.cpu_count = lambda: 4
 workers.PARALLEL_FROM = 1
 pkg = load(Path({package!r}))

@@ -1,4 +1,4 @@
-"""Write docs/validation.md, every problem ``monitor validate`` can report, from ``pipeline/metadata/problems.yaml``.
+"""Write docs/validation.md, every problem ``monitor validate`` can report, from ``pipeline/validation/problems.yaml``.
 
 Never edited by hand: run ``python tools/validation_reference.py`` after changing the catalogue; a test fails
 while the page and the catalogue disagree (as for docs/cli.md).
@@ -17,8 +17,8 @@ CHECKS = {
     "descriptor": "datapackage.json itself",
     "schema": "frictionless, against each file's Table Schema",
     "cells": "the monitor's reading of every cell",
-    "contract": "the monitor's contract (`pipeline/metadata/contract.yaml`)",
-    "rules": "the monitor's own rules (`pipeline/rules.py`)",
+    "contract": "the monitor's contract (`pipeline/validation/contract.yaml`)",
+    "rules": "the monitor's own rules (`pipeline/validation/rules.py`)",
 }
 
 
@@ -33,10 +33,10 @@ def _cell(text: str) -> str:
 
 
 def reference() -> str:
-    from pipeline.problems import catalogue, message
+    from pipeline.validation.problems import catalogue, message
 
     parts = ["# What `monitor validate` can report", "",
-             "Generated from `pipeline/metadata/problems.yaml` by `tools/validation_reference.py`; do not edit by "
+             "Generated from `pipeline/validation/problems.yaml` by `tools/validation_reference.py`; do not edit by "
              "hand. Each problem names its file, spreadsheet row (the header is row 1) and field, then its words "
              "and, in brackets, the code below. The checks run in this order; the monitor's rules run only once "
              "the files match their schemas.", ""]

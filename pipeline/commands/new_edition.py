@@ -1,0 +1,75 @@
+"""``monitor new-edition YEAR``: scaffold next year's measurement so the maintainer only fills in figures.
+
+It appends one row to editions.csv and one empty result row for every measured indicator and every group
+that indicator has figures for, and sets the package version to ``YEAR.1.0``. Validation then lists
+exactly what is still missing: method notes, source addresses and every value. Existing rows are left
+byte for byte as they were; all files are replaced together, or none is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+from pipeline.model.package import PackageError, load
+
+
+class EditionExists(PackageError):
+    pass
+
+
+def _rows_text(fieldnames: list[str], rows: list[dict], newline: str = "\n") -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator=newline)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _header(path: Path) -> list[str]:
+    """The column names, also when Excel saved the file as "CSV UTF-8" (with a byte-order mark)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def scaffold(package: Path, year: int) -> dict[str, int]:
+    """Add edition ``year``; returns how many rows were added per file."""
+    pkg = load(package)
+    editions = pkg["editions"]
+    if year in set(int(e) for e in editions["edition"]):
+        raise EditionExists(f"edition {year} already exists in {pkg.resource('editions')['path']}")
+    edition_row = {"edition": year, "title_nl": f"Rapportage Inburgering {year}",
+                   "title_en": f"Civic Integration Report {year}", "published": year, "method_changed": "false"}
+    results = pkg["results"]
+    measured = pkg["indicators"][pkg["indicators"]["status"] == "measured"]
+    groups = pkg["groups"].set_index("group_id")
+    new_results = []
+    for indicator_id in measured.sort_values(["goal_id", "order"])["indicator_id"]:
+        used = results.loc[results["indicator_id"] == indicator_id, "group_id"].unique()
+        for group_id in sorted(used, key=lambda g: groups.at[g, "order"]):
+            new_results.append({"indicator_id": indicator_id, "edition": year, "group_id": group_id,
+                                "suppressed": "false"})
+    root = package.parent
+    writes: dict[Path, str] = {}
+    for name, rows in (("editions", [edition_row]), ("results", new_results)):
+        path = root / pkg.resource(name)["path"]
+        text = path.read_bytes().decode("utf-8")  # as it is, a byte-order mark included
+        newline = "\r\n" if "\r\n" in text else "\n"  # new rows end their lines as the file's rows do
+        if text and not text.endswith("\n"):
+            text += newline
+        writes[path] = text + _rows_text(_header(path), rows, newline)
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["version"] = f"{year}.1.0"
+    writes[package] = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    temporary = {path: path.with_name(f".{path.name}.new") for path in writes}
+    try:
+        for path, text in writes.items():
+            temporary[path].write_bytes(text.encode("utf-8"))
+        for path, tmp in temporary.items():
+            os.replace(tmp, path)
+    finally:
+        for tmp in temporary.values():
+            tmp.unlink(missing_ok=True)
+    return {"editions": 1, "results": len(new_results)}

@@ -1,0 +1,157 @@
+"""Stage 7, council edition: one accessible PDF per language, from the same data, story and charts as the site.
+
+Typst (its Python package: no binary, no browser) writes tagged PDF/UA-1 with the document's language and
+title, embeds its own fonts, and draws the charts from their SVG files as vector graphics, each with its
+text alternative. The words come from the views the pages use (``views``), so the PDF and the site say the
+same; they reach the Typst template as JSON data (``sys.inputs``), where a string is always set as text,
+never read as markup. The PDF is dated by the package's date, so the same data gives the same bytes. Each
+language's PDF is kept at the measurement's own address (``data/<edition>/``) and at ``data/latest/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import typst
+
+from pipeline.engine.memo import Memo
+from pipeline.engine.output import inside
+from pipeline.engine.workers import Context, Workers
+from pipeline.look import tokens
+from pipeline.model import addresses as pages
+from pipeline.model import publication
+from pipeline.model.publication import LATEST
+from pipeline.stages.pages import Briefs, Made, Page, SiteData, site_pages
+from pipeline.stages.views import goal as goal_view
+from pipeline.stages.views import indicator as indicator_view
+from pipeline.words import i18n
+
+TEMPLATE = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf" / "edition.typ"
+
+Council = dict[str, int]  # path under data/ → bytes, for the open-data page
+
+
+def _chart(site: SiteData, lang: str, name: str, root: Path) -> dict | None:
+    chart = site.made.charts.get(f"{lang}/{name}")
+    if chart is None:
+        return None
+    return {"path": "/" + chart.svg.relative_to(root).as_posix(), "alt": chart.description, "title": chart.title}
+
+
+def _goal(site: SiteData, page: Page, root: Path) -> dict:
+    view = goal_view.context(site, page)
+    return {"title": page.title, "description": site.goals.at[page.ident, f"description_{page.lang}"],
+            "intro": view["intro"], "lines": view["findings"],
+            "chart": _chart(site, page.lang, f"goal-{page.ident}", root)}
+
+
+def _indicator(site: SiteData, page: Page, root: Path, briefs: Briefs) -> dict:
+    """The indicator as its page shows it (the pages stage made the view; made here when it did not run)."""
+    said = briefs.get((page.lang, page.ident)) or indicator_view.brief(indicator_view.context(site, page))
+    return {"title": page.title, "chart": _chart(site, page.lang, page.ident, root), **said}
+
+
+def document_data(site: SiteData, lang: str, root: Path, briefs: Briefs | None = None) -> dict:
+    """Everything the PDF in ``lang`` says, as plain values (the template only lays them out). ``briefs``:
+    the indicators' pages' views, from the pages stage."""
+    t = partial(i18n.t, lang)
+    pkg = site.pkg
+    found = [p for p in site_pages(site) if p.lang == lang]
+    by_key = {(p.key, p.ident): p for p in found}
+    latest = publication.latest_edition(pkg)
+    changed = site.method_change(latest, lang)
+    measured = [i for i in pages.ordered_indicators(pkg) if site.indicators.at[i, "status"] == "measured"]
+    waiting = [site.indicators.at[i, f"title_{lang}"] for i in pages.ordered_indicators(pkg) if i not in measured]
+    date = publication.package_date(pkg).date()
+    home = site.base + pages.path(lang, "home")
+    return {
+        "lang": lang, "colours": {name: tokens.colour(name) for name in ("link", "muted", "border")},
+        "title": t("pdf_title", title=pkg.settings[f"title_{lang}"], edition=latest),
+        "publisher": pkg.settings[f"publisher_{lang}"],
+        "keywords": [pkg.settings[f"title_{lang}"], site.edition_title(latest, lang)],
+        "running_head": pkg.settings[f"title_{lang}"], "edition": site.edition_title(latest, lang),
+        "date": i18n.date(date, lang), "version": pkg.descriptor["version"], "url": site.base,
+        "headline": site.findings(lang, "home", kinds=("intro",)),
+        "changed": [changed or t("pdf_nothing_changed")],
+        "goals": [_goal(site, by_key["goal", g], root) for g in site.goals.index],
+        "indicators": [_indicator(site, by_key["indicator", i], root, briefs or {}) for i in measured],
+        "waiting": waiting, "method": [t("pdf_method_text")],
+        "editions": [{"title": site.edition_title(int(e), lang), "notes": row[f"method_notes_{lang}"],
+                      "change": site.method_change(int(e), lang), "url": row["source_url"]}
+                     for e, row in site.editions.iterrows()],
+        "cite": site.cite(lang, home), "licence": t("pdf_licence", licence=pkg.descriptor["licenses"][0]["title"]),
+        "labels": {key: t(f"pdf_{key}") for key in ("contents", "page", "date", "version", "site", "summary",
+                                                    "changed", "indicators", "sources", "waiting", "waiting_intro",
+                                                    "method", "changed_in", "cite", "licence_title")},
+    }
+
+
+def _compile(out: Path, data: str, stamp: int) -> tuple[bytes, str]:
+    """The PDF, as PDF/UA-1 when every character of the data has a glyph in the embedded fonts; and what to
+    tell the maintainer when not.
+
+    PDF/UA forbids text a font cannot show; a text in a script those fonts lack (a title in Chinese, say)
+    would stop the build. Then the PDF is written tagged but without the PDF/UA claim, and the build says so.
+    """
+    options = {"root": out, "sys_inputs": {"data": data}, "timestamp": stamp, "ignore_system_fonts": True}
+    try:
+        return typst.compile(TEMPLATE.read_bytes(), pdf_standards=["ua-1"], **options), ""
+    except typst.TypstError as error:
+        if "could not be displayed" not in str(error):
+            raise
+        return typst.compile(TEMPLATE.read_bytes(), **options), str(error).splitlines()[0]
+
+
+def _site(context: Context) -> SiteData:
+    return SiteData(context.pkg, context.rows, context.stage[0])  # the stage: (made, briefs)
+
+
+_CHARTS = re.compile(r'"path": "/(charts/[^"]+)"')
+
+
+def _kept_or_compiled(out: Path, data: str, stamp: int, cache: Path | None) -> tuple[bytes, str]:
+    """The PDF from the cache when its data, date, charts and code are those of a PDF made before: typst
+    takes most of a warm build's time at a thousand indicators (the code key covers template and typst)."""
+    memo = Memo(cache, "council")
+    key = memo.key(data, stamp, *(out / chart for chart in sorted(set(_CHARTS.findall(data)))))
+    pdf, note = memo.get(f"{key}.pdf"), memo.get(f"{key}.note")
+    if pdf is not None and note is not None:
+        return pdf, note.decode("utf-8")
+    pdf, problem = _compile(out, data, stamp)
+    memo.put(f"{key}.pdf", pdf)
+    memo.put(f"{key}.note", problem.encode("utf-8"))
+    return pdf, problem
+
+
+def _write(context: Context, job: tuple[str, Path, Path | None]) -> tuple[Council, str]:
+    """One language's PDF at both its addresses: a job for the workers (the two languages side by side)."""
+    lang, out, cache = job
+    stamp = int(pd.Timestamp(publication.package_date(context.pkg)).tz_localize("UTC").timestamp())
+    data = json.dumps(document_data(context.once(_site), lang, out, context.stage[1]), ensure_ascii=False)
+    pdf, problem = _kept_or_compiled(out, data, stamp, cache)
+    written: Council = {}
+    for rel in (publication.council_file(context.pkg, lang), publication.council_file(context.pkg, lang, LATEST)):
+        target = inside(out / "data", rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pdf)
+        written[rel] = len(pdf)
+    return written, f"{lang}: the PDF is tagged but not PDF/UA-1: {problem}" if problem else ""
+
+
+def run(context: Context, made: Made, out: Path, workers: Workers | None = None,
+        log: Callable[[str], None] = print, cache: Path | None = None, briefs: Briefs | None = None) -> Council:
+    """Write the PDF in every language (each on its own core when the build has workers); returns each
+    file's path under data/ and its size. ``cache``: PDFs kept between builds; ``briefs``: the indicators'
+    views the pages stage made (without them, the PDF makes its own)."""
+    written: Council = {}
+    jobs = [(lang, out, cache) for lang in i18n.LANGUAGES]
+    for files, note in Workers.of(context, workers).map(_write, jobs, stage=(made, briefs or {}), chunksize=1):
+        written.update(files)
+        if note:
+            log(f"  {'':<12} {note}")
+    return written

@@ -1,0 +1,68 @@
+"""The frame around every page, defined once: navigation, footer, head tags and Quarto's configuration.
+
+Quarto and the preview draw the same frame (``templates/site/frame.html``) from ``frame``, which reads the
+page lists in ``metadata/pages.yaml``; Quarto's own navigation bar, search and footer are not used.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import yaml
+
+from pipeline.look import tokens
+from pipeline.model import addresses as pages
+from pipeline.model import publication
+from pipeline.model.package import DataPackage
+from pipeline.paths import QUARTO_CONFIG
+from pipeline.stages.views.site import Page, link
+from pipeline.words import i18n
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+       "script-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'")
+
+
+def nav_items(lang: str, current: str) -> list[dict]:
+    """The navigation bar's entries, with links relative to the page at ``current``."""
+    return [{"href": link(current, target), "text": i18n.t(lang, f"nav_{key}"), "current": target == current}
+            for key in pages.frame("navigation") for target in [pages.path(lang, key)]]
+
+
+def footer_items(lang: str, current: str) -> list[dict]:
+    return [{"href": link(current, target), "text": i18n.t(lang, f"nav_{key}")}
+            for key in pages.frame("footer") for target in [pages.path(lang, key)]]
+
+
+def footer_text(lang: str, pkg: DataPackage) -> str:
+    """The footer line of every page: who publishes, the licence, and when the figures were last updated."""
+    updated = i18n.t(lang, "updated", date=i18n.date(publication.package_date(pkg).date(), lang))
+    return f"{i18n.t(lang, 'footer_text')} {updated}."
+
+
+def frame(page: Page, pkg: DataPackage, goals: pd.DataFrame) -> dict:
+    """What the header, navigation and footer of ``page`` show (``templates/site/frame.html``)."""
+    lang, current = page.lang, page.path
+    home = pages.path(lang, "home")
+    nav = nav_items(lang, current)
+    menu = [{"href": link(current, target), "text": row[f"title_{lang}"], "current": target == current}
+            for goal_id, row in goals.iterrows() for target in [pages.path(lang, "goal", goal_id)]]
+    nav.insert(1, {"text": i18n.t(lang, "nav_goals"), "menu": menu, "current": any(m["current"] for m in menu)})
+    return {"skip": i18n.t(lang, "skip_to_content"), "home": link(current, home),
+            "site_title": i18n.t(lang, "site_title"), "nav": nav, "nav_label": i18n.t(lang, "nav_label"),
+            "language_label": i18n.t(lang, "language_label"), "other_lang": i18n.other(lang),
+            "counterpart": link(current, page.counterpart),
+            "switch_label": i18n.t(lang, "switch_language"), "search": link(current, pages.path(lang, "search")),
+            "search_label": i18n.t(lang, "search_label"), "search_button": i18n.t(lang, "search_button"),
+            "footer": footer_text(lang, pkg), "footer_links": footer_items(lang, current)}
+
+
+def quarto_config(lang: str, pkg: DataPackage) -> dict:
+    """The language's ``_quarto.yml``: the shared settings of the root ``_quarto.yml`` plus its own."""
+    config = json.loads(json.dumps(yaml.safe_load(QUARTO_CONFIG.read_text(encoding="utf-8"))))
+    config["lang"] = lang
+    config["monitor-theme"] = tokens.theme()["class"]
+    config.setdefault("website", {}).update({"title": i18n.t(lang, "site_title"),
+                                             "site-url": pages.base_url(pkg) + pages.PREFIX[lang]})
+    return config

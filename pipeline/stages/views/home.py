@@ -1,0 +1,65 @@
+"""The home page: the writer's introduction, the pattern across topics, the goals and every indicator."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from pipeline.model import addresses as pages
+from pipeline.model import publication
+from pipeline.stages.views import summary
+from pipeline.stages.views.site import Page, SiteData, link, prose
+from pipeline.words import i18n
+
+
+def context(site: SiteData, page: Page) -> dict:
+    lang = page.lang
+    latest = int(site.table.loc[site.table["value"].notna(), "edition"].max())
+    goals = [{"href": link(page.path, pages.path(lang, "goal", goal_id)), "title": row[f"title_{lang}"],
+              "label": i18n.t(lang, "goal_label", order=int(row["order"])), "description": row[f"description_{lang}"]}
+             for goal_id, row in site.goals.iterrows()]
+    return {"content": prose(lang, "home"), "goals": goals, "first": _first_screen(site, page, latest),
+            "headline": site.findings(lang, "home", kinds=("intro",)), "chart": site.chart(lang, "comparison"),
+            "findings": site.linked_findings(lang, "home", page), "plan": site.findings(lang, "home", kinds=("plan",)),
+            "board": site.dashboard(lang, page.path, pages.ordered_indicators(site.pkg), "dashboard-home"),
+            "cite": site.cite(lang, site.permalink(page.path)), "council": _council(site, page),
+            "summaries": summary.others(page.path)}
+
+
+def _first_screen(site: SiteData, page: Page, latest: int) -> dict:
+    """What a phone's first screen answers: the latest measurement (when, and its report), per goal the
+    figures of both groups on its topic with the largest gap, and what changed since the measurement before."""
+    lang, t = page.lang, partial(i18n.t, page.lang)
+    edition = site.editions.loc[latest]
+    fieldwork = edition[f"fieldwork_{lang}"]
+    when = (t("first_fieldwork", fieldwork=fieldwork) if fieldwork
+            else t("first_published", year=int(edition["published"])))
+    goals = []
+    for goal_id, row in site.goals.iterrows():
+        compared = site.table[(site.table["goal_id"] == goal_id) & site.table["compared"]]
+        label = t("goal_label", order=int(row["order"]))
+        if compared.empty:
+            goals.append({"title": label, "href": link(page.path, pages.path(lang, "goal", goal_id)),
+                          "line": t("first_goal_none", goal=row[f"title_{lang}"])})
+            continue
+        widest = compared.loc[compared["gap_pp"].abs().idxmax(), "indicator_id"]
+        pair = compared[compared["indicator_id"] == widest]
+        figures = ", ".join(f"{site.groups.at[r['group_id'], f'label_{lang}']} {site.value(r, lang)}"
+                            for _, r in pair.iterrows())
+        goals.append({"title": f"{label}, {i18n.in_sentence(site.indicators.at[widest, f'title_{lang}'])}",
+                      "href": link(page.path, pages.path(lang, "goal", goal_id)),
+                      "line": t("first_goal_line", figures=figures, edition=int(pair["edition"].iloc[0]))})
+    trends = site.findings(lang, "home", kinds=("trend",))
+    return {"latest": t("latest_edition", title=site.edition_title(latest, lang)), "when": when,
+            "report": {"href": edition["source_url"], "text": t("first_report")}, "goals": goals,
+            "changed": trends[0] if trends else t("first_no_change")}
+
+
+def _council(site: SiteData, page: Page) -> dict | None:
+    """The link to this language's council edition, with its size, when the build made one."""
+    rel = publication.council_file(site.pkg, page.lang)
+    size = site.made.downloads.sizes.get(rel)
+    if size is None:
+        return None
+    kilobytes = i18n.number(size / 1024, page.lang, 0)
+    text = i18n.t(page.lang, "pdf_download", size=f"{kilobytes}\u00a0kB")  # the unit stays with its number
+    return {"href": link(page.path, "data/" + rel), "text": text}

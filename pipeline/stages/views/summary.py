@@ -1,0 +1,75 @@
+"""A summary in one language of the questionnaire (``summaries``): why the city asks, the key figures per
+goal for both groups, what the city does next, how to reach it, and the way to the full site.
+
+Its frame is its own, in its own language and direction: the Dutch and English pages' frame speaks only
+those two. It lives in the Dutch project, at ``samenvatting/<file>.html``.
+"""
+
+from __future__ import annotations
+
+from pipeline.look import tokens
+from pipeline.model import addresses as pages
+from pipeline.model import summaries
+from pipeline.stages.pages.frame import footer_text
+from pipeline.stages.views.site import Page, SiteData, link
+from pipeline.words import i18n
+
+
+def page_of(site: SiteData, file: str) -> Page:
+    words = summaries.languages()[file]
+    here = summaries.path(file)
+    return Page(i18n.LANGUAGES[0], "summary", "summary", file, here, words["title"], words["description"],
+                counterpart=here)
+
+
+def _figures(site: SiteData, words: dict, tag: str) -> list[dict]:
+    """Per goal, its topics with both groups' figures; a topic the file has no name for is left out."""
+    found = []
+    for goal_id in site.goals.index:
+        topics = [{"title": words["indicators"][t.indicator_id],
+                   "measured": words["measured"].format(year=summaries.year(t.edition, tag)),
+                   "groups": [{"name": words["groups"][g], "value": summaries.percent(v, tag)} for g, v in t.groups]}
+                  for t in summaries.topics(site.table, goal_id)
+                  if t.indicator_id in words["indicators"] and all(g in words["groups"] for g, _ in t.groups)]
+        if topics and goal_id in words["goals"]:
+            found.append({"title": words["goals"][goal_id], "topics": topics})
+    return found
+
+
+def others(current: str) -> list[dict]:
+    """Every summary, each named in its own language and script."""
+    return [{"href": link(current, summaries.path(file)), "text": words["language"]["name"],
+             "lang": words["language"]["tag"], "current": summaries.path(file) == current}
+            for file, words in summaries.languages().items()]
+
+
+def context(site: SiteData, page: Page) -> dict:
+    words = summaries.languages()[page.ident]
+    tag = words["language"]["tag"]
+    here = page.path
+    unknown = not all(t.counts_known for g in site.goals.index for t in summaries.topics(site.table, g))
+    contact = summaries.contact()
+    return {"w": words, "lang": tag, "checked": summaries.checked(words),
+            "figures": _figures(site, words, tag), "unknown_size": unknown,
+            "contact": words["contact"].format(phone=contact["phone"], website=contact["website"]),
+            "full_nl": link(here, pages.path("nl", "home")), "full_en": link(here, pages.path("en", "home")),
+            "others": [o for o in others(here) if not o["current"]]}
+
+
+def front(site: SiteData, page: Page, csp: str, templates: dict) -> dict:
+    """The page's own front matter: its language and direction, head tags (alternates to every summary,
+    its script's font) and frame."""
+    words = summaries.languages()[page.ident]
+    language = words["language"]
+    root = link(page.path, "x")[:-1]
+    script = language["script"]
+    alternates = [{"lang": w["language"]["tag"], "href": summaries.path(f)} for f, w in summaries.languages().items()]
+    head = templates["summary_head"].render(
+        csp=csp, base=site.base, page=page, root=root, alternates=alternates,
+        font_css=f"assets/fonts-{script}.css" if script in tokens.script_fonts() else None)
+    frame = {"skip": words["skip"], "home": link(page.path, pages.path("nl", "home")),
+             "site_title": i18n.t("nl", "site_title"), "languages_label": words["languages_label"],
+             "others": others(page.path), "footer": footer_text("nl", site.pkg)}
+    return {"lang": str(language["tag"]), "dir": language["dir"], "include-in-header": {"text": head.strip()},
+            "include-before-body": {"text": str(templates["summary_frame"].module.header(frame)).strip()},
+            "include-after-body": {"text": str(templates["summary_frame"].module.footer(frame)).strip()}}

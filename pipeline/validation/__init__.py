@@ -1,0 +1,131 @@
+"""Stage 1, validate: frictionless checks the package against its Table Schemas, then the monitor's own rules.
+
+Frictionless's errors are rewritten in plain words (``metadata/problems.yaml``, listed in
+``docs/validation.md``), with the file, spreadsheet row and field, so that a maintainer can fix the CSV
+without reading a traceback. Errors that only follow from another file being
+broken (a lookup table that could not be read) are left out, so that the report points at the cause.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+from pipeline.model.package import DIALECT, DescriptorError, PackageError, load, read_descriptor
+from pipeline.validation import cells, rules
+from pipeline.validation.problems import checked_by, constraint, message
+from pipeline.validation.report import Problem, Report
+
+FILE_LEVEL = {"source-error", "scheme-error", "encoding-error", "format-error", "hash-count", "byte-count",
+              "resource-error", "schema-error", "field-error", "dialect-error", "checklist-error"}
+
+
+ARTICLES = {"integer": "a whole number", "number": "a number", "boolean": "true or false",
+            "date": "a date (YYYY-MM-DD)"}
+
+
+def _constraint_words(note: str) -> str:
+    match = re.search(r'constraint "(\w+)" is "(.*)"', note)
+    return constraint(*match.groups()) if match else note
+
+
+def plain_words(error, schema: dict | None) -> str:
+    """Describe one frictionless error in words a maintainer understands (``problems.yaml``), or in
+    frictionless's own words where the catalogue has none."""
+    kind, cell, field = error.type, getattr(error, "cell", None), getattr(error, "field_name", None)
+    if not checked_by(kind, "schema") or (kind == "source-error" and "empty" not in error.note):
+        return error.message
+    if kind == "type-error":
+        declared = {f["name"]: f.get("type", "string") for f in (schema or {}).get("fields", [])}.get(field, "?")
+        return message(kind, cell=cell, expected=ARTICLES.get(declared, f"of type {declared}"))
+    if kind == "constraint-error":
+        words = _constraint_words(error.note)
+        return message(kind, cell=cell, constraint=words) if cell else message(kind, "without_cell", constraint=words)
+    if kind == "foreign-key":
+        return message(kind, values=", ".join(f'"{v}"' for v in error.field_cells),
+                       columns=", ".join(error.reference_field_names), table=error.reference_name)
+    return message(kind, field=field, label=getattr(error, "label", None))
+
+
+def _field_of(error) -> str | None:
+    names = getattr(error, "field_names", None)
+    if names and len(names) == 1:
+        return names[0]
+    return getattr(error, "field_name", None) or None
+
+
+def frictionless_package(path: Path, descriptor: dict):
+    """The package as frictionless reads it, in the one way the pipeline reads it too.
+
+    Frictionless guesses a file's delimiter; the pipeline does not. Validating with the pipeline's reading
+    reports a semicolon file here, instead of publishing it half empty.
+    """
+    from frictionless import Package  # heavy import, only when validating for real
+
+    forced = copy.deepcopy(descriptor)
+    for resource in forced["resources"]:
+        resource.update(dialect={**resource.get("dialect", {}), **DIALECT}, encoding="utf-8")
+    return Package(forced, basepath=str(path.parent))
+
+
+def _frictionless_problems(path: Path, descriptor: dict) -> list[Problem]:
+    report = frictionless_package(path, descriptor).validate()
+    problems: list[Problem] = [Problem(path.name, None, None, e.type, e.message) for e in report.errors]
+    schemas = {r.get("name"): r.get("schema", {}) for r in descriptor["resources"]}
+    broken = {task.name: {e.note for e in task.errors} for task in report.tasks
+              if any(e.type in FILE_LEVEL for e in task.errors)}
+    for task in report.tasks:
+        schema = schemas.get(task.name) or {}
+        lookups = {fk["reference"]["resource"] for fk in schema.get("foreignKeys", [])} & (broken.keys() - {task.name})
+        missing = {_field_of(e) for e in task.errors if e.type == "missing-label"}
+        for error in task.errors:
+            # A file that cannot be read also breaks the lookups other files make into it: report the cause once.
+            if any(error.type == "foreign-key" or error.note in broken[b] for b in lookups):
+                continue
+            # A missing column is one problem, not one per row (older frictionless reports each empty cell).
+            if error.type != "missing-label" and _field_of(error) in missing:
+                continue
+            problems.append(Problem(str(task.place), getattr(error, "row_number", None), _field_of(error),
+                                    error.type, plain_words(error, schema)))
+    return problems
+
+
+def _with_cell_problems(found: list[Problem], descriptor: dict, root: Path) -> list[Problem]:
+    """Add the cell checks; where both speak of one cell, the cell check says why (an invisible newline)."""
+    unreadable = {p.file for p in found if p.rule in FILE_LEVEL or "label" in p.rule}
+    readable = {**descriptor, "resources": [r for r in descriptor["resources"] if r["path"] not in unreadable
+                                            and (root / r["path"]).is_file()]}
+    typed = {(p.file, p.row, p.field) for p in found if p.rule == "type-error"}  # already says it well
+    specific = [p for p in cells.check(readable, root) if (p.file, p.row, p.field) not in typed]
+    places = {(p.file, p.row, p.field) for p in specific}
+    return sorted(specific + [p for p in found if (p.file, p.row, p.field) not in places], key=Problem.sort_key)
+
+
+def validate(path: Path | str) -> Report:
+    """Validate a data package; raises PackageError when the descriptor itself cannot be read."""
+    path = Path(path)
+    report = Report(package=str(path))
+    try:
+        descriptor = read_descriptor(path)  # missing: PackageError, a usage problem rather than a data problem
+    except DescriptorError as exc:
+        report.problems = [Problem(path.name, exc.line, None, "descriptor-invalid",
+                                   message("descriptor-invalid", problem=p)) for p in exc.problems]
+        return report
+    try:
+        found = _frictionless_problems(path, descriptor)
+    except Exception as exc:  # frictionless raises on descriptors it cannot use: a report line, not a crash
+        found = [Problem(path.name, None, None, "descriptor-invalid", message(
+            "descriptor-invalid", problem=f"frictionless cannot check the package: {type(exc).__name__}: {exc}"))]
+    report.problems = _with_cell_problems(found, descriptor, path.parent)
+    if report.problems:
+        report.notes.append("The monitor's own rules run once the files match their schemas.")
+        return report
+    try:
+        report.problems = rules.check(load(path))
+    except (ValueError, KeyError) as exc:  # a type the schema allows but pandas cannot read
+        report.problems = [Problem(path.name, None, None, "read-error", message("read-error", error=exc))]
+    return report
+
+
+__all__ = ["PackageError", "validate"]

@@ -1,0 +1,92 @@
+"""The cells as written: what a Table Schema lets through but the monitor must not publish.
+
+Frictionless reads ``inf`` as a number, ``taalles⏎`` (Alt+Enter in Excel) as a valid id and a NUL byte as
+text. These checks look at each cell's text before any conversion, so each problem names the file, the
+spreadsheet row and the field, and no odd value can reach pandas, a page or a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.model.package import ENCODING, WEB_ADDRESS
+from pipeline.validation.problems import message
+from pipeline.validation.report import Problem
+
+NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
+INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})\Z")  # 15 digits: beyond that it is a typo
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # frictionless also reads 2024-1-1, which sorts wrongly
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Characters that change the direction of the text around them (and so could turn the site's own words
+# around a title), and line and paragraph separators.
+FORMAT = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufff9-\ufffb]")
+SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: no file can store it
+# Invisible characters that make two equal-looking ids or titles differ; the joiners (U+200C, U+200D) that
+# Persian and Arabic script need are allowed in texts, not in ids.
+ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
+# Quarto evaluates shortcodes in page sources and metadata, whatever the escaping (see escape.py).
+SHORTCODE = re.compile(r"\{\{\s*[<%]|[>%]\s*\}\}")
+MULTILINE = ("note_", "method_notes_", "description_", "definition_", "statement_")
+TRIMMED = ("_id", "label_", "title_", "phrase_")
+
+
+def _found(code: str, shape: str | None = None, **values: object) -> tuple[str, str]:
+    return code, message(code, shape, **values)
+
+
+def text_problem(name: str, cell: str) -> tuple[str, str] | None:
+    """Why a text cannot be published as it is (code, words), or None."""
+    identifying = name.endswith("_id") or name.startswith(TRIMMED)
+    for code, found in (("control-character", "\x00" in cell or CONTROL.search(cell)),
+                        ("broken-character", SURROGATE.search(cell)), ("direction-character", FORMAT.search(cell)),
+                        ("invisible-character", ZERO_WIDTH.search(cell) and identifying),
+                        ("line-break", "\n" in cell and not name.startswith(MULTILINE)),
+                        ("stray-space", cell != cell.strip() and identifying),
+                        ("shortcode", SHORTCODE.search(cell))):
+        if found:
+            return _found(code)
+    return None
+
+
+def _cell_problem(field: dict, cell: str) -> tuple[str, str] | None:
+    kind, name = field.get("type", "string"), field["name"]
+    if cell == "":
+        return None
+    if kind == "integer" and not INTEGER.match(cell):
+        return _found("not-a-count", cell=cell)
+    if kind == "number" and not NUMBER.match(cell):
+        return _found("not-a-plain-number", cell=cell)
+    if kind == "date" and not DATE.match(cell):
+        return _found("not-a-date", cell=cell)
+    if kind == "string":
+        if field.get("format") == "uri" and not WEB_ADDRESS.match(cell):
+            return _found("not-a-web-address", cell=cell[:80])
+        return text_problem(name, cell)
+    return None
+
+
+def check(descriptor: dict, root: Path) -> list[Problem]:
+    """Problems in the cells of every resource, in file and row order."""
+    return [problem for resource in descriptor["resources"] for problem in _resource(resource, root)]
+
+
+def _resource(resource: dict, root: Path) -> Iterator[Problem]:
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    try:
+        with (root / resource["path"]).open(encoding=ENCODING, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except UnicodeDecodeError:
+        yield Problem(resource["path"], None, None, *_found("encoding-error"))
+        return
+    except csv.Error as exc:
+        yield Problem(resource["path"], None, None, *_found("format-error", error=exc))
+        return
+    for number, row in enumerate(rows, start=2):
+        for name, cell in row.items():
+            if name in fields and isinstance(cell, str):
+                found = _cell_problem(fields[name], cell)
+                if found:
+                    yield Problem(resource["path"], number, name, *found)

@@ -1,9 +1,0 @@
-"""A page that is only a writer's text (accessibility, colophon): ``site/content/<lang>/<key>.qmd``."""
-
-from __future__ import annotations
-
-from .common import Page, SiteData, prose
-
-
-def context(site: SiteData, page: Page) -> dict:
-    return {"content": prose(page.lang, page.key)}
