@@ -28,10 +28,9 @@ from typing import TYPE_CHECKING
 from filelock import FileLock, Timeout
 
 from pipeline.engine.cachekey import code_key
-from pipeline.errors import InputError, UsageError
+from pipeline.errors import InvalidPackage, OutputError
 from pipeline.model.package import DataPackage
 from pipeline.paths import ROOT
-from pipeline.validation.report import Report
 
 if TYPE_CHECKING:
     from pipeline.engine.workers import Context, Workers
@@ -47,16 +46,6 @@ MARKER = ".monitor-output"  # in every folder the monitor made; only such folder
 # From this many indicators the build shares its work with worker processes. Starting one costs about a
 # second and a half (Python, pandas, vl-convert); below this the build's own process is faster.
 WORKERS_FROM = 40
-
-
-class OutputError(UsageError):
-    """The output folder cannot be used: it is not the monitor's to replace, or another build holds it."""
-
-
-class InvalidPackage(InputError):
-    def __init__(self, report: Report):
-        super().__init__(report.to_text())
-        self.report = report
 
 
 @dataclass
@@ -259,7 +248,8 @@ def build(package: Path, out: Path, force: bool = False, log: Callable[[str], No
     Raises ``InvalidPackage`` for bad data, ``PackageError`` when the descriptor cannot be read and
     ``OutputError`` when ``out`` may not be used; in each case ``out`` is untouched.
     """
-    from pipeline.model.package import DescriptorError, read_descriptor
+    from pipeline.errors import DescriptorError
+    from pipeline.model.package import read_descriptor
     from pipeline.validation import validate
 
     package, out = package.resolve(), out.resolve()

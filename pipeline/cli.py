@@ -33,7 +33,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from pipeline.build import InvalidPackage, build
+    from pipeline.build import build
+    from pipeline.errors import InvalidPackage
 
     try:
         build(args.package, args.out, force=args.force, render=not args.no_render)

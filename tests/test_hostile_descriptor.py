@@ -12,7 +12,8 @@ from conftest import edit_csv, edit_descriptor
 from test_hostile_input import problems
 
 from pipeline import build as build_module
-from pipeline.engine.output import OutsideOutput, inside, slug
+from pipeline.engine.output import inside, slug
+from pipeline.errors import OutsideOutput
 
 
 def _resource(descriptor: dict, name: str) -> dict:

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sitecheck import front_matter, markdown_problems, own_script
 
-from pipeline.build import InvalidPackage, build
+from pipeline.build import build
+from pipeline.errors import InvalidPackage
 from pipeline.text.escape import FORMULA_START, plain
 from pipeline.validation.cells import SHORTCODE
 

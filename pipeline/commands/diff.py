@@ -20,17 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import UsageError
-from pipeline.model.package import DataPackage, PackageError, load
+from pipeline.errors import DiffError, PackageError
+from pipeline.model.package import DataPackage, load
 from pipeline.text import escape
 from pipeline.validation.contract import contract
 
 KEY = ["indicator_id", "edition", "group_id"]
 RESULTS = "results"
-
-
-class DiffError(UsageError):
-    """An argument is neither a readable package nor a git revision."""
 
 
 @dataclass

@@ -14,11 +14,8 @@ import json
 import os
 from pathlib import Path
 
-from pipeline.model.package import PackageError, load
-
-
-class EditionExists(PackageError):
-    pass
+from pipeline.errors import EditionExists
+from pipeline.model.package import load
 
 
 def _rows_text(fieldnames: list[str], rows: list[dict], newline: str = "\n") -> str:

@@ -13,15 +13,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.build import MARKER
-from pipeline.model.package import PackageError
+from pipeline.errors import PagesDiffError
 from pipeline.model.versions import FOLDER
 from pipeline.text import escape
 
 PAGE_SUFFIXES = (".html",)
-
-
-class PagesDiffError(PackageError):
-    """An argument is not the output folder of a build."""
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.errors import InputError
+from pipeline.errors import TokenError
 from pipeline.paths import NODE_MODULES, TOKENS
 
 FILE = TOKENS
@@ -24,10 +24,6 @@ _HSL = re.compile(r"hsl\(\s*([\d.]+)(?:deg)?[\s,]+([\d.]+)%[\s,]+([\d.]+)%\s*\)"
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
 _FONT = re.compile(r'[A-Za-z0-9 ,"\'-]+')
 _CLASS = re.compile(r"[a-z][a-z0-9-]*")
-
-
-class TokenError(InputError):
-    """``site/tokens.yaml`` or the theme it names cannot be used; the message names the token."""
 
 
 def _hex(value: str, where: str) -> str:

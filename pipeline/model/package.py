@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.errors import UsageError
+from pipeline.errors import DescriptorError, PackageError
 
 TRUE_VALUES = {"true", "True", "TRUE", "1"}  # frictionless's defaults: the only ones the package may use
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
@@ -30,19 +30,6 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 WEB_ADDRESS = re.compile(rf"https?://{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?(?:[/?#][^\s<>\"'`\\]*)?\Z")
 # Settings that would make frictionless read a file differently from the pipeline: not supported.
 FIELD_SETTINGS = ("trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber", "missingValues", "format")
-
-
-class PackageError(UsageError):
-    """The descriptor cannot be found or opened: a usage or I/O problem, not a data problem."""
-
-
-class DescriptorError(PackageError):
-    """The descriptor exists but is not a valid data package descriptor: a data problem, one or more."""
-
-    def __init__(self, message: str, line: int | None = None, problems: list[str] | None = None):
-        super().__init__(message)
-        self.line = line
-        self.problems = problems or [message]
 
 
 @dataclass

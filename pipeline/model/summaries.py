@@ -21,7 +21,7 @@ from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
-from pipeline.errors import InputError
+from pipeline.errors import SummaryError
 from pipeline.model.package import WEB_ADDRESS
 from pipeline.paths import SUMMARIES
 from pipeline.validation.cells import text_problem
@@ -42,10 +42,6 @@ TEXTS = {key: frozenset() for key in (
 BLOCKS = {"language": ("tag", "file", "name", "dir", "script"), "translation": ("by", "checked_by", "checked_on")}
 NAMES = ("groups", "goals", "indicators")
 CONTACT = ("phone", "website")
-
-
-class SummaryError(InputError):
-    """A translator's file the build cannot use; the message names the file and the key."""
 
 
 class _NoAliases(yaml.SafeLoader):

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from pipeline.engine.output import link_tree
-from pipeline.errors import UsageError
+from pipeline.errors import VersionError
 from pipeline.model.package import DataPackage, read_descriptor
 from pipeline.validation.cells import text_problem
 from pipeline.words import i18n
@@ -30,10 +30,6 @@ FOLDER = "versies"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # every member dated alike: the same site gives the same archive
 _MAIN = re.compile(r"<main\b[^>]*>")
 _LANG = re.compile(r'<html[^>]*\blang="([^"]+)"')
-
-
-class VersionError(UsageError):
-    """A release or an archive that cannot be used; the message says which and why."""
 
 
 def _key(version: str) -> tuple[int, ...]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from pipeline.engine.output import link_tree
-from pipeline.errors import RenderError
+from pipeline.errors import QuartoError
 from pipeline.model.addresses import PREFIX, source_path
 from pipeline.paths import ASSETS
 from pipeline.words.i18n import LANGUAGES
@@ -40,10 +40,6 @@ if TYPE_CHECKING:
 INSTALL_HINT = ("Quarto is not installed, so the site was not rendered. Its sources are in {out}/quarto/<lang>/ "
                 "and a plain preview is in {out}/preview/. Install Quarto (https://quarto.org/docs/get-started/, "
                 "version 1.6 or later) and build again to render the site into {out}/site/.")
-
-
-class QuartoError(RenderError):
-    """Quarto failed, or a page is missing from what it rendered."""
 
 
 def available() -> str | None:

@@ -12,7 +12,8 @@ import copy
 import re
 from pathlib import Path
 
-from pipeline.model.package import DIALECT, DescriptorError, PackageError, load, read_descriptor
+from pipeline.errors import DescriptorError, PackageError
+from pipeline.model.package import DIALECT, load, read_descriptor
 from pipeline.validation import cells, rules
 from pipeline.validation.problems import checked_by, constraint, message
 from pipeline.validation.report import Problem, Report
