@@ -77,17 +77,15 @@ class Build:
 
 def _validate(b: Build) -> None:
     from pipeline.look import tokens
-    from pipeline.model import summaries
     from pipeline.model.package import load
-    from pipeline.validation import validate
+    from pipeline.validation import summaries, validate
 
     report = validate(b.package)
     if not report.valid:
         raise InvalidPackage(report)
     b.pkg = load(b.package)
     # The files translators and designers edit, checked before anything is made from them.
-    summaries.languages()
-    summaries.contact()
+    summaries.check_all()
     tokens.load()
 
 
@@ -214,10 +212,10 @@ def quarto_identity() -> str:
 
 def fingerprint(package: Path, render: bool = True) -> str:
     """Hash of everything a build reads; equal fingerprints mean equal output."""
-    from pipeline.model.package import read_descriptor
+    from pipeline.validation.descriptor import checked
 
     digest = hashlib.sha256(code_key().encode())
-    for path in [package, *(package.parent / r["path"] for r in read_descriptor(package)["resources"])]:
+    for path in [package, *(package.parent / r["path"] for r in checked(package)["resources"])]:
         name = path.relative_to(package.parent).as_posix().encode()
         data = path.read_bytes() if path.exists() else b"<missing>"
         digest.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little") + data)
@@ -249,13 +247,13 @@ def build(package: Path, out: Path, force: bool = False, log: Callable[[str], No
     ``OutputError`` when ``out`` may not be used; in each case ``out`` is untouched.
     """
     from pipeline.errors import DescriptorError
-    from pipeline.model.package import read_descriptor
     from pipeline.validation import validate
+    from pipeline.validation.descriptor import checked
 
     package, out = package.resolve(), out.resolve()
     check_output(package, out)
     try:
-        read_descriptor(package)  # the fingerprint reads the resources' paths: they must be safe to open
+        checked(package)  # the fingerprint reads the resources' paths: they must be safe to open
     except DescriptorError:
         raise InvalidPackage(validate(package)) from None
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -97,7 +97,7 @@ def _new_edition(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     import datetime
 
-    from pipeline.model.versions import record
+    from pipeline.commands.release import record
 
     entry = record(args.package, args.summary_nl, args.summary_en, args.date or datetime.date.today())
     version = entry["version"]
@@ -107,8 +107,8 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _freeze(args: argparse.Namespace) -> int:
-    from pipeline.model.package import load
-    from pipeline.model.versions import archive, archive_name, assemble
+    from pipeline.commands.release import archive, archive_name, assemble
+    from pipeline.validation.descriptor import load
 
     pkg, site = load(args.package), args.out / "site"
     if not (site / "index.html").is_file():

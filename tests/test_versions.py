@@ -13,6 +13,8 @@ import pytest
 from conftest import edit_descriptor
 
 from pipeline.build import build
+from pipeline.commands import release
+from pipeline.errors import VersionError
 from pipeline.model import versions
 from pipeline.model.package import load
 
@@ -102,8 +104,8 @@ def test_earlier_versions_are_placed_unchanged_but_for_a_notice_beside_the_build
     old = _site(tmp_path / "old", {"index.html": _page("nl", "Home"), "en/index.html": _page("en", "Home"),
                                   "indicatoren/oud.html": _page("nl", "Weg"), "en/indicators/a.html": _page("en", "A")})
     archives = tmp_path / "archives"
-    first = versions.archive(old, archives / versions.archive_name("monitor-inburgering-utrecht", "2025.1.0"))
-    assert versions.archive(old, tmp_path / "again.zip").read_bytes() == first.read_bytes()  # reproducible
+    first = release.archive(old, archives / release.archive_name("monitor-inburgering-utrecht", "2025.1.0"))
+    assert release.archive(old, tmp_path / "again.zip").read_bytes() == first.read_bytes()  # reproducible
     with zipfile.ZipFile(first) as zipped:  # readable by anyone once unpacked
         assert all((info.external_attr >> 16) & 0o444 == 0o444 for info in zipped.infolist())
     kept = _digest(first)
@@ -114,7 +116,7 @@ def test_earlier_versions_are_placed_unchanged_but_for_a_notice_beside_the_build
                                   "en/indicators/a.html": _page("en", "A 2")})
     built = _tree(new)
     published = tmp_path / "publish"
-    assert versions.assemble(new, archives, pkg, published) == ["2025.1.0"]  # 2025.2.0 is not released yet
+    assert release.assemble(new, archives, pkg, published) == ["2025.1.0"]  # 2025.2.0 is not released yet
     assert _tree(new) == built  # the build is never changed
     frozen = published / "versies" / "2025.1.0"
     with zipfile.ZipFile(first) as zipped:
@@ -142,7 +144,7 @@ def test_freezing_again_publishes_the_same_site(package, tmp_path, run_cli):
     _releases(package, "2025.2.0", "2025.1.0", "2025.2.0")
     archives = tmp_path / "archives"
     old = _site(tmp_path / "old", {"index.html": _page("nl", "Home")})
-    versions.archive(old, archives / versions.archive_name("monitor-inburgering-utrecht", "2025.1.0"))
+    release.archive(old, archives / release.archive_name("monitor-inburgering-utrecht", "2025.1.0"))
     out = tmp_path / "build"
     _site(out / "site", {"index.html": _page("nl", "Home 2"), "en/index.html": _page("en", "Home 2")})
     built = _tree(out)
@@ -157,7 +159,7 @@ def test_freezing_again_publishes_the_same_site(package, tmp_path, run_cli):
     assert results[0] == results[1] and "versies/2025.1.0/index.html" in results[0]
     assert "versies/2025.2.0/index.html" in results[0]  # the current version, released: at its own address too
     # Once this version's archive is attached to its release, the same site still publishes.
-    shutil.copy(tmp_path / "assets-0" / versions.archive_name("monitor-inburgering-utrecht", "2025.2.0"), archives)
+    shutil.copy(tmp_path / "assets-0" / release.archive_name("monitor-inburgering-utrecht", "2025.2.0"), archives)
     assert run_cli("freeze", "--out", out, "--archives", archives, "--archive-to", tmp_path / "assets-2",
                    "--publish", tmp_path / "publish", "--package", package)[0] == 0
     assert _tree(tmp_path / "publish") == results[0]
@@ -174,22 +176,22 @@ def test_a_released_version_never_changes_and_none_goes_missing(package, tmp_pat
     site = _site(tmp_path / "site", {"index.html": _page("nl", "Home")})
     name = "monitor-inburgering-utrecht"
     _releases(package, "2025.2.0", "2025.0.9", "2025.1.0", "2025.2.0")
-    versions.archive(_site(tmp_path / "a", {"index.html": _page("nl", "A")}), archives / versions.archive_name(name,
+    release.archive(_site(tmp_path / "a", {"index.html": _page("nl", "A")}), archives / release.archive_name(name,
                                                                                                              "2025.1.0"))
-    with pytest.raises(versions.VersionError, match=r"no site archive for the released version\(s\) 2025\.0\.9"):
-        versions.assemble(site, archives, load(package), tmp_path / "publish")
-    versions.archive(_site(tmp_path / "b", {"index.html": _page("nl", "B")}), archives / versions.archive_name(name,
+    with pytest.raises(VersionError, match=r"no site archive for the released version\(s\) 2025\.0\.9"):
+        release.assemble(site, archives, load(package), tmp_path / "publish")
+    release.archive(_site(tmp_path / "b", {"index.html": _page("nl", "B")}), archives / release.archive_name(name,
                                                                                                              "2025.0.9"))
     changed = _site(tmp_path / "c", {"index.html": _page("nl", "Home as released")})
-    versions.archive(changed, archives / versions.archive_name(name, "2025.2.0"))
-    with pytest.raises(versions.VersionError, match=r"differs from version 2025\.2\.0 as it was released.*Raise"):
-        versions.assemble(site, archives, load(package), tmp_path / "publish")
+    release.archive(changed, archives / release.archive_name(name, "2025.2.0"))
+    with pytest.raises(VersionError, match=r"differs from version 2025\.2\.0 as it was released.*Raise"):
+        release.assemble(site, archives, load(package), tmp_path / "publish")
     assert not (tmp_path / "publish").exists()
     # Archives of versions never released, or named another way, are left out.
-    versions.archive(site, archives / versions.archive_name(name, "2025.2.0"))
+    release.archive(site, archives / release.archive_name(name, "2025.2.0"))
     for stray in ("2099.1.0", "2025.01.0"):
-        versions.archive(site, archives / versions.archive_name(name, stray))
-    placed = versions.assemble(site, archives, load(package), tmp_path / "publish")
+        release.archive(site, archives / release.archive_name(name, stray))
+    placed = release.assemble(site, archives, load(package), tmp_path / "publish")
     assert placed == ["2025.0.9", "2025.1.0", "2025.2.0"]
     assert sorted(p.name for p in (tmp_path / "publish" / "versies").iterdir()) == placed
 
@@ -213,8 +215,8 @@ def test_a_broken_or_hostile_archive_is_refused_before_anything_is_written(packa
     _releases(package, "2025.2.0", "2024.1.0", "2025.1.0")
     name = "monitor-inburgering-utrecht"
     archives = tmp_path / "archives"
-    _zip(archives / versions.archive_name(name, "2024.1.0"), {"index.html": _page("nl", "2024").encode()})
-    target = archives / versions.archive_name(name, "2025.1.0")
+    _zip(archives / release.archive_name(name, "2024.1.0"), {"index.html": _page("nl", "2024").encode()})
+    target = archives / release.archive_name(name, "2025.1.0")
     if members is None:  # cut short, as by a failed download
         whole = _zip(tmp_path / "whole.zip", {"index.html": _page("nl", "Home").encode() * 50}, zipfile.ZIP_STORED)
         target.write_bytes(whole.read_bytes()[:len(whole.read_bytes()) // 2])

@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import DiffError, PackageError
-from pipeline.model.package import DataPackage, load
+from pipeline.model.contract import contract
+from pipeline.model.package import DataPackage
 from pipeline.text import escape
-from pipeline.validation.contract import contract
+from pipeline.validation.descriptor import load
 
 KEY = ["indicator_id", "edition", "group_id"]
 RESULTS = "results"

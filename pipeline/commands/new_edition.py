@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from pipeline.errors import EditionExists
-from pipeline.model.package import load
+from pipeline.validation.descriptor import load
 
 
 def _rows_text(fieldnames: list[str], rows: list[dict], newline: str = "\n") -> str:

@@ -8,9 +8,6 @@ A topic the file has no name for is left out of that page, never shown in anothe
 
 from __future__ import annotations
 
-import datetime
-import re
-import string
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,26 +19,11 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from pipeline.errors import SummaryError
-from pipeline.model.package import WEB_ADDRESS
+from pipeline.model.addresses import summary_path
 from pipeline.paths import SUMMARIES
-from pipeline.validation.cells import text_problem
 
 FOLDER = SUMMARIES
-
-
-TAG = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?\Z")  # a BCP 47 language tag as the pages use them: fa, fa-AF
-FILE = re.compile(r"[a-z]{2,3}\Z")
-DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-# What a summary file holds: these texts, each a one-line string, with exactly these {placeholders} ...
-TEXTS = {key: frozenset() for key in (
-    "title", "description", "unchecked", "unchecked_nl", "skip", "languages_label", "why_title", "why",
-    "figures_title", "figures_intro", "unknown_size", "next_title", "next", "contact_title", "more_title", "more",
-    "more_nl", "more_en", "other_languages")} | {"measured": frozenset({"year"}),
-                                                "contact": frozenset({"phone", "website"})}
-# ... and these blocks: the language (checked apart), the translation's record, and names by id.
-BLOCKS = {"language": ("tag", "file", "name", "dir", "script"), "translation": ("by", "checked_by", "checked_on")}
-NAMES = ("groups", "goals", "indicators")
-CONTACT = ("phone", "website")
+CONTACT = "contact.yaml"  # how to reach the municipality, beside the summaries
 
 
 class _NoAliases(yaml.SafeLoader):
@@ -55,7 +37,12 @@ class _NoAliases(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _read(path: Path) -> dict:
+def files() -> list[Path]:
+    """The summaries' files, one per language (``contact.yaml`` is the contact, not a summary)."""
+    return [path for path in sorted(FOLDER.glob("*.yaml")) if path.name != CONTACT]
+
+
+def read(path: Path) -> dict:
     """A summary file as a mapping, or ``SummaryError`` naming the file (and line) of what is wrong."""
     try:
         words = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliases)
@@ -68,93 +55,17 @@ def _read(path: Path) -> dict:
     return words
 
 
-def _text_problem(key: str, value: object, places: frozenset[str] = frozenset(), required: bool = True) -> str | None:
-    """Why ``value`` cannot stand in a page as the text of ``key``, or None: a one-line text with no character
-    that turns text around or hides, no shortcode, and exactly the placeholders the page fills in."""
-    if not isinstance(value, str):
-        return f"must be a text in quotes, not {type(value).__name__}"
-    if required and not value.strip():
-        return "is empty; write the text (nl.yaml has it in Dutch)"
-    found = text_problem("summary", value)
-    if found:
-        return found[1]
-    try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
-                  if name is not None]
-    except ValueError:
-        return "has a { or } that is not part of a placeholder such as {year}"
-    named = {name for name, _, _ in fields}
-    if named != places or any(spec or conversion for _, spec, conversion in fields):
-        expected = ", ".join(f"{{{p}}}" for p in sorted(places)) or "no placeholder"
-        return f"must hold exactly {expected}, written as in nl.yaml"
-    return None
-
-
-def check(path: Path, words: dict) -> None:
-    """Every key of a summary file, as ``SummaryError`` naming the file and key: what the file must hold."""
-    def fail(key: str, why: str) -> None:
-        raise SummaryError(f"{path}: {key!r} {why}")
-
-    for key, places in TEXTS.items():
-        if key not in words:
-            fail(key, "is missing; copy it from nl.yaml and translate it")
-        why = _text_problem(key, words[key], places)
-        if why:
-            fail(key, why)
-    for block, keys in BLOCKS.items():
-        values = words.get(block)
-        if not isinstance(values, dict) or set(values) != set(keys):
-            fail(block, f"needs exactly {', '.join(keys)}, as in nl.yaml")
-        for key in keys:
-            why = _text_problem(f"{block}.{key}", values[key], required=block == "language" or key == "by")
-            if why:
-                fail(f"{block}.{key}", why)
-    checked_on = words["translation"]["checked_on"]
-    if checked_on and not (DATE.match(checked_on) and _real_date(checked_on)):
-        fail("translation.checked_on", f"must be the date of the check as YYYY-MM-DD, such as 2026-12-06, not "
-                                       f"{checked_on!r}")
-    if bool(checked_on) != bool(words["translation"]["checked_by"]):
-        fail("translation", "needs both checked_by (who checked the translation) and checked_on (when), or neither")
-    for block in NAMES:
-        names = words.get(block)
-        if not isinstance(names, dict):
-            fail(block, "must list a name per id, as in nl.yaml")
-        for ident, name in names.items():
-            why = _text_problem(f"{block}.{ident}", name)
-            if why:
-                fail(f"{block}.{ident}", why)
-    known = set(TEXTS) | set(BLOCKS) | set(NAMES)
-    for key in words:
-        if key not in known:
-            fail(str(key), "is not a key of a summary file; compare the file with nl.yaml")
-    language = words["language"]
-    usable = TAG.match(str(language["tag"])) and language["dir"] in ("ltr", "rtl") \
-        and re.fullmatch(r"[a-z]{4}", str(language["script"]))
-    if not FILE.match(path.stem) or not usable:
-        fail("language", "needs a tag such as fa-AF, dir ltr or rtl and a script such as arab, and the file a "
-                         "name of two or three letters")
-
-
-def _real_date(text: str) -> bool:
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 @cache
 def languages() -> dict[str, dict]:
-    """Every summary's file, by its file name (``ar``, ``prs``, ...), Dutch first, then as the files sort, each
-    checked (``check``). The language tag goes into attributes and file names; it is then markup-safe
-    (``Markup``) and never escaped as Markdown."""
+    """Every summary's file, by its file name (``ar``, ``prs``, ...), Dutch first, then as the files sort.
+
+    Read as written: validation checks them first (``validation.summaries``). The language tag goes into
+    attributes and file names; once checked it is markup-safe (``Markup``), never escaped as Markdown."""
     found = {}
-    for path in sorted(FOLDER.glob("*.yaml")):
-        if path.stem == "contact":
-            continue
-        words = _read(path)
-        check(path, words)
-        words["language"]["tag"] = Markup(words["language"]["tag"])
+    for path in files():
+        words = read(path)
+        if isinstance(words.get("language"), dict) and isinstance(words["language"].get("tag"), str):
+            words["language"]["tag"] = Markup(words["language"]["tag"])
         found[path.stem] = words
     return dict(sorted(found.items(), key=lambda item: (item[0] != "nl", item[0] != "en", item[0])))
 
@@ -162,17 +73,7 @@ def languages() -> dict[str, dict]:
 @cache
 def contact() -> dict:
     """How to reach the municipality (``contact.yaml``): a phone number and a web address."""
-    path = FOLDER / "contact.yaml"
-    found = _read(path)
-    if set(found) != set(CONTACT):
-        raise SummaryError(f"{path}: needs exactly {', '.join(CONTACT)}")
-    for key in CONTACT:
-        why = _text_problem(key, found[key])
-        if why:
-            raise SummaryError(f"{path}: {key!r} {why}")
-    if not WEB_ADDRESS.match(found["website"]):
-        raise SummaryError(f"{path}: 'website' must be a web address starting with https://")
-    return found
+    return read(FOLDER / CONTACT)
 
 
 def checked(words: dict) -> bool:
@@ -182,8 +83,6 @@ def checked(words: dict) -> bool:
 
 
 def path(file: str) -> str:
-    from pipeline.model.addresses import summary_path
-
     return summary_path(file)
 
 

@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 
 from pipeline.errors import DescriptorError, PackageError
-from pipeline.model.package import DIALECT, load, read_descriptor
+from pipeline.model.package import DIALECT, load
 from pipeline.validation import cells, rules
+from pipeline.validation.descriptor import checked
 from pipeline.validation.problems import checked_by, constraint, message
 from pipeline.validation.report import Problem, Report
 
@@ -108,7 +109,7 @@ def validate(path: Path | str) -> Report:
     path = Path(path)
     report = Report(package=str(path))
     try:
-        descriptor = read_descriptor(path)  # missing: PackageError, a usage problem rather than a data problem
+        descriptor = checked(path)  # missing: PackageError, a usage problem rather than a data problem
     except DescriptorError as exc:
         report.problems = [Problem(path.name, exc.line, None, "descriptor-invalid",
                                    message("descriptor-invalid", problem=p)) for p in exc.problems]
@@ -123,7 +124,7 @@ def validate(path: Path | str) -> Report:
         report.notes.append("The monitor's own rules run once the files match their schemas.")
         return report
     try:
-        report.problems = rules.check(load(path))
+        report.problems = rules.check(load(path, descriptor))
     except (ValueError, KeyError) as exc:  # a type the schema allows but pandas cannot read
         report.problems = [Problem(path.name, None, None, "read-error", message("read-error", error=exc))]
     return report

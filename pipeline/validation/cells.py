@@ -12,25 +12,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.model.package import ENCODING, WEB_ADDRESS
+from pipeline.model.package import ENCODING
+from pipeline.text import checks
 from pipeline.validation.problems import message
 from pipeline.validation.report import Problem
 
 NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
 INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})\Z")  # 15 digits: beyond that it is a typo
-DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # frictionless also reads 2024-1-1, which sorts wrongly
-CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-# Characters that change the direction of the text around them (and so could turn the site's own words
-# around a title), and line and paragraph separators.
-FORMAT = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufff9-\ufffb]")
-SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: no file can store it
-# Invisible characters that make two equal-looking ids or titles differ; the joiners (U+200C, U+200D) that
-# Persian and Arabic script need are allowed in texts, not in ids.
-ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
-# Quarto evaluates shortcodes in page sources and metadata, whatever the escaping (see escape.py).
-SHORTCODE = re.compile(r"\{\{\s*[<%]|[>%]\s*\}\}")
-MULTILINE = ("note_", "method_notes_", "description_", "definition_", "statement_")
-TRIMMED = ("_id", "label_", "title_", "phrase_")
 
 
 def _found(code: str, shape: str | None = None, **values: object) -> tuple[str, str]:
@@ -38,17 +26,9 @@ def _found(code: str, shape: str | None = None, **values: object) -> tuple[str, 
 
 
 def text_problem(name: str, cell: str) -> tuple[str, str] | None:
-    """Why a text cannot be published as it is (code, words), or None."""
-    identifying = name.endswith("_id") or name.startswith(TRIMMED)
-    for code, found in (("control-character", "\x00" in cell or CONTROL.search(cell)),
-                        ("broken-character", SURROGATE.search(cell)), ("direction-character", FORMAT.search(cell)),
-                        ("invisible-character", ZERO_WIDTH.search(cell) and identifying),
-                        ("line-break", "\n" in cell and not name.startswith(MULTILINE)),
-                        ("stray-space", cell != cell.strip() and identifying),
-                        ("shortcode", SHORTCODE.search(cell))):
-        if found:
-            return _found(code)
-    return None
+    """Why a text cannot be published as it is (code, words), or None (``text.checks``)."""
+    code = checks.text_problem(name, cell)
+    return _found(code) if code else None
 
 
 def _cell_problem(field: dict, cell: str) -> tuple[str, str] | None:
@@ -59,10 +39,10 @@ def _cell_problem(field: dict, cell: str) -> tuple[str, str] | None:
         return _found("not-a-count", cell=cell)
     if kind == "number" and not NUMBER.match(cell):
         return _found("not-a-plain-number", cell=cell)
-    if kind == "date" and not DATE.match(cell):
+    if kind == "date" and not checks.DATE.match(cell):
         return _found("not-a-date", cell=cell)
     if kind == "string":
-        if field.get("format") == "uri" and not WEB_ADDRESS.match(cell):
+        if field.get("format") == "uri" and not checks.web_address(cell):
             return _found("not-a-web-address", cell=cell[:80])
         return text_problem(name, cell)
     return None

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import pandas as pd
 
 from pipeline.model.package import DataPackage
-from pipeline.validation import contract
+from pipeline.validation import rows as contract
 from pipeline.validation.report import Problem
 from pipeline.words import i18n
 

@@ -1,48 +1,124 @@
-"""What the pipeline relies on in the data package, checked by the pipeline itself.
+"""The descriptor (``datapackage.json``), checked for everything the pipeline relies on before a file is read.
 
-The descriptor's Table Schemas are part of the package, and a pull request can change them: remove a
-pattern, a primary key or a foreign key, or give a field another type. Frictionless then validates what the
-descriptor says, not what the pipeline needs. ``metadata/contract.yaml`` says what it needs, and this module
-checks it in two steps: the shape of the descriptor (every resource and field there, with its type) before
-any file is read, and the rows (required cells, allowed values, ranges, keys, references, ids and web
-addresses) once they are. Text is compared the way a reader sees it: in Unicode's composed form, without
-zero-width characters and case, so "réfugiés" and "re\u0301fugie\u0301s" are one label.
+Every resource must be a CSV file inside the package folder, read one way only (UTF-8, comma, the schema's
+default true/false values and number format), so what frictionless validated is exactly what the pipeline
+reads, and nothing is ever fetched from elsewhere. The shape (every resource and field of ``model/contract.yaml``
+with its type) and the monitor's own settings (titles, thresholds, releases) are checked too, and every text
+a reader may see is checked like a cell. ``checked`` reads a descriptor and refuses it with every problem;
+``load`` reads a package only after that.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 
-import pandas as pd
-import yaml
+from pipeline.errors import DescriptorError
+from pipeline.model.contract import contract
+from pipeline.model.package import DIALECT, DataPackage, read_descriptor
+from pipeline.model.package import load as read_package
+from pipeline.text import checks
+from pipeline.validation.cells import text_problem
+from pipeline.validation.rows import ID_LENGTH
 
-from pipeline.model.package import WEB_ADDRESS, DataPackage
-from pipeline.validation.problems import message
-from pipeline.validation.report import Problem
-
-CONTRACT_FILE = Path(__file__).parent / "contract.yaml"
-# An id becomes a file name and part of an address: lower-case letters and digits in words joined by one
-# '-' or '_', at most ID_LENGTH characters (a path of several ids stays far below any file system's limit).
-ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
-ID_LENGTH = 64
-# File names of the site's own charts and pages, which an indicator's or goal's id must not take.
-RESERVED_IDS = {"comparison", "index", "search", "site_libs"}
-RESERVED_PREFIXES = ("goal-", "context-")
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+REQUIRED_KEYS = ("name", "title", "version", "homepage", "licenses", "resources")
 
 
-@cache
-def contract() -> dict[str, dict]:
-    return yaml.safe_load(CONTRACT_FILE.read_text(encoding="utf-8"))
+# Settings that would make frictionless read a file differently from the pipeline: not supported.
+FIELD_SETTINGS = ("trueValues", "falseValues", "decimalChar", "groupChar", "bareNumber", "missingValues", "format")
 
 
-def comparable(text: str) -> str:
-    """The form in which two texts that look the same are the same."""
-    return unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH).casefold().strip()
+def descriptor_problems(descriptor: dict, root: Path) -> list[str]:
+    """What in the descriptor the monitor cannot use, in words; empty when all is well."""
+    problems = [f'the key "{key}" is missing' for key in REQUIRED_KEYS if key not in descriptor]
+    if "homepage" in descriptor and not checks.web_address(descriptor["homepage"]):
+        problems.append('"homepage" must be a web address starting with https:// or http://')
+    for where, entries in (("licenses", descriptor.get("licenses")), ("sources", descriptor.get("sources"))):
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and "path" in entry and not checks.web_address(entry["path"]):
+                problems.append(f'{where}: "{entry["path"]}" must be a web address starting with https://')
+    names = []
+    for number, resource in enumerate(descriptor["resources"], start=1):
+        if not isinstance(resource, dict):
+            problems.append(f"resource {number} is not an object")
+            continue
+        name = resource.get("name")
+        names.append(name)
+        problems += [f'resource "{name or number}": {p}' for p in _resource_problems(resource, root)]
+    problems += [f'two resources are called "{n}"' for n in sorted({n for n in names if names.count(n) > 1
+                                                                   and isinstance(n, str)})]
+    return problems + _contract_problems(descriptor)
+
+
+def _contract_problems(descriptor: dict) -> list[str]:
+    """What the pipeline itself needs of the descriptor (``contract``), and its texts checked like cells."""
+    problems = settings_problems(descriptor) + shape_problems(descriptor)
+    for where, text in descriptor_texts(descriptor):
+        found = text_problem(where.rsplit(".", 1)[-1], text)
+        if found:
+            problems.append(f"{where}: {found[1]}")
+    return problems
+
+
+def _resource_problems(resource: dict, root: Path) -> list[str]:
+    if not isinstance(resource.get("name"), str) or not resource["name"]:
+        return ["it needs a name"]
+    if "data" in resource:
+        return ["inline data is not supported: put the rows in a CSV file under data/ and give its path"]
+    path = resource.get("path")
+    if isinstance(path, list):
+        return ["a list of paths is not supported: give the path of one CSV file"]
+    if not isinstance(path, str) or not path:
+        return ["it needs a path to a CSV file"]
+    problems = _path_problems(path, root)
+    if not isinstance(resource.get("schema"), dict) or not isinstance(resource["schema"].get("fields"), list):
+        problems.append("its schema must be written in the descriptor, with a list of fields "
+                        "(a schema in a separate file is not supported)")
+    else:
+        for field in resource["schema"]["fields"]:
+            if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+                problems.append("every schema field needs a name")
+                continue
+            problems += [f'field "{field["name"]}": the setting "{key}" is not supported; remove it and write '
+                         "values in the default way" for key in FIELD_SETTINGS if key in field
+                         and not (key == "format" and field[key] in ("default", "uri"))]
+        missing = resource["schema"].get("missingValues", [""])
+        if missing != [""]:
+            problems.append('the schema setting "missingValues" is not supported: leave empty cells empty')
+    if str(resource.get("encoding", "utf-8")).lower().replace("_", "-") not in {"utf-8", "utf-8-sig"}:
+        problems.append(f'the encoding "{resource["encoding"]}" is not supported: save the file as CSV UTF-8')
+    if resource.get("format", "csv") != "csv":
+        problems.append(f'the format "{resource["format"]}" is not supported: use CSV')
+    dialect = resource.get("dialect", {})
+    if not isinstance(dialect, dict):
+        problems.append("the dialect must be written in the descriptor, not in a separate file")
+    else:
+        problems += [f'the dialect setting "{key}": {value!r} is not supported; use comma-separated values with '
+                     'double quotes' for key, value in dialect.items()
+                     if (key in DIALECT and value != DIALECT[key]) or key not in {*DIALECT, "lineTerminator"}]
+    return problems
+
+
+def _path_problems(path: str, root: Path) -> list[str]:
+    """A resource is a file inside the package folder: no address elsewhere, no hidden file, no way out."""
+    if "://" in path or path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", path):
+        return [f'"{path}" must be a path inside the package folder, such as data/results.csv; nothing is '
+                "fetched from elsewhere"]
+    parts = Path(path).parts
+    if ".." in parts or any(part.startswith(".") for part in parts):
+        return [f'"{path}" must not contain ".." or hidden folders or files']
+    if not path.endswith(".csv"):
+        return [f'"{path}" must be a CSV file (ending in .csv)']
+    target = root / path
+    if target.exists() or target.is_symlink():
+        resolved, package_root = target.resolve(), root.resolve()
+        if not resolved.is_relative_to(package_root) or any(p.startswith(".") for p in
+                                                              resolved.relative_to(package_root).parts):
+            return [f'"{path}" is a link to a file outside the package folder']
+        if not resolved.is_file():
+            return [f'"{path}" is not a file']
+    return []
 
 
 def shape_problems(descriptor: dict) -> list[str]:
@@ -76,113 +152,21 @@ def shape_problems(descriptor: dict) -> list[str]:
     return problems
 
 
-def id_problem(value: str) -> str | None:
-    """Why ``value`` cannot be an id (the ``unsafe-id`` message), or None."""
-    if len(value) > ID_LENGTH:
-        return message("unsafe-id", "too_long", value=value[:80], most=ID_LENGTH, length=len(value))
-    if not ID.match(value):
-        return message("unsafe-id", value=value[:80])
-    return None
-
-
-def problem(pkg: DataPackage, resource: str, index: int | None, field: str | None, code: str,
-            shape: str | None = None, **values: object) -> Problem:
-    """Problem ``code`` (``problems.yaml``) in a row of ``resource`` (``index`` of its frame; the spreadsheet
-    row is two more), its message in ``shape`` with ``values`` placed."""
-    return Problem(pkg.resource(resource)["path"], None if index is None else int(index) + 2, field, code,
-                   message(code, shape, **values))
-
-
-def _blank(value: object) -> bool:
-    return value is None or value is pd.NA or value == "" or (isinstance(value, float) and pd.isna(value))
-
-
-def row_problems(pkg: DataPackage) -> Iterator[Problem]:
-    """Every row against the contract: required, allowed values, ranges, ids, web addresses, keys, references."""
-    for name, spec in contract().items():
-        if name not in pkg.declared:
-            continue  # an optional resource the package leaves out: read as empty
-        frame = pkg[name]
-        for field, rules in spec["fields"].items():
-            yield from _field_problems(pkg, name, frame, field, rules)
-        if spec.get("key"):
-            yield from _key_problems(pkg, name, frame, spec["key"])
-        for field, reference in spec.get("references", {}).items():
-            yield from _reference_problems(pkg, name, frame, field, reference)
-
-
-def _field_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str, rules: dict) -> Iterator[Problem]:
-    if rules.keys() == {"type"}:
-        return  # the type is the schema's to check, and frictionless has
-    column = frame[field]
-    for index, value in column.items():
-        if _blank(value):
-            if rules.get("required"):
-                yield problem(pkg, name, index, field, "required")
-            continue
-        if "enum" in rules and value not in rules["enum"]:
-            yield problem(pkg, name, index, field, "not-allowed", value=value, allowed=", ".join(rules["enum"]))
-        for limit, code, beyond in (("minimum", "below-minimum", value < rules.get("minimum", value)),
-                                    ("maximum", "above-maximum", value > rules.get("maximum", value))):
-            if beyond:
-                yield problem(pkg, name, index, field, code, value=value, limit=rules[limit])
-        if rules.get("id") and (why := id_problem(value)):
-            yield Problem(pkg.resource(name)["path"], int(index) + 2, field, "unsafe-id", why)
-        if rules.get("url") and not WEB_ADDRESS.match(value):
-            yield problem(pkg, name, index, field, "not-a-web-address", "strict", cell=value[:80])
-    if rules.get("unique"):
-        seen: dict[str, int] = {}
-        for index, value in column.items():
-            if _blank(value):
-                continue
-            key = comparable(value)
-            if key in seen:
-                yield problem(pkg, name, index, field, "not-unique", value=value, row=seen[key] + 2)
-            seen.setdefault(key, int(index))
-
-
-def _key_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, key: list[str]) -> Iterator[Problem]:
-    rows = frame[key]
-    filled = ~rows.map(_blank).any(axis=1)  # a row with a blank key cell is reported as required
-    compared = rows[filled].map(lambda v: comparable(v) if isinstance(v, str) else v)
-    repeated = compared.duplicated(keep="first")
-    if not repeated.any():
-        return
-    first = {tuple(values): index for index, values in zip(compared.index[~repeated],
-                                                            compared[~repeated].itertuples(index=False), strict=True)}
-    for index, values in zip(compared.index[repeated], compared[repeated].itertuples(index=False), strict=True):
-        yield problem(pkg, name, index, key[0], "duplicate-key", key=", ".join(key),
-                      row=int(first[tuple(values)]) + 2)
-
-
-def _reference_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str,
-                        reference: dict) -> Iterator[Problem]:
-    target = reference["resource"]
-    target_key = contract()[target]["key"][0]
-    known = set(pkg[target][target_key])
-    for index, value in frame[field].items():
-        if _blank(value):
-            continue  # required where it must be filled
-        if value not in known:
-            yield problem(pkg, name, index, field, "unknown-reference", value=value, key=target_key, table=target)
-
-
-def reserved_problems(pkg: DataPackage) -> Iterator[Problem]:
-    """Ids that would take the file name of one of the site's own charts or pages."""
-    for name, field in (("indicators", "indicator_id"), ("goals", "goal_id")):
-        for index, value in pkg[name][field].items():
-            if isinstance(value, str) and (value in RESERVED_IDS or value.startswith(RESERVED_PREFIXES)):
-                yield problem(pkg, name, index, field, "reserved-id", value=value,
-                              reserved=", ".join(sorted(RESERVED_IDS)), prefixes=" or ".join(RESERVED_PREFIXES))
-
-
 PACKAGE_NAME = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*\Z")  # becomes every download's file name
+
+
 _PART = r"(?:0|[1-9][0-9]{0,3})"  # no leading zeros: one version has one name
 VERSION = re.compile(rf"{_PART}\.{_PART}\.{_PART}\Z")
+
+
 CREATED = re.compile(r"(?P<year>[0-9]{4})-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
                      r"(?:Z|[+-][0-9]{2}:[0-9]{2})?)?\Z")
+
+
 # The zip format stores dates from 1980 to 2107: the package's date dates every file in the zipped package.
 ZIP_YEARS = range(1980, 2108)
+
+
 SETTINGS_TEXT = ("title_nl", "title_en", "description_nl", "description_en", "publisher_nl", "publisher_en")
 
 
@@ -232,20 +216,9 @@ def settings_problems(descriptor: dict) -> list[str]:
     return problems
 
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-
-
 def _valid_date(text: str) -> bool:
     """A date written as YYYY-MM-DD and real (Python also reads 2026W481 and 20261201 as dates)."""
-    import datetime
-
-    if not ISO_DATE.match(text):
-        return False
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    return checks.iso_date(text)
 
 
 def _monitor_problems(monitor: object, version: str) -> list[str]:
@@ -260,7 +233,7 @@ def _monitor_problems(monitor: object, version: str) -> list[str]:
     elif not _count(indicative_n) or indicative_n < min_n:
         problems.append(f'"monitor": "indicative_n" must be a whole number of at least "min_n" ({min_n})')
     publisher_id = monitor.get("publisher_id")  # optional: the catalogue's publisher in a register
-    if publisher_id is not None and not (_text(publisher_id) and WEB_ADDRESS.match(publisher_id)):
+    if publisher_id is not None and not (_text(publisher_id) and checks.WEB_ADDRESS.match(publisher_id)):
         problems.append('"monitor": "publisher_id" must be the publisher\'s web address in a register of '
                         'organisations, e.g. https://identifier.overheid.nl/tooi/id/gemeente/gm0344')
     releases = monitor.get("releases", [])
@@ -305,3 +278,19 @@ def descriptor_texts(descriptor: dict) -> Iterator[tuple[str, str]]:
             for key in ("title", "description", "title_nl", "title_en", "description_nl", "description_en"):
                 if isinstance(resource.get(key), str):
                     yield f'resource "{resource.get("name")}".{key}', resource[key]
+
+
+def checked(path: Path) -> dict:
+    """The descriptor at ``path``, or ``DescriptorError`` with every problem it has."""
+    descriptor = read_descriptor(path)
+    problems = descriptor_problems(descriptor, path.parent)
+    if problems:
+        raise DescriptorError("; ".join(problems), problems=problems)
+    return descriptor
+
+
+def load(path: Path | str) -> DataPackage:
+    """A package whose descriptor is safe to follow: every file it names is read only after ``checked``
+    (for a package that may not be valid, such as the other side of ``monitor diff``)."""
+    path = Path(path)
+    return read_package(path, checked(path))
