@@ -19,6 +19,7 @@ from pipeline.build import build
 from pipeline.look import tokens
 from pipeline.model.package import load
 from pipeline.stages import charts
+from pipeline.stages.charts import overview, parts, survey
 from pipeline.stages.charts.draw import Drawer, accessible_svg
 
 
@@ -141,7 +142,6 @@ def test_figures_of_different_groups_in_two_editions_are_no_development(site_bui
 def test_a_development_is_told_year_after_year_for_each_group():
     """Ten measurements of three groups: more rows than a quicksort keeps in order by chance."""
     from pipeline.model.indicators import build_table
-    from pipeline.stages import charts
 
     pkg = load(FIXTURE)
     table = build_table(pkg)
@@ -149,7 +149,7 @@ def test_a_development_is_told_year_after_year_for_each_group():
     many = pd.concat([rows.assign(edition=year, value=10.0 + year - 2020) for year in range(2033, 2023, -1)],
                      ignore_index=True)
     indicator = pkg["indicators"].set_index("indicator_id", drop=False).loc["taalles"]
-    spec = charts.indicator_chart(many, indicator, charts.group_styles(pkg), "en", lambda _: "source")
+    spec = survey.indicator_chart(many, indicator, parts.group_styles(pkg), "en", lambda _: "source")
     drawn = [row for row in spec_values(spec) if "edition" in row]
     groups = {row["name"] for row in drawn}
     assert len(groups) >= 2 and len(drawn) == 10 * len(groups)
@@ -165,15 +165,15 @@ def test_a_development_is_told_year_after_year_for_each_group():
 def test_labels_of_equal_last_values_are_stacked_in_the_groups_order():
     """Two groups ending on the same figure: the first group's label at its point, the next one above it,
     whatever order a sort of equal numbers happens to give."""
-    from pipeline.stages.charts import _spread
+    from pipeline.stages.charts.parts import spread
 
-    assert _spread([32.5, 6.3, 32.5, 15.2], 7.5, 0, 100) == [32.5, 6.3, 40.0, 15.2]
-    assert _spread([32.5, 32.5], 7.5, 0, 100) == [32.5, 40.0]
+    assert spread([32.5, 6.3, 32.5, 15.2], 7.5, 0, 100) == [32.5, 6.3, 40.0, 15.2]
+    assert spread([32.5, 32.5], 7.5, 0, 100) == [32.5, 40.0]
     # Pushed past the top, the labels in the way move down; one that was not in the way stays at its point.
-    assert _spread([99.0, 99.0, 10.0], 7.5, 0, 100) == [92.5, 100.0, 10.0]
-    assert _spread([99.0, 99.0, 90.0], 7.5, 0, 100) == [92.5, 100.0, 85.0]
+    assert spread([99.0, 99.0, 10.0], 7.5, 0, 100) == [92.5, 100.0, 10.0]
+    assert spread([99.0, 99.0, 90.0], 7.5, 0, 100) == [92.5, 100.0, 85.0]
     # More labels than fit between the bottom and the top: none below the bottom, each a gap above the last.
-    assert _spread([1.0, 1.0, 1.0], 40.0, 0, 60) == [0.0, 40.0, 80.0]
+    assert spread([1.0, 1.0, 1.0], 40.0, 0, 60) == [0.0, 40.0, 80.0]
 
 
 @pytest.fixture(scope="module")
@@ -293,21 +293,21 @@ def test_a_goal_or_comparison_of_very_many_topics_shows_the_first_and_says_so(tm
 
     from pipeline.model.indicators import build_table
 
-    many = charts.MAX_TOPICS + 5
+    many = overview.MAX_TOPICS + 5
     pkg = load(generate(tmp_path / "pkg", many, 1, 3, goals=1))
     table = build_table(pkg)
-    styles = charts.group_styles(pkg)
+    styles = parts.group_styles(pkg)
     goal = pkg["goals"].iloc[0]
-    for lang, words in (("nl", f"De grafiek toont {charts.MAX_TOPICS} van de {many} indicatoren"),
-                        ("en", f"The chart shows {charts.MAX_TOPICS} of the {many} indicators")):
-        for spec in (charts.goal_chart(table, goal, pkg, styles, lang, lambda _: "x"),
-                     charts.comparison_chart(table, pkg, styles, lang, lambda _: "x")):
+    for lang, words in (("nl", f"De grafiek toont {overview.MAX_TOPICS} van de {many} indicatoren"),
+                        ("en", f"The chart shows {overview.MAX_TOPICS} of the {many} indicators")):
+        for spec in (overview.goal_chart(table, goal, pkg, styles, lang, lambda _: "x"),
+                     overview.comparison_chart(table, pkg, styles, lang, lambda _: "x")):
             text = json.dumps(spec, ensure_ascii=False)
             assert words in text
             titles = {row["title"] for data in spec["datasets"].values() for row in data if "title" in row}
-            assert len(titles) == charts.MAX_TOPICS
+            assert len(titles) == overview.MAX_TOPICS
     few = load(generate(tmp_path / "few", 6, 1, 3, goals=1))
-    spec = charts.goal_chart(build_table(few), few["goals"].iloc[0], few, charts.group_styles(few), "en",
+    spec = overview.goal_chart(build_table(few), few["goals"].iloc[0], few, parts.group_styles(few), "en",
                              lambda _: "x")
     assert "The chart shows" not in json.dumps(spec)
 
@@ -333,5 +333,5 @@ def test_a_chart_draws_at_most_so_many_groups_and_says_so(package):
                         ("en", "The chart shows the first 12 of the 2,001 groups")):
         spec = charts.all_charts(pkg, build_table(pkg), lang)["zenuwachtig"]
         assert words in " ".join(spec["title"]["subtitle"])
-        assert len({row["name"] for row in spec_values(spec) if "name" in row}) == charts.MAX_GROUPS
+        assert len({row["name"] for row in spec_values(spec) if "name" in row}) == parts.MAX_GROUPS
     Drawer().draw(spec, "en")  # Vega lays it out

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.stages.charts import (
+from pipeline.stages.charts import theme
+from pipeline.stages.charts.parts import (
     LABEL_GAP,
     TREND_HEIGHT,
-    _bars,
-    _finish,
-    _lines_per_group,
-    _spread,
-    _value_scale,
     at_most_groups,
+    bar_chart,
     data,
-    theme,
+    finish,
+    lines_per_group,
+    spread,
+    value_scale,
 )
 from pipeline.stages.charts.vegalite import field, props
 from pipeline.words import i18n
@@ -34,15 +34,15 @@ def _line(frame: pd.DataFrame, unit: str, lang: str) -> dict:
     dates = sorted(frame["reference_date"].unique())
     frame = frame.assign(day=[_day(d, lang) for d in frame["reference_date"]],
                          last=frame["reference_date"] == dates[-1])
-    y_scale, y_axis = _value_scale(unit, frame["value"])
+    y_scale, y_axis = value_scale(unit, frame["value"])
     low, high = y_scale["domain"]
     frame["label_at"] = frame["value"].astype(float)
-    frame.loc[frame["last"], "label_at"] = _spread(list(frame.loc[frame["last"], "value"].astype(float)),
+    frame.loc[frame["last"], "label_at"] = spread(list(frame.loc[frame["last"], "value"].astype(float)),
                                                    (high - low) * LABEL_GAP / TREND_HEIGHT, low, high)
     x = field("day:O", title=None, sort=[_day(d, lang) for d in dates], axis=props(labelAngle=0, labelOverlap="parity"),
               scale=props(paddingOuter=0.3))
     rows = data(frame[["name", "label", "colour", "shape", "day", "value", "last", "label_at"]])["values"]
-    return _lines_per_group(rows, x, y_scale, y_axis, width=theme.WIDTH - 60)
+    return lines_per_group(rows, x, y_scale, y_axis, width=theme.WIDTH - 60)
 
 
 def counted_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame, registers: pd.DataFrame,
@@ -75,11 +75,11 @@ def counted_chart(rows: pd.DataFrame, indicator: pd.Series, styles: pd.DataFrame
         latest = frame["reference_date"].max()
         frame = frame[frame["reference_date"] == latest]
         bars = frame.assign(edition=cohort, reference_year=pd.NA, status="ok")
-        chart = _bars(bars, indicator, styles, lang)[0]
+        chart = bar_chart(bars, indicator, styles, lang)[0]
         when = t(lang, "counted_chart_date", date=_day(latest, lang))
         items = "; ".join(f"{r['name']}: {r['label']}" for _, r in frame.iterrows())
     subtitle = t(lang, f"counted_chart_{statistic}", cohort=cohort, when=when)
     source = ", ".join(dict.fromkeys(registers.at[r, f"title_{lang}"] for r in frame["register_id"]))
     description = t(lang, "counted_chart_desc", title=title, subtitle=subtitle, items=items)
-    return _finish(chart, lang, title, [indicator[f"definition_{lang}"], subtitle, *left_out], description, source,
+    return finish(chart, lang, title, [indicator[f"definition_{lang}"], subtitle, *left_out], description, source,
                    "chart_source_other")
