@@ -89,7 +89,7 @@ def test_a_warm_build_after_editing_the_decimal_separator_equals_a_cold_build(tm
     edit_csv(package, "results", lambda rows: rows[2].update(value="45.5"))
     warm = tmp_path / "warm-cache"
     _run_build(repo, package, tmp_path / "first", warm)
-    languages = repo / "pipeline" / "metadata" / "languages.yaml"
+    languages = repo / "pipeline" / "words" / "languages.yaml"
     languages.write_text(languages.read_text(encoding="utf-8").replace('decimal: ","', 'decimal: "·"', 1),
                          encoding="utf-8")
     _run_build(repo, package, tmp_path / "warm", warm)

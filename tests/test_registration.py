@@ -15,7 +15,8 @@ from pipeline.build import build
 from pipeline.model import counted
 from pipeline.model.indicators import build_table
 from pipeline.model.package import load
-from pipeline.stages.story import Writer, facts
+from pipeline.stages.story import facts
+from pipeline.stages.story.vocabulary import Writer
 
 REGISTRATION = ROOT / "tests" / "registration" / "datapackage.json"
 

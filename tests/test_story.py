@@ -12,7 +12,7 @@ from conftest import FIXTURE, copy_package
 from fixtures import add_edition, set_results
 
 from pipeline.build import build
-from pipeline.stages.story import TEMPLATES
+from pipeline.stages.story.vocabulary import WORDS
 
 NUMBER = {"nl": re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"),
           "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")}
@@ -53,7 +53,7 @@ def table(site_build):
 
 
 def test_templates_have_the_same_keys_in_both_languages():
-    nl, en = (yaml.safe_load((TEMPLATES / f"{lang}.yaml").read_text(encoding="utf-8")) for lang in ("nl", "en"))
+    nl, en = (yaml.safe_load((WORDS / lang / "story.yaml").read_text(encoding="utf-8")) for lang in ("nl", "en"))
     assert set(nl) == set(en) and set(nl["words"]) == set(en["words"])
 
 

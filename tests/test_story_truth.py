@@ -18,8 +18,9 @@ from pipeline.model.indicators import build_table
 from pipeline.model.package import load
 from pipeline.model.stats import fisher_p, more_than_chance, respondents_needed
 from pipeline.stages import story
+from pipeline.stages.story import vocabulary
 
-GLOSSARY = yaml.safe_load((ROOT / "pipeline" / "metadata" / "glossary.yaml").read_text(encoding="utf-8"))
+GLOSSARY = yaml.safe_load((ROOT / "pipeline" / "words" / "glossary.yaml").read_text(encoding="utf-8"))
 
 
 def set_where(indicator_id: str, **values: str):
@@ -47,7 +48,7 @@ def marks(spec: object) -> set[str]:
 
 def home_intro(package: Path, lang: str = "en") -> str:
     pkg = load(package)
-    writer = story.Writer(pkg, lang)
+    writer = vocabulary.Writer(pkg, lang)
     intro = next(f for f in story.facts(pkg, build_table(pkg)) if f.scope == "home" and f.kind == "intro")
     return writer.finding(intro)["text"]
 
@@ -124,7 +125,7 @@ def test_each_gap_sentence_gives_its_bound_and_the_invited_count(site_build):
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_no_bound_below_the_minimum_and_the_assumption_once_per_page(site_build, lang):
     findings = json.loads((site_build / "story" / f"{lang}.json").read_text(encoding="utf-8"))
-    words = story.templates(lang)
+    words = vocabulary.templates(lang)
     assumption = words["chance_assumes"]
     pages: dict[tuple, int] = {}
     for finding in findings:
@@ -261,7 +262,7 @@ def test_a_group_without_an_earlier_figure_is_not_a_topic_never_measured_before(
 
 
 def test_statuses_claim_only_what_is_known(site_build):
-    docs = yaml.safe_load((ROOT / "pipeline" / "metadata" / "indicator_table.yaml").read_text(encoding="utf-8"))
+    docs = yaml.safe_load((ROOT / "pipeline" / "words" / "dictionary.yaml").read_text(encoding="utf-8"))
     assert "measured, but" not in docs["status"]["en"] and "wel gemeten" not in docs["status"]["nl"]
     home = (site_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
     row = dashboard_row(home, "zenuwachtig")
@@ -281,5 +282,5 @@ def test_with_counts_known_the_words_follow_the_exact_test_not_the_intervals(pac
                  & (table["group_role"] == "main")]
     assert rows["ci_high"].min() > rows["ci_low"].max()  # the intervals overlap
     gap = next(f for f in story.facts(pkg, table) if f.scope_id == "spanning-nederlands-spreken" and f.kind == "gap")
-    text = story.Writer(pkg, "en").finding(gap)["text"]
+    text = vocabulary.Writer(pkg, "en").finding(gap)["text"]
     assert "With this many answers, a difference of 6 percentage points is more than chance" in text
