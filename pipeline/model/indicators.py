@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.model.package import DataPackage
-from pipeline.model.stats import wilson_arrays
+from pipeline.model.stats import more_than_chance, respondents_needed, wilson_arrays
 
 COLUMNS = [
     "indicator_id", "goal_id", "edition", "group_id", "value", "n", "ci_low", "ci_high", "status",
@@ -30,8 +30,19 @@ SHOWN = ["ok", "low_n", "suppressed"]  # the statuses a chart or sentence report
 # compared: a main group's row in the comparison of the groups: a percentage, in that latest measurement,
 #   where both main groups have a figure;
 # first_edition: the first measurement with a figure for the indicator ("measured since");
-# method_changed: the method changed in this row's measurement, compared with the one before.
-FACTS = ["latest", "compared", "first_edition", "method_changed"]
+# method_changed: the method changed in this row's measurement, compared with the one before;
+# and per difference, decided once by the one rule for "more than chance" (``stats``), for the story and pages
+# alike: a main group's gap to the other main group of its measurement (gap_*) and a row's change since its
+# group's measurement before (change_*):
+#   *_clear: more than chance, on the respondent counts where both are known, else even at the smallest group
+#     the monitor publishes (``min_n``) per group;
+#   *_needed: with counts unknown, for percentages, from how many respondents per group it would be (never
+#     fewer than ``min_n``; empty when the counts are known or no number would do);
+#   gap_favourable: this group's figure is the favourable one by the indicator's polarity (the higher one where
+#     more is neither better nor worse); change_better: the change is an improvement by the polarity (empty
+#     where more is neither better nor worse). Both empty for equal figures.
+FACTS = ["latest", "compared", "first_edition", "method_changed", "gap_clear", "gap_needed", "gap_favourable",
+         "change_clear", "change_needed", "change_better"]
 
 
 WORDING = ["wording_kind", "wording_nl", "wording_en"]
@@ -132,6 +143,50 @@ def _facts(table: pd.DataFrame, editions: pd.DataFrame) -> pd.DataFrame:
                          "method_changed": table["edition"].map(method_changes(editions)).astype(bool)})
 
 
+def _compared(a: dict, b: dict, min_n: int) -> tuple[bool, int | None]:
+    """Whether two figures differ by more than chance, and (counts unknown) from how many respondents each."""
+    if pd.notna(a["n"]) and pd.notna(b["n"]):
+        return more_than_chance(float(a["value"]), int(a["n"]), float(b["value"]), int(b["n"])), None
+    if a["unit"] != "percent":
+        return False, None
+    needed = respondents_needed(float(a["value"]), float(b["value"]), min_n)
+    return needed == min_n, needed
+
+
+def _differences(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """The gap and change columns of ``FACTS``, row by row (pairs are few: a rule decided once is worth it)."""
+    found = pd.DataFrame({"gap_clear": pd.array([pd.NA] * len(table), dtype="boolean"),
+                          "gap_needed": pd.array([pd.NA] * len(table), dtype="Int64"),
+                          "gap_favourable": pd.array([pd.NA] * len(table), dtype="boolean"),
+                          "change_clear": pd.array([pd.NA] * len(table), dtype="boolean"),
+                          "change_needed": pd.array([pd.NA] * len(table), dtype="Int64"),
+                          "change_better": pd.array([pd.NA] * len(table), dtype="boolean")}, index=table.index)
+    columns = ["indicator_id", "edition", "group_id", "group_role", "value", "n", "unit", "polarity", "change_from"]
+    rows = dict(zip(table.index, records(table, columns), strict=True))
+    main = [i for i, r in rows.items() if r["group_role"] == "main" and pd.notna(r["value"])]
+    pairs: dict[tuple, list] = {}
+    for i in main:
+        pairs.setdefault((rows[i]["indicator_id"], rows[i]["edition"]), []).append(i)
+    for pair in (p for p in pairs.values() if len(p) == 2):
+        a, b = (rows[i] for i in pair)
+        clear, needed = _compared(a, b, min_n)
+        for i, row, other in ((pair[0], a, b), (pair[1], b, a)):
+            found.at[i, "gap_clear"], found.at[i, "gap_needed"] = clear, needed if needed is not None else pd.NA
+            if row["value"] != other["value"]:
+                higher = row["value"] > other["value"]
+                found.at[i, "gap_favourable"] = not higher if row["polarity"] == "lower_is_better" else higher
+    by_key = {(r["indicator_id"], r["group_id"], r["edition"]): i for i, r in rows.items()}
+    for i, row in rows.items():
+        if pd.isna(row["change_from"]) or pd.isna(row["value"]):
+            continue
+        previous = rows[by_key[(row["indicator_id"], row["group_id"], row["change_from"])]]
+        clear, needed = _compared(row, previous, min_n)
+        found.at[i, "change_clear"], found.at[i, "change_needed"] = clear, needed if needed is not None else pd.NA
+        if row["value"] != previous["value"] and row["polarity"] != "neutral":
+            found.at[i, "change_better"] = (row["value"] > previous["value"]) == (row["polarity"] == "higher_is_better")
+    return found
+
+
 def build_table(pkg: DataPackage) -> pd.DataFrame:
     """The indicator table: ``COLUMNS`` (published) and ``FACTS`` (shared), suppressed values removed."""
     grid = _frame(pkg)
@@ -145,7 +200,7 @@ def build_table(pkg: DataPackage) -> pd.DataFrame:
     table["status"] = pd.Categorical(table["status"], categories=STATUSES)
     for column in ["edition", "n", "reference_year", "change_from"]:
         table[column] = table[column].astype("Int64")
-    return pd.concat([table, _facts(table, pkg["editions"])], axis=1)
+    return pd.concat([table, _facts(table, pkg["editions"]), _differences(table, pkg.min_n)], axis=1)
 
 
 def records(rows: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:

@@ -11,7 +11,6 @@ import pandas as pd
 from pipeline.model import counted
 from pipeline.model.indicators import SHOWN
 from pipeline.model.package import DataPackage
-from pipeline.model.stats import clearly_different, respondents_needed
 from pipeline.stages.story.vocabulary import (
     Count,
     CountedRef,
@@ -38,13 +37,6 @@ def _refs(*rows: pd.Series) -> list[Ref]:
 
 def _known_n(*rows: pd.Series) -> bool:
     return all(pd.notna(r["n"]) for r in rows)
-
-
-def _favourable(polarity: str, a: pd.Series, b: pd.Series) -> pd.Series:
-    """The row whose value is better by the indicator's polarity (for neutral: the higher)."""
-    if polarity == "lower_is_better":
-        return a if a["value"] < b["value"] else b
-    return a if a["value"] > b["value"] else b
 
 
 @dataclass(frozen=True)
@@ -117,21 +109,13 @@ def counted_facts(rows: pd.DataFrame, least: int) -> list[Fact]:
     return facts
 
 
-def _needed(a: pd.Series, b: pd.Series, min_n: int) -> int | None:
-    """With n unknown: from how many respondents per group the difference is more than chance (percentages)."""
-    if a["unit"] != "percent":
-        return None
-    return respondents_needed(float(a["value"]), float(b["value"]), min_n)
-
-
-def _bound_parts(a: pd.Series, b: pd.Series, survey: Survey, key: str = "bound", invited: bool = True) -> list[Part]:
-    """With n unknown: how many respondents per group would make this difference more than chance; when it is
-    so even at the smallest group the monitor publishes, that."""
-    needed = _needed(a, b, survey.min_n)
-    if needed is None:
+def _bound_parts(needed: object, edition: int, survey: Survey, key: str = "bound",
+                 invited: bool = True) -> list[Part]:
+    """With n unknown: how many respondents per group would make a difference more than chance (``needed``, the
+    table's ``gap_needed`` or ``change_needed``); when it is so even at the smallest group published, that."""
+    if pd.isna(needed):
         return []
-    parts = [Part(f"{key}_min" if needed == survey.min_n else key, {"n": Count(needed)})]
-    edition = int(a["edition"])
+    parts = [Part(f"{key}_min" if needed == survey.min_n else key, {"n": Count(int(needed))})]
     if invited and survey.invited.get(edition):
         parts.append(Part("bound_invited", {"invited": Count(survey.invited[edition]), "edition": edition}))
     return parts
@@ -142,10 +126,10 @@ def _gap_parts(a: pd.Series, b: pd.Series, survey: Survey) -> list[Part]:
     if a["value"] == b["value"]:
         return [Part("gap_none")]
     if not _known_n(a, b):
-        return [Part("gap_unknown_n", {"pp": gap}), *_bound_parts(a, b, survey)]
-    if not clearly_different(a, b):
+        return [Part("gap_unknown_n", {"pp": gap}), *_bound_parts(a["gap_needed"], int(a["edition"]), survey)]
+    if not a["gap_clear"]:
         return [Part("gap_unclear", {"pp": gap})]
-    better = _favourable(a["polarity"], a, b)
+    better = a if a["gap_favourable"] else b
     direction = "higher" if a["polarity"] == "neutral" else "favourable"
     return [Part("gap_clear", {"pp": gap, "group": Group(better["group_id"]), "direction": Word(direction)})]
 
@@ -160,9 +144,9 @@ def _trend_fact(row: pd.Series, previous: pd.Series, survey: Survey) -> Fact:
         parts = [Part("trend", {**base, "pp": Gap(change, row["unit"]),
                                 "more_or_less": Word("more" if change > 0 else "less")})]
         polarity = row["polarity"]
-        improved = (change > 0) == (polarity == "higher_is_better")
+        improved = pd.notna(row["change_better"]) and bool(row["change_better"])
         if _known_n(row, previous):
-            if clearly_different(row, previous):
+            if row["change_clear"]:
                 verdict = ("rise" if change > 0 else "fall") if polarity == "neutral" else (
                     "improvement" if improved else "worsening")
                 parts.append(Part("trend_clear", {"verdict": Word(verdict)}))
@@ -170,10 +154,10 @@ def _trend_fact(row: pd.Series, previous: pd.Series, survey: Survey) -> Fact:
                 parts.append(Part("trend_unclear"))
         elif polarity == "neutral":
             parts += [Part("trend_unknown_n_neutral"),
-                      *_bound_parts(row, previous, survey, "trend_bound", invited=False)]
+                      *_bound_parts(row["change_needed"], int(row["edition"]), survey, "trend_bound", invited=False)]
         else:
             parts += [Part("trend_unknown_n", {"side": Word("good_side" if improved else "bad_side")}),
-                      *_bound_parts(row, previous, survey, "trend_bound", invited=False)]
+                      *_bound_parts(row["change_needed"], int(row["edition"]), survey, "trend_bound", invited=False)]
     if bool(row["change_caveat"]) if pd.notna(row["change_caveat"]) else False:
         parts.append(Part("method_caveat", {"prev": int(previous["edition"])}))
     return Fact("indicator", row["indicator_id"], "trend", parts, _refs(row, previous), abs(change))

@@ -7,8 +7,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from pipeline.model.stats import clearly_different
-from pipeline.stages.story.indicator import _favourable, _known_n, _latest, _needed, _pair_or_single, _refs, _v
+from pipeline.stages.story.indicator import _known_n, _latest, _pair_or_single, _refs, _v
 from pipeline.stages.story.vocabulary import Count, Fact, Gap, Group, Part, Ref, Topic, Topics
 
 HOME_FINDINGS = 5
@@ -65,7 +64,7 @@ def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True) -> tuple[l
         elif a["value"] == b["value"]:
             side = "same"
         else:
-            side = "better" if _favourable(a["polarity"], a, b) is a else "worse"
+            side = "better" if a["gap_favourable"] else "worse"
         sides[side].append(a["indicator_id"])
     a, b = pairs[0]
     groups = {"a_group": Group(a["group_id"]), "b_group": Group(b["group_id"])}
@@ -81,16 +80,11 @@ def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True) -> tuple[l
     return parts, _refs(*(r for pair in pairs for r in pair))
 
 
-def _holds(a: pd.Series, b: pd.Series, min_n: int) -> bool:
-    """More than chance: by the respondent counts where known, else even at ``min_n`` per group."""
-    return clearly_different(a, b) if _known_n(a, b) else _needed(a, b, min_n) == min_n
-
-
 def _strength_parts(pairs: list[tuple[pd.Series, pd.Series]], min_n: int,
                     topics: Callable[[tuple[str, ...]], Topics] = Topics) -> list[Part]:
     """Which differences are more than chance (with n unknown: even at ``min_n`` per group), and that for the
     others it depends on group sizes the report does not give."""
-    strong = tuple(a["indicator_id"] for a, b in pairs if a["value"] != b["value"] and _holds(a, b, min_n))
+    strong = tuple(a["indicator_id"] for a, b in pairs if a["value"] != b["value"] and a["gap_clear"])
     unknown = any(not _known_n(a, b) for a, b in pairs)
     if strong:
         parts = [Part("pattern_strong" if unknown else "pattern_known", {"titles": topics(strong), "n": Count(min_n)})]
@@ -183,8 +177,8 @@ def _strength_line(a: pd.Series, b: pd.Series, min_n: int) -> list[Part]:
     if a["value"] == b["value"]:
         return []
     if _known_n(a, b):
-        return [Part("comparison_clear" if clearly_different(a, b) else "comparison_unclear")]
-    needed = _needed(a, b, min_n)
-    if needed is None:
+        return [Part("comparison_clear" if a["gap_clear"] else "comparison_unclear")]
+    needed = a["gap_needed"]
+    if pd.isna(needed):
         return []
-    return [Part("comparison_strong" if needed == min_n else "comparison_depends", {"n": Count(needed)})]
+    return [Part("comparison_strong" if needed == min_n else "comparison_depends", {"n": Count(int(needed))})]

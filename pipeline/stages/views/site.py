@@ -19,7 +19,6 @@ from pipeline.model import addresses as pages
 from pipeline.model import counted, publication, versions
 from pipeline.model.indicators import SHOWN, method_changes, records
 from pipeline.model.package import DataPackage
-from pipeline.model.stats import clearly_different, respondents_needed
 from pipeline.paths import CONTENT
 from pipeline.words import i18n
 
@@ -185,13 +184,11 @@ class SiteData:
             return {"arrow": "=", "tone": "neutral", "text": i18n.t(lang, "change_same")}
         size = i18n.points(change, lang) if row["unit"] == "percent" else i18n.value(abs(change), row["unit"], lang)
         words = [i18n.t(lang, "change_up" if change > 0 else "change_down", pp=size)]
-        counted = pd.notna(row["n"]) and pd.notna(previous["n"])
-        needed = None if counted or row["unit"] != "percent" else respondents_needed(
-            float(row["value"]), float(previous["value"]), self.pkg.min_n)
-        clear = clearly_different(row, previous) if counted else needed == self.pkg.min_n
+        counted = pd.notna(row["n"]) and pd.notna(previous["n"])  # respondent counts known: the test decided
+        clear = bool(row["change_clear"])
         tone = "neutral"
         if row["polarity"] != "neutral":
-            better = (change > 0) == (row["polarity"] == "higher_is_better")
+            better = pd.notna(row["change_better"]) and bool(row["change_better"])
             words.append(i18n.t(lang, "change_better" if better else "change_worse"))
             if clear:
                 tone = "better" if better else "worse"
