@@ -167,10 +167,10 @@ def test_a_crash_in_a_later_stage_leaves_the_previous_output_unchanged(package, 
     build_module.build(package, out, log=lambda _: None, render=False)
     before = snapshot(out)
 
-    def explode(_):
+    def explode(*_):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build_module, "STAGES", [*build_module.STAGES[:2], ("downloads", explode)])
+    monkeypatch.setattr(build_module.downloads, "run", explode)
     with pytest.raises(RuntimeError):
         build_module.build(package, out, force=True, log=lambda _: None, render=False)
     assert snapshot(out) == before
@@ -246,7 +246,7 @@ def test_a_small_package_writes_its_downloads_beside_its_charts_with_the_same_by
         monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / f"cache-{cores}"))
         outputs[cores] = tmp_path / f"build-{cores}"
         build_module.build(FIXTURE, outputs[cores], force=True, log=lambda _: None, render=False)
-    assert len(load(FIXTURE)["indicators"]) < build_module.WORKERS_FROM
+    assert len(load(FIXTURE)["indicators"]) < build_module.PARALLEL_FROM
     assert [args[0] for args in started] == [1]  # one helper with one process, and no pool
     one, two = (snapshot(out) for out in outputs.values())
     for built in (one, two):
@@ -263,8 +263,7 @@ def test_a_failing_download_fails_the_build_and_leaves_the_output(package, tmp_p
     build_module.build(package, out, log=lambda _: None, render=False)
     before = snapshot(out)
     edit_csv(package, "results", lambda rows: rows[0].update(value="61"))
-    monkeypatch.setattr(build_module, "STAGES", [(name, _exports_in_helper_that_fail if name == "downloads" else stage)
-                                                 for name, stage in build_module.STAGES])
+    monkeypatch.setattr(build_module.downloads, "run", _fail)  # in the helper: it imports this module
     with pytest.raises(RuntimeError, match="the helper failed"):
         build_module.build(package, out, log=lambda _: None, render=False)
     assert snapshot(out) == before
@@ -272,11 +271,6 @@ def test_a_failing_download_fails_the_build_and_leaves_the_output(package, tmp_p
 
 def _fail(*_):
     raise RuntimeError("the helper failed")
-
-
-def _exports_in_helper_that_fail(b):
-    assert b.helper is not None
-    b.downloads = b.helper.submit(_fail)
 
 
 def _counting(init, calls: list):

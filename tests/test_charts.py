@@ -18,6 +18,7 @@ from markupsafe import escape
 from pipeline.build import build
 from pipeline.look import tokens
 from pipeline.model.package import load
+from pipeline.model.tables import Tables
 from pipeline.stages import charts
 from pipeline.stages.charts import overview, parts, survey
 from pipeline.stages.charts.draw import Drawer, accessible_svg
@@ -273,7 +274,7 @@ def test_charts_drawn_on_all_cores_equal_those_drawn_in_one_process(site_build, 
     serial = draw.Drawer(cache=None).draw_all(jobs)  # no workers: this process alone
     monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
-    with workers.Workers(workers.Context(None, None)) as pool:
+    with workers.Workers(workers.Context()) as pool:
         parallel = draw.Drawer(cache=None).draw_all(jobs, pool)
         assert pool._pool is not None  # a worker drew some
     def readable(results):  # as published: clip-path ids numbered per chart, not per process
@@ -327,11 +328,10 @@ def test_a_chart_draws_at_most_so_many_groups_and_says_so(package):
     edit_csv(package, "groups", groups)
     set_results(package, {("zenuwachtig", 2025, g): {"value": "50", "reference_year": "2024"} for g in extra})
     pkg = load(package)
-    from pipeline.model.indicators import build_table
 
     for lang, words in (("nl", "De grafiek toont de eerste 12 van de 2.001 groepen"),
                         ("en", "The chart shows the first 12 of the 2,001 groups")):
-        spec = charts.all_charts(pkg, build_table(pkg), lang)["zenuwachtig"]
+        spec = charts.all_charts(Tables.of(pkg), lang)["zenuwachtig"]
         assert words in " ".join(spec["title"]["subtitle"])
         assert len({row["name"] for row in spec_values(spec) if "name" in row}) == parts.MAX_GROUPS
     Drawer().draw(spec, "en")  # Vega lays it out

@@ -142,9 +142,9 @@ def test_a_descriptor_the_pipeline_cannot_use_is_a_report_line(package, tmp_path
 
 
 def test_an_internal_error_is_not_called_bad_data(package, tmp_path, run_cli, monkeypatch):
-    def broken(_):
+    def broken(*_):
         raise RuntimeError("a bug in a stage")
-    monkeypatch.setattr(build_module, "STAGES", [("validate", build_module._validate), ("broken", broken)])
+    monkeypatch.setattr(build_module.indicators, "run", broken)
     code, _, err = run_cli("build", "--package", package, "--out", tmp_path / "out", "--no-render")
     assert code == 4 and "internal error" in err and "not of your data" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()

@@ -7,9 +7,10 @@ import pytest
 from conftest import FIXTURE
 
 from pipeline.engine.memo import Memo, RowHashes
-from pipeline.engine.workers import Context
+from pipeline.model import counted
 from pipeline.model.indicators import build_table
 from pipeline.model.package import load
+from pipeline.model.tables import Tables
 from pipeline.stages import charts
 from pipeline.stages import downloads as exports
 
@@ -68,12 +69,13 @@ def test_a_kept_workbook_is_the_workbook_that_would_be_written(tmp_path, tables)
 def test_kept_specifications_equal_freshly_drawn_ones(tmp_path, tables):
     table, _ = tables
     memo = charts.spec_memo(tmp_path / "specs")
-    drawn = charts.specs(Context(PKG, table), memo)
+    drawn = charts.specs(Tables(PKG, table, counted.build_table(PKG)), memo)
     assert memo.hits == 0 and memo.misses > len(drawn) / 2
-    kept = charts.specs(Context(PKG, table), memo)
+    kept = charts.specs(Tables(PKG, table, counted.build_table(PKG)), memo)
     assert memo.hits == memo.misses and kept == drawn
     one = table["indicator_id"] == "taalles"
-    changed = charts.specs(Context(PKG, table.assign(value=table["value"].where(~one, table["value"] + 1))), memo)
+    changed = charts.specs(Tables(PKG, table.assign(value=table["value"].where(~one, table["value"] + 1)),
+                                    counted.build_table(PKG)), memo)
     redrawn = {name for (_, name, spec, _), (_, _, before, _) in zip(changed, drawn, strict=True) if spec != before}
     assert "taalles" in redrawn and redrawn <= {"taalles", "goal-taal", "comparison"}
 

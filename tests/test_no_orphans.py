@@ -17,7 +17,7 @@ import os, sys, time
 from pipeline import workers
 if __name__ == "__main__":
     workers.os.cpu_count = lambda: 3
-    pool = workers.Workers(workers.Context(None, None))
+    pool = workers.Workers(workers.Context())
     pool.start("pipeline.stages.charts")
     executor = pool._pool  # the test needs the workers' ids; the pool does not otherwise tell them
     for _ in range(4):

@@ -30,7 +30,7 @@ def test_each_kind_of_page_is_one_module_and_one_template():
     assert templates - SHARED_TEMPLATES == kinds
     for kind in kinds:
         source = (ROOT / "pipeline" / "stages" / "views" / f"{kind}.py").read_text(encoding="utf-8")
-        assert "def context(site: SiteData, page: Page) -> dict:" in source, kind
+        assert "def view(site: SiteData, page: Page) -> dict:" in source, kind
 
 
 def _strings_outside_docstrings(tree: ast.AST):

@@ -13,8 +13,9 @@ from conftest import ROOT, copy_package, edit_csv
 
 from pipeline.build import build
 from pipeline.model import counted
-from pipeline.model.indicators import build_table
+from pipeline.model.catalogue import Catalogue
 from pipeline.model.package import load
+from pipeline.model.tables import Tables
 from pipeline.stages.story import facts
 from pipeline.stages.story.vocabulary import Writer
 
@@ -100,11 +101,11 @@ SURVEY_WORDS = {"nl": re.compile(r"antwoord|respondent|toeval|meting van|steekpr
 
 def test_counted_sentences_say_cohort_date_and_people_and_nothing_of_a_survey():
     pkg = load(REGISTRATION)
-    found = [f for f in facts(pkg, build_table(pkg)) if f.scope == "indicator"
+    found = [f for f in facts(Tables.of(pkg)) if f.scope == "indicator"
              and f.scope_id in set(pkg["registrations"]["indicator_id"])]
     table = counted.build_table(pkg).set_index(["indicator_id", "cohort", "reference_date", "group_id"])
     for lang in ("nl", "en"):
-        writer = Writer(pkg, lang)
+        writer = Writer(Catalogue.of(pkg), lang)
         for fact in found:
             text = writer.finding(fact)["text"]
             assert not SURVEY_WORDS[lang].search(text), text
@@ -115,7 +116,7 @@ def test_counted_sentences_say_cohort_date_and_people_and_nothing_of_a_survey():
                     written = f"{row['value']:,.1f}".rstrip("0").rstrip(".")
                     written = written.translate(str.maketrans(",.", ".,")) if lang == "nl" else written
                     assert written in text, (written, text)
-    medians = [Writer(pkg, "nl").finding(f)["text"] for f in found if f.scope_id == "tijd-tot-diploma"
+    medians = [Writer(Catalogue.of(pkg), "nl").finding(f)["text"] for f in found if f.scope_id == "tijd-tot-diploma"
                and f.kind == "counted"]
     assert medians and all("de helft" in t.lower() and "maanden" in t and "telt niet mee" in t for t in medians)
 
@@ -182,7 +183,7 @@ def test_counted_charts_speak_in_their_unit_and_language():
     validator = jsonschema.Draft7Validator(alt.VegaLiteSchema._rootschema)
     table = counted.build_table(pkg)
     for lang, months, persons in (("nl", "15,5 maanden", "1.066 personen"), ("en", "15.5 months", "1,066 people")):
-        charts = all_charts(pkg, build_table(pkg), lang)
+        charts = all_charts(Tables.of(pkg), lang)
         specs = {name: charts[name] for name in ("tijd-tot-diploma", "diploma-gehaald", "niet-meer-plichtig")}
         for spec in specs.values():
             assert not list(validator.iter_errors(spec))
@@ -277,10 +278,10 @@ def test_no_count_under_ten_can_be_read_or_worked_out_from_the_published_figures
 
     from pipeline.stages.downloads import write_package_zip
 
-    target = write_package_zip(pkg, tmp_path / "package.zip")
+    target = write_package_zip(pkg, counted.build_table(pkg), tmp_path / "package.zip")
     with zipfile.ZipFile(target) as archive:
         published = list(csv.DictReader(io.StringIO(archive.read("data/registrations.csv").decode("utf-8"))))
-    table = counted.published(pkg)
+    table = counted.published(pkg, counted.build_table(pkg))
     for row in published:
         match = table[(table["indicator_id"] == row["indicator_id"]) & (table["group_id"] == row["group_id"])
                       & (table["cohort"] == int(row["cohort"])) & (table["reference_date"] == row["reference_date"])]

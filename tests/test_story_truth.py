@@ -14,9 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sitecheck import dashboard_row
 
+from pipeline.model.catalogue import Catalogue
 from pipeline.model.indicators import build_table
 from pipeline.model.package import load
 from pipeline.model.stats import fisher_p, more_than_chance, respondents_needed
+from pipeline.model.tables import Tables
 from pipeline.stages import story
 from pipeline.stages.story import vocabulary
 
@@ -48,8 +50,8 @@ def marks(spec: object) -> set[str]:
 
 def home_intro(package: Path, lang: str = "en") -> str:
     pkg = load(package)
-    writer = vocabulary.Writer(pkg, lang)
-    intro = next(f for f in story.facts(pkg, build_table(pkg)) if f.scope == "home" and f.kind == "intro")
+    writer = vocabulary.Writer(Catalogue.of(pkg), lang)
+    intro = next(f for f in story.facts(Tables.of(pkg)) if f.scope == "home" and f.kind == "intro")
     return writer.finding(intro)["text"]
 
 
@@ -281,6 +283,7 @@ def test_with_counts_known_the_words_follow_the_exact_test_not_the_intervals(pac
     rows = table[(table["indicator_id"] == "spanning-nederlands-spreken") & (table["edition"] == 2025)
                  & (table["group_role"] == "main")]
     assert rows["ci_high"].min() > rows["ci_low"].max()  # the intervals overlap
-    gap = next(f for f in story.facts(pkg, table) if f.scope_id == "spanning-nederlands-spreken" and f.kind == "gap")
-    text = vocabulary.Writer(pkg, "en").finding(gap)["text"]
+    gap = next(f for f in story.facts(Tables.of(pkg)) if f.scope_id == "spanning-nederlands-spreken"
+               and f.kind == "gap")
+    text = vocabulary.Writer(Catalogue.of(pkg), "en").finding(gap)["text"]
     assert "With this many answers, a difference of 6 percentage points is more than chance" in text

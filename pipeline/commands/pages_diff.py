@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.build import MARKER
+from pipeline.engine.output import MARKER
 from pipeline.errors import PagesDiffError
 from pipeline.model.versions import FOLDER
 from pipeline.text import escape

@@ -1,13 +1,93 @@
-"""Folders of finished outputs placed a second time (the preview, the rendered site) without copying bytes."""
+"""The output folder: made in a staging folder beside it, put in place only when every stage succeeded, and
+never one the monitor did not make; every path in it made by the pipeline and checked to lie inside it.
+
+A build works in ``<out>.staging-<id>/`` (unique, and not hidden: Quarto silently skips every input below a
+folder whose name starts with a dot, which once left the published site without a single page), one build at
+a time per output folder, and swaps it into place with two renames, so a failed build leaves the previous
+output byte for byte as it was. Finished outputs placed a second time (the preview, the rendered site) are
+hard links, not copies.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.errors import OutsideOutput
+from filelock import FileLock, Timeout
+
+from pipeline.errors import OutputError, OutsideOutput
+from pipeline.paths import ROOT
+
+MARKER = ".monitor-output"  # in every folder the monitor made; only such folders are ever replaced
+FINGERPRINT = ".fingerprint"  # what the output was made from (``build.fingerprint``)
+
+
+def check_output(package: Path, out: Path) -> None:
+    """Refuse an output folder whose replacement would delete what the monitor did not make."""
+    package_dir = package.parent
+    for protected, what in ((package_dir, "the data package's folder"), (ROOT, "the repository")):
+        if out == protected or out in protected.parents:
+            raise OutputError(f"{out}: refusing to build into {what} or a folder above it; choose a new folder "
+                              "such as build/")
+    if out.is_relative_to(package_dir) and out.relative_to(package_dir).parts[:1] in {("data",), ("datapackage.json",)}:
+        raise OutputError(f"{out}: refusing to build inside the data package's files; choose a folder such as build/")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder; choose another output folder")
+    if out.is_dir() and any(out.iterdir()) and not ((out / MARKER).exists() or (out / FINGERPRINT).exists()):
+        raise OutputError(f"{out}: this folder exists and was not made by 'monitor build', so it will not be "
+                          "replaced; choose a new or empty folder")
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """One build at a time per output folder: a second one stops with a message instead of mixing files."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(out.parent / f".{out.name}.lock")  # portable: fcntl would keep Windows out
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise OutputError(f"{out}: another 'monitor build' is writing this folder; wait until it has "
+                          "finished") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """A fresh staging folder beside ``out`` (those left by a killed build are removed first, under the lock);
+    it is removed when the build ends, however it ends."""
+    for stale in out.parent.glob(f"{out.name}.staging-*"):
+        if (stale / MARKER).exists():
+            shutil.rmtree(stale, ignore_errors=True)
+    work = out.parent / f"{out.name}.staging-{uuid.uuid4().hex[:8]}"
+    work.mkdir()
+    (work / MARKER).write_text("Made by 'monitor build'; replaced by the next build.\n")
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def swap(work: Path, out: Path) -> None:
+    """Put ``work`` where ``out`` is with two renames; the old output is removed only afterwards."""
+    old = out.parent / f".{out.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    try:
+        work.rename(out)
+    except OSError:
+        if old.exists():
+            old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _link_or_copy(source: str, target: str) -> None:

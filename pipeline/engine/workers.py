@@ -1,10 +1,11 @@
-"""The build's context, and one pool of worker processes per build sharing the work with the build's process.
+"""One pool of worker processes per build, sharing the work with the build's own process, and the context
+every job reads.
 
-Every job is a plain function of two arguments, ``func(context, job)``. The ``Context`` holds what every
-stage reads (the package, its typed table, the plain rows made from it) and what the running stage hands its
-jobs (``stage``: the story, the chart manifest, ...); it is made once per process, and whatever a stage's
-jobs derive from it once per process (a language's chart recipes, the pages' templates) is kept on it by
-``Context.once``. Nothing else is shared: a job reads its context and its arguments, never module state.
+Every job is a plain function of two arguments, ``func(context, job)``. The ``Context`` is what every stage
+reads (the build's tables: ``model.tables.Tables``) and what the running stage hands its jobs (``shared``:
+the story, the pages' views, ...); it is made once per process, and whatever a stage's jobs derive from it
+once per process (a language's chart recipes, the pages' templates) is kept on it by ``Context.once``. Nothing
+else is shared: a job reads its context and its arguments, never module state.
 
 Workbooks, chart specifications and chart drawings are made one at a time by single-threaded libraries
 (XlsxWriter, vl-convert), so a second core only helps through a second process. Starting a worker
@@ -28,41 +29,28 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from pipeline.model.package import DataPackage
-
-PARALLEL_FROM = 40
+PARALLEL_FROM = 40  # fewer jobs than this: starting a worker costs more than it saves
 CHUNKS_PER_CORE = 64
 T = TypeVar("T")
 
 
-@dataclass
 class Context:
-    """What a job may read: the package and its typed table, the plain rows, and the running stage's inputs."""
+    """What a job may read: what the build made for every stage (a subclass's fields, sent to each worker
+    once) and the running stage's ``shared`` inputs (sent once per stage)."""
 
-    pkg: DataPackage
-    table: pd.DataFrame
-    stage: Any = None  # what the running stage gives its jobs (``Workers.map(..., stage=...)``)
-    _stage_token: str = field(default="", repr=False)
-    _made: dict[tuple, Any] = field(default_factory=dict, repr=False)
+    def __init__(self) -> None:
+        self._shared: Any = None
+        self._stage_token = ""
+        self._made: dict[tuple, Any] = {}
 
-    @cached_property
-    def rows(self) -> pd.DataFrame:
-        """The table as plain Python values (``indicators.plain_values``), for story, embeds and pages.
-
-        Made here rather than sent: converting takes a tenth of a second, pickling it to each worker most of a
-        second of the build's own process.
-        """
-        from pipeline.model.indicators import plain_values
-
-        return plain_values(self.table)
+    def shared(self, kind: type[T]) -> T:
+        """What the running stage gave its jobs (``Workers.map(..., shared=...)``), checked to be a ``kind``."""
+        if not isinstance(self._shared, kind):
+            raise TypeError(f"this stage's jobs were given {type(self._shared).__name__}, not {kind.__name__}")
+        return self._shared
 
     def once(self, make: Callable[..., T], *args: Any) -> T:
         """``make(self, *args)``, made once per process while one stage runs (its jobs share it)."""
@@ -71,17 +59,19 @@ class Context:
             self._made[key] = make(self, *args)
         return self._made[key]
 
-    def enter(self, token: str, stage: Any) -> None:
+    def enter(self, token: str, shared: Any) -> None:
         """Begin the stage ``token``: what the previous stage's jobs made is dropped."""
         if token != self._stage_token:
-            self.stage, self._stage_token = stage, token
+            self._shared, self._stage_token = shared, token
             self._made.clear()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"pkg": self.pkg, "table": self.table}  # to a worker: what it cannot make itself
+        """To a worker: a subclass's own fields (what a worker cannot make itself), never a stage's."""
+        return {key: value for key, value in self.__dict__.items() if not key.startswith("_")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state)
+        Context.__init__(self)
+        self.__dict__.update(state)
 
 
 # In a worker process: the context it was started with, the only thing a worker keeps between jobs.
@@ -149,27 +139,27 @@ class Workers:
             for _ in range(self.cores - 1):
                 self._pool.submit(_ready, modules)
 
-    def map(self, func: Callable[[Context, Any], T], jobs: Iterable[Any], stage: Any = None,
+    def map(self, func: Callable[[Context, Any], T], jobs: Iterable[Any], shared: Any = None,
             chunksize: int | None = None) -> list[T]:
         """``[func(context, job) for job in jobs]``, shared between this process and the workers (``each``)."""
         jobs = list(jobs)
         results: list[Any] = [None] * len(jobs)
-        self.each(func, jobs, results.__setitem__, stage, chunksize)
+        self.each(func, jobs, results.__setitem__, shared, chunksize)
         return results
 
     def each(self, func: Callable[[Context, Any], T], jobs: Iterable[Any], take: Callable[[int, T], None],
-             stage: Any = None, chunksize: int | None = None) -> None:
+             shared: Any = None, chunksize: int | None = None) -> None:
         """``take(i, func(context, job))`` for the i-th job, in this process, as soon as that job's share is
         done (in no particular order): a stage can write each result and let it go, rather than hold them all.
 
-        ``stage``: what this stage's jobs read as ``context.stage`` (written to a file once, which each worker
-        reads once). ``chunksize``: jobs handed over at a time; by default a sixty-fourth of each core's share,
+        ``shared``: what this stage's jobs read as ``context.shared(kind)`` (written to a file once, which each
+        worker reads once). ``chunksize``: jobs handed over at a time; by default a sixty-fourth of each core's share,
         so that when this process, working from the end, meets the workers, what is left for it to wait for
         (a worker's chunk in hand and the one queued for it) is small. 1 suits jobs of very different sizes,
         listed largest first.
         """
         jobs, token = list(jobs), uuid.uuid4().hex
-        self.context.enter(token, stage)
+        self.context.enter(token, shared)
         if self._pool is None and (self.cores < 2 or len(jobs) < PARALLEL_FROM):
             for i, job in enumerate(jobs):
                 take(i, func(self.context, job))
@@ -185,9 +175,9 @@ class Workers:
         # ignore_cleanup_errors: after a failed job a worker may still be reading the file (Windows keeps it)
         with tempfile.TemporaryDirectory(prefix="monitor-stage-", ignore_cleanup_errors=True) as folder:
             inputs = None
-            if stage is not None:
-                inputs = os.path.join(folder, "stage.pickle")
-                Path(inputs).write_bytes(pickle.dumps(stage, protocol=pickle.HIGHEST_PROTOCOL))
+            if shared is not None:
+                inputs = os.path.join(folder, "shared.pickle")
+                Path(inputs).write_bytes(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
             pending = {start: self._pool.submit(_run_in_worker, func, token, inputs, jobs[start:start + size])
                        for start in starts}
             try:
@@ -215,3 +205,14 @@ class Workers:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def helper(*modules: str) -> ProcessPoolExecutor | None:
+    """One spawned process that imports ``modules`` while the build validates, so that a small package's work
+    of one stage can run beside the next (on one core: none). It ends with the build, however it ends."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
+                               initargs=(None,))
+    pool.submit(_ready, modules)
+    return pool

@@ -123,9 +123,9 @@ PUBLISHED = ["indicator_id", "indicator_title_nl", "indicator_title_en", "group_
              "register_id", "register_title_nl", "register_title_en", "source_url"]
 
 
-def published(pkg: DataPackage) -> pd.DataFrame:
-    """``build_table`` with the labels the downloads carry: withheld figures stay empty, with their reason."""
-    table = build_table(pkg)
+def published(pkg: DataPackage, table: pd.DataFrame) -> pd.DataFrame:
+    """The register ``table`` (``build_table``) with the labels the downloads carry: withheld figures stay empty,
+    with their reason."""
     ind = pkg["indicators"].set_index("indicator_id")
     groups = pkg["groups"].set_index("group_id")
     registers = pkg["registers"].set_index("register_id")

@@ -19,9 +19,8 @@ import pandas as pd
 
 from pipeline.engine.memo import Memo, RowHashes, digest
 from pipeline.engine.output import inside
-from pipeline.engine.workers import Context, Workers
-from pipeline.model import counted
-from pipeline.model.package import DataPackage
+from pipeline.engine.workers import Workers
+from pipeline.model.tables import Tables
 from pipeline.stages.charts import theme
 from pipeline.stages.charts.context import context_chart
 from pipeline.stages.charts.draw import Drawer, Drawing
@@ -34,13 +33,13 @@ from pipeline.words import i18n
 Recipe = tuple[str, tuple, Callable[[], dict | None]]  # name, what it is drawn from, how
 
 
-def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str, hashes: RowHashes | None = None) -> list[Recipe]:
+def recipes(tables: Tables, lang: str, hashes: RowHashes | None = None) -> list[Recipe]:
     """Every chart of the site for one language, by file name (``<indicator_id>``, ``goal-<id>``, ...):
     what each is drawn from (for the memo's key) and the function that draws it."""
+    pkg, table = tables.pkg, tables.table
     hashes = hashes or RowHashes(table)
     styles = group_styles(pkg)
-    editions = pkg["editions"].set_index("edition")
-    titles = editions[f"title_{lang}"]
+    titles = tables.catalogue.editions[f"title_{lang}"]
 
     def source(rows: pd.DataFrame) -> str:
         """The reports the drawn figures come from."""
@@ -50,8 +49,8 @@ def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str, hashes: RowHashes 
     shared = (lang, digest(styles), digest(titles))  # hashed once for all of the language's charts
     found: list[Recipe] = []
     by_indicator = dict(iter(table.groupby("indicator_id", sort=False, observed=True)))
-    counted_rows = dict(iter(counted.build_table(pkg).groupby("indicator_id", sort=False)))
-    registers = pkg["registers"].set_index("register_id")
+    counted_rows = dict(iter(tables.counted.groupby("indicator_id", sort=False)))
+    registers = tables.catalogue.registers
     for _, indicator in pkg["indicators"].iterrows():
         ident = indicator["indicator_id"]
         if ident in counted_rows:  # counted in a register: cohorts and reference dates, not measurements
@@ -76,9 +75,9 @@ def recipes(pkg: DataPackage, table: pd.DataFrame, lang: str, hashes: RowHashes 
     return found
 
 
-def all_charts(pkg: DataPackage, table: pd.DataFrame, lang: str) -> dict[str, dict]:
+def all_charts(tables: Tables, lang: str) -> dict[str, dict]:
     """Every chart of the site for one language, as its specification."""
-    drawn = {name: make() for name, _, make in recipes(pkg, table, lang)}
+    drawn = {name: make() for name, _, make in recipes(tables, lang)}
     return {name: chart for name, chart in drawn.items() if chart is not None}
 
 
@@ -87,14 +86,13 @@ def spec_memo(cache: Path | None) -> Memo:
     return Memo(cache, "specs")
 
 
-def specs(context: Context, memo: Memo, workers: Workers | None = None) -> list[tuple[str, str, dict, str]]:
+def specs(context: Tables, memo: Memo, workers: Workers | None = None) -> list[tuple[str, str, dict, str]]:
     """(language, name, Vega-Lite spec, its published JSON) of every chart; a chart made before from the same
     data is read back. The rest are made on every core (the build's ``workers``, or this process alone).
     """
-    pkg, table = context.pkg, context.table
-    hashes = RowHashes(table)
+    hashes = RowHashes(context.table)
     listed = [(lang, name, memo.key(name, *inputs)) for lang in i18n.LANGUAGES
-              for name, inputs, _ in recipes(pkg, table, lang, hashes)]
+              for name, inputs, _ in recipes(context, lang, hashes)]
     kept = {key: memo.get(key) for _, _, key in listed}
     missing = [(lang, name, key) for lang, name, key in listed if kept[key] is None]
     made = Workers.of(context, workers).map(_spec, [(lang, name) for lang, name, _ in missing])
@@ -110,11 +108,11 @@ def specs(context: Context, memo: Memo, workers: Workers | None = None) -> list[
     return found
 
 
-def _language_recipes(context: Context, lang: str) -> dict[str, Callable[[], dict | None]]:
-    return {name: make for name, _, make in recipes(context.pkg, context.table, lang)}
+def _language_recipes(context: Tables, lang: str) -> dict[str, Callable[[], dict | None]]:
+    return {name: make for name, _, make in recipes(context, lang)}
 
 
-def _spec(context: Context, job: tuple[str, str]) -> bytes:
+def _spec(context: Tables, job: tuple[str, str]) -> bytes:
     """One chart's Vega-Lite spec as the JSON the site publishes (``null`` for a chart with nothing to draw),
     made from the language's recipes, which each process makes once. Indented JSON is written by Python's
     slow encoder (the fast one does not indent), so it is written here, on every core, and kept."""
@@ -153,7 +151,7 @@ class Chart:
 Charts = dict[str, Chart]  # by "<lang>/<name>", e.g. "nl/betaald-werk"
 
 
-def run(context: Context, out: Path, drawer: Drawer, memo: Memo | None = None,
+def run(context: Tables, out: Path, drawer: Drawer, memo: Memo | None = None,
         workers: Workers | None = None) -> Charts:
     """Write ``charts/<lang>/<name>.vl.json|.svg|.png``, and ``charts/manifest.json`` for readers of the output.
 

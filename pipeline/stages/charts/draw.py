@@ -45,7 +45,7 @@ class Drawer:
     misses: int = 0
 
     def key(self, spec: dict, lang: str) -> str:
-        return _store(Context(None, None), self.cache).key(SETTINGS[lang]["locale"], PNG_SCALE, spec)
+        return _store(Context(), self.cache).key(SETTINGS[lang]["locale"], PNG_SCALE, spec)
 
     def draw(self, spec: dict, lang: str) -> tuple[str, bytes]:
         """The raw SVG text and the PNG bytes (at 2×) of a spec in a language's number format."""
@@ -54,7 +54,7 @@ class Drawer:
     def draw_all(self, jobs: list[tuple[dict, str]], workers: Workers | None = None) -> list[tuple[str, bytes]]:
         """The drawing of every (spec, language) job, in order, on all cores (the build's ``workers``, or this
         process alone)."""
-        drawn = (workers or Workers(Context(None, None), parallel=False)).map(
+        drawn = (workers or Workers(Context(), parallel=False)).map(
             _draw_job, [(spec, lang, self.cache) for spec, lang in jobs])
         self._count([hit for _, _, hit in drawn])
         return [(svg, png) for svg, png, _ in drawn]
@@ -63,7 +63,7 @@ class Drawer:
         """Draw every (spec, language, where) job and write it there. Each process reads, draws and writes its
         own share, so a warm build's two gigabytes of kept drawings are read on every core and never
         sent between processes, and each drawing is let go as soon as it is written."""
-        self._count((workers or Workers(Context(None, None), parallel=False)).map(
+        self._count((workers or Workers(Context(), parallel=False)).map(
             _write_job, [(spec, lang, self.cache, where) for spec, lang, where in jobs]))
 
     def _count(self, hits: list[bool]) -> None:

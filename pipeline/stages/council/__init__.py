@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -21,14 +22,15 @@ import typst
 
 from pipeline.engine.memo import Memo
 from pipeline.engine.output import inside
-from pipeline.engine.workers import Context, Workers
+from pipeline.engine.workers import Workers
 from pipeline.look import tokens
 from pipeline.model import addresses as pages
 from pipeline.model import publication
 from pipeline.model.publication import LATEST
-from pipeline.stages.pages import Briefs, Made, Page, SiteData, site_pages
-from pipeline.stages.views import goal as goal_view
-from pipeline.stages.views import indicator as indicator_view
+from pipeline.model.tables import Tables
+from pipeline.stages.views import View, Views
+from pipeline.stages.views.indicator import brief
+from pipeline.stages.views.site import Made, SiteData
 from pipeline.words import i18n
 
 TEMPLATE = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf" / "edition.typ"
@@ -43,26 +45,25 @@ def _chart(site: SiteData, lang: str, name: str, root: Path) -> dict | None:
     return {"path": "/" + chart.svg.relative_to(root).as_posix(), "alt": chart.description, "title": chart.title}
 
 
-def _goal(site: SiteData, page: Page, root: Path) -> dict:
-    view = goal_view.context(site, page)
+def _goal(site: SiteData, view: View, root: Path) -> dict:
+    page, values = view.page, view.values
     return {"title": page.title, "description": site.goals.at[page.ident, f"description_{page.lang}"],
-            "intro": view["intro"], "lines": view["findings"],
+            "intro": values["intro"], "lines": values["findings"],
             "chart": _chart(site, page.lang, f"goal-{page.ident}", root)}
 
 
-def _indicator(site: SiteData, page: Page, root: Path, briefs: Briefs) -> dict:
-    """The indicator as its page shows it (the pages stage made the view; made here when it did not run)."""
-    said = briefs.get((page.lang, page.ident)) or indicator_view.brief(indicator_view.context(site, page))
-    return {"title": page.title, "chart": _chart(site, page.lang, page.ident, root), **said}
+def _indicator(site: SiteData, view: View, root: Path) -> dict:
+    """The indicator as its page shows it."""
+    page = view.page
+    return {"title": page.title, "chart": _chart(site, page.lang, page.ident, root), **brief(view.values)}
 
 
-def document_data(site: SiteData, lang: str, root: Path, briefs: Briefs | None = None) -> dict:
-    """Everything the PDF in ``lang`` says, as plain values (the template only lays them out). ``briefs``:
-    the indicators' pages' views, from the pages stage."""
+def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
+    """Everything the PDF in ``lang`` says, as plain values (the template only lays them out), from the views
+    of the goals' and indicators' pages: the PDF and the site say the same."""
     t = partial(i18n.t, lang)
     pkg = site.pkg
-    found = [p for p in site_pages(site) if p.lang == lang]
-    by_key = {(p.key, p.ident): p for p in found}
+    by_key = {(v.page.key, v.page.ident): v for v in views.values() if v.page.lang == lang}
     latest = publication.latest_edition(pkg)
     changed = site.method_change(latest, lang)
     measured = [i for i in pages.ordered_indicators(pkg) if site.indicators.at[i, "status"] == "measured"]
@@ -79,7 +80,7 @@ def document_data(site: SiteData, lang: str, root: Path, briefs: Briefs | None =
         "headline": site.findings(lang, "home", kinds=("intro",)),
         "changed": [changed or t("pdf_nothing_changed")],
         "goals": [_goal(site, by_key["goal", g], root) for g in site.goals.index],
-        "indicators": [_indicator(site, by_key["indicator", i], root, briefs or {}) for i in measured],
+        "indicators": [_indicator(site, by_key["indicator", i], root) for i in measured],
         "waiting": waiting, "method": [t("pdf_method_text")],
         "editions": [{"title": site.edition_title(int(e), lang), "notes": row[f"method_notes_{lang}"],
                       "change": site.method_change(int(e), lang), "url": row["source_url"]}
@@ -107,8 +108,14 @@ def _compile(out: Path, data: str, stamp: int) -> tuple[bytes, str]:
         return typst.compile(TEMPLATE.read_bytes(), **options), str(error).splitlines()[0]
 
 
-def _site(context: Context) -> SiteData:
-    return SiteData(context.pkg, context.rows, context.stage[0])  # the stage: (made, briefs)
+@dataclass(frozen=True)
+class _Shared:
+    made: Made
+    views: Views  # the goals' and indicators' pages
+
+
+def _site(context: Tables) -> SiteData:
+    return SiteData(context, context.shared(_Shared).made)
 
 
 _CHARTS = re.compile(r'"path": "/(charts/[^"]+)"')
@@ -128,11 +135,12 @@ def _kept_or_compiled(out: Path, data: str, stamp: int, cache: Path | None) -> t
     return pdf, problem
 
 
-def _write(context: Context, job: tuple[str, Path, Path | None]) -> tuple[Council, str]:
+def _write(context: Tables, job: tuple[str, Path, Path | None]) -> tuple[Council, str]:
     """One language's PDF at both its addresses: a job for the workers (the two languages side by side)."""
     lang, out, cache = job
     stamp = int(pd.Timestamp(publication.package_date(context.pkg)).tz_localize("UTC").timestamp())
-    data = json.dumps(document_data(context.once(_site), lang, out, context.stage[1]), ensure_ascii=False)
+    views = context.shared(_Shared).views
+    data = json.dumps(document_data(context.once(_site), views, lang, out), ensure_ascii=False)
     pdf, problem = _kept_or_compiled(out, data, stamp, cache)
     written: Council = {}
     for rel in (publication.council_file(context.pkg, lang), publication.council_file(context.pkg, lang, LATEST)):
@@ -143,14 +151,14 @@ def _write(context: Context, job: tuple[str, Path, Path | None]) -> tuple[Counci
     return written, f"{lang}: the PDF is tagged but not PDF/UA-1: {problem}" if problem else ""
 
 
-def run(context: Context, made: Made, out: Path, workers: Workers | None = None,
-        log: Callable[[str], None] = print, cache: Path | None = None, briefs: Briefs | None = None) -> Council:
+def run(context: Tables, made: Made, views: Views, out: Path, workers: Workers | None = None,
+        log: Callable[[str], None] = print, cache: Path | None = None) -> Council:
     """Write the PDF in every language (each on its own core when the build has workers); returns each
-    file's path under data/ and its size. ``cache``: PDFs kept between builds; ``briefs``: the indicators'
-    views the pages stage made (without them, the PDF makes its own)."""
+    file's path under data/ and its size. ``cache``: PDFs kept between builds."""
     written: Council = {}
     jobs = [(lang, out, cache) for lang in i18n.LANGUAGES]
-    for files, note in Workers.of(context, workers).map(_write, jobs, stage=(made, briefs or {}), chunksize=1):
+    shared = _Shared(made, {path: v for path, v in views.items() if v.page.key in ("goal", "indicator")})
+    for files, note in Workers.of(context, workers).map(_write, jobs, shared=shared, chunksize=1):
         written.update(files)
         if note:
             log(f"  {'':<12} {note}")

@@ -31,9 +31,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline.engine.memo import Memo, RowHashes
 from pipeline.engine.output import inside
-from pipeline.engine.workers import Context, Workers
+from pipeline.engine.workers import Workers
 from pipeline.model import addresses as pages
-from pipeline.model import describe as catalog
+from pipeline.model import counted
 from pipeline.model.indicators import COLUMNS, SHOWN, build_table
 from pipeline.model.package import DataPackage
 from pipeline.model.publication import (
@@ -41,21 +41,19 @@ from pipeline.model.publication import (
     COUNTED,
     COUNTED_FORMATS,
     COUNTED_SMALL,
-    DCAT_NAME,
     FORMATS,
     LATEST,
     SMALL_FORMATS,
     Scope,
-    catalogue_files,
     citation,
     column_docs,
-    describe,
     edition_scope,
     first_published_scope,
     indicator_scope,
     package_date,
     zip_name,
 )
+from pipeline.model.tables import Tables
 from pipeline.text.escape import FORMULA_START, spreadsheet
 from pipeline.words import i18n
 
@@ -213,14 +211,12 @@ def write_table(table: pd.DataFrame, scope: Scope, data: Path, pkg: DataPackage,
     return written
 
 
-def write_counted(pkg: DataPackage, data: Path) -> list[Path]:
-    """The figures counted in registers, as published (``counted.published``): all of them in CSV, CSV for
-    Dutch Excel and Parquet, and each counted indicator's own in the two CSVs its page links."""
-    from pipeline.model import counted
-
+def write_counted(pkg: DataPackage, registered: pd.DataFrame, data: Path) -> list[Path]:
+    """The figures counted in registers (the register table), as published (``counted.published``): all of them
+    in CSV, CSV for Dutch Excel and Parquet, and each counted indicator's own in the two CSVs its page links."""
     if pkg["registrations"].empty:
         return []
-    table = counted.published(pkg)
+    table = counted.published(pkg, registered)
     written = []
     jobs = [(table, COUNTED, COUNTED_FORMATS),
             *((rows, indicator_scope(str(i)), COUNTED_SMALL) for i, rows in table.groupby("indicator_id", sort=False))]
@@ -238,15 +234,12 @@ def write_counted(pkg: DataPackage, data: Path) -> list[Path]:
     return written
 
 
-def _withheld(pkg: DataPackage, source: Path) -> bytes:
+def _withheld(table: pd.DataFrame, source: Path) -> bytes:
     """registrations.csv as it may be published: the value and count of every figure the privacy rule
     withholds (``counted``) emptied, every other byte as the maintainer wrote it."""
     import csv
     import io
 
-    from pipeline.model import counted
-
-    table = counted.build_table(pkg)
     hidden = table[table["status"].isin(["small", "derivable"])]
     keys = {(r.indicator_id, str(r.cohort), r.reference_date, r.group_id) for r in hidden.itertuples()}
     text = source.read_text(encoding="utf-8-sig")
@@ -262,14 +255,15 @@ def _withheld(pkg: DataPackage, source: Path) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def write_package_zip(pkg: DataPackage, target: Path) -> Path:
-    """The data package as published: only the declared resources, and a descriptor with their sizes and hashes."""
+def write_package_zip(pkg: DataPackage, registered: pd.DataFrame, target: Path) -> Path:
+    """The data package as published: only the declared resources, with what the register table (``registered``)
+    withholds emptied, and a descriptor with their sizes and hashes."""
     descriptor = json.loads(json.dumps(pkg.descriptor))
     stamp = package_date(pkg).timetuple()[:6]
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for resource in descriptor["resources"]:
             source = pkg.root / resource["path"]
-            data = _withheld(pkg, source) if resource["name"] == "registrations" else source.read_bytes()
+            data = _withheld(registered, source) if resource["name"] == "registrations" else source.read_bytes()
             resource["bytes"] = len(data)
             resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
             archive.writestr(zipfile.ZipInfo(resource["path"], date_time=stamp), data,
@@ -299,14 +293,14 @@ class Downloads:
     sizes: dict[str, int]  # path under data/ (as ``publication`` names it) → bytes
 
 
-def _scope_tables(context: Context, cache: Path | None) -> tuple:
+def _scope_tables(context: Tables, cache: Path | None) -> tuple:
     """The published columns (``metadata/indicator_table.yaml``) and what each scope's job needs of them."""
     table = context.table[COLUMNS]
     return (table, RowHashes(table), risky_columns(table),
             dict(iter(table.groupby("indicator_id", sort=False, observed=True))), workbook_memo(cache))
 
 
-def _write_scope(context: Context, job: tuple[str, object, dict[str, str], Path, Path | None]) -> list[Path]:
+def _write_scope(context: Tables, job: tuple[str, object, dict[str, str], Path, Path | None]) -> list[Path]:
     """One scope's downloads (``write_table``): a job for the workers."""
     kind, ident, urls, data, cache = job
     table, hashes, risky, by_indicator, memo = context.once(_scope_tables, cache)
@@ -321,7 +315,7 @@ def _write_scope(context: Context, job: tuple[str, object, dict[str, str], Path,
     return write_table(rows, scope, data, context.pkg, urls, formats, memo, hashes, risky)
 
 
-def run(context: Context, out: Path, cache: Path | None = None, workers: Workers | None = None) -> Downloads:
+def run(context: Tables, out: Path, cache: Path | None = None, workers: Workers | None = None) -> Downloads:
     """Every download, scope by scope on every core (the build's ``workers``, or this process alone);
     workbooks made before from the same rows are taken from ``cache``."""
     pkg, table = context.pkg, context.table
@@ -344,17 +338,6 @@ def run(context: Context, out: Path, cache: Path | None = None, workers: Workers
         for edition in sorted(int(e) for e in pkg["errata"]["edition"].unique()):
             written += write_table(first[first["edition"] == edition], first_published_scope(edition), data, pkg,
                                    open_data, SMALL_FORMATS, memo)
-    written += write_counted(pkg, data)
-    written.append(write_package_zip(pkg, data / zip_name(pkg)))
+    written += write_counted(pkg, context.counted, data)
+    written.append(write_package_zip(pkg, context.counted, data / zip_name(pkg)))
     return Downloads({path.relative_to(data).as_posix(): path.stat().st_size for path in written})
-
-
-def write_catalogue(pkg: DataPackage, out: Path, sizes: dict[str, int]) -> Downloads:
-    """The DCAT-AP description of every download (written last: it lists the council edition too); returns
-    the sizes with its own."""
-    data = out / "data"
-    listed = [(rel, {lang: describe(kind, values, lang) for lang in i18n.LANGUAGES})
-              for rel, kind, values in catalogue_files(pkg, sizes)]
-    catalogue = catalog.dcat(pkg, catalog.distributions(pkg, sizes, listed))
-    (data / DCAT_NAME).write_text(json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return Downloads({**sizes, DCAT_NAME: (data / DCAT_NAME).stat().st_size})

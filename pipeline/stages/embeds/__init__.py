@@ -17,15 +17,15 @@ from markupsafe import Markup
 from pipeline.engine.output import inside
 from pipeline.look import tokens
 from pipeline.model import addresses as pages
-from pipeline.model import counted, versions
+from pipeline.model import versions
 from pipeline.model.package import DataPackage
 from pipeline.model.publication import indicator_scope
+from pipeline.model.tables import Tables
 from pipeline.text import escape
 from pipeline.text.templating import html_environment
 from pipeline.words import i18n
 
 if TYPE_CHECKING:
-    from pipeline.engine.workers import Context
     from pipeline.stages.charts import Charts
     from pipeline.stages.story import Story
 
@@ -63,15 +63,15 @@ def _register_source(registered: pd.DataFrame, ref: dict, lang: str) -> str:
                   date=i18n.iso_date(ref["reference_date"], lang))
 
 
-def run(context: Context, story: Story, charts: Charts, out: Path) -> Embeds:
+def run(context: Tables, story: Story, charts: Charts, out: Path) -> Embeds:
     """Write ``embed/<lang>/<indicator_id>.html`` and its snippet (``.iframe.html``); returns the snippets."""
     pkg, table = context.pkg, context.rows
     template = html_environment().get_template("embed.html")
     embeds: Embeds = {}
     base = pages.base_url(pkg)
-    editions = pkg["editions"].set_index("edition")
+    editions = context.catalogue.editions
     measured = set(table.loc[table["value"].notna(), "indicator_id"])
-    registered = counted.build_table(pkg).merge(pkg["registers"], on="register_id").set_index(
+    registered = context.counted.merge(pkg["registers"], on="register_id").set_index(
         ["indicator_id", "cohort", "reference_date", "group_id"])
     for lang in i18n.LANGUAGES:
         folder = out / "embed" / lang

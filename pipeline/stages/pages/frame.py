@@ -13,10 +13,11 @@ import yaml
 
 from pipeline.look import tokens
 from pipeline.model import addresses as pages
-from pipeline.model import publication
+from pipeline.model import publication, summaries
 from pipeline.model.package import DataPackage
 from pipeline.paths import QUARTO_CONFIG
 from pipeline.stages.views.site import Page, link
+from pipeline.stages.views.summary import others
 from pipeline.words import i18n
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -66,3 +67,22 @@ def quarto_config(lang: str, pkg: DataPackage) -> dict:
     config.setdefault("website", {}).update({"title": i18n.t(lang, "site_title"),
                                              "site-url": pages.base_url(pkg) + pages.PREFIX[lang]})
     return config
+
+
+def summary_front(pkg: DataPackage, base: str, page: Page, csp: str, templates: dict) -> dict:
+    """A summary's own front matter: its language and direction, head tags (alternates to every summary, its
+    script's font) and frame, all in its own language: the Dutch and English pages' frame speaks only those."""
+    words = summaries.languages()[page.ident]
+    language = words["language"]
+    root = link(page.path, "x")[:-1]
+    script = language["script"]
+    alternates = [{"lang": w["language"]["tag"], "href": summaries.path(f)} for f, w in summaries.languages().items()]
+    head = templates["summary_head"].render(
+        csp=csp, base=base, page=page, root=root, alternates=alternates,
+        font_css=f"assets/fonts-{script}.css" if script in tokens.script_fonts() else None)
+    frame = {"skip": words["skip"], "home": link(page.path, pages.path("nl", "home")),
+             "site_title": i18n.t("nl", "site_title"), "languages_label": words["languages_label"],
+             "others": others(page.path), "footer": footer_text("nl", pkg)}
+    return {"lang": str(language["tag"]), "dir": language["dir"], "include-in-header": {"text": head.strip()},
+            "include-before-body": {"text": str(templates["summary_frame"].module.header(frame)).strip()},
+            "include-after-body": {"text": str(templates["summary_frame"].module.footer(frame)).strip()}}

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.engine.workers import Context, Workers
+from pipeline.engine.workers import Workers
 from pipeline.model.package import DataPackage
-from pipeline.stages.story.indicator import Survey, _survey, counted_facts, indicator_facts
+from pipeline.model.tables import Tables
+from pipeline.stages.story.indicator import Survey, counted_facts, indicator_facts, survey_of
 from pipeline.stages.story.overview import STRENGTH_KEYS, comparison_facts, goal_facts, home_facts
 from pipeline.stages.story.vocabulary import Fact, Part, Writer
 from pipeline.words import i18n
@@ -69,9 +70,10 @@ def _section_facts(pkg: DataPackage, table: pd.DataFrame, by_indicator: dict, su
     return found
 
 
-def facts(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
-    """Every finding, in the order of the story."""
-    by_indicator, survey = dict(iter(table.groupby("indicator_id", sort=False))), _survey(pkg)
+def facts(tables: Tables) -> list[Fact]:
+    """Every finding, in the order of the story, from the typed table (the stage reads the plain rows)."""
+    pkg, table = tables.pkg, tables.table
+    by_indicator, survey = dict(iter(table.groupby("indicator_id", sort=False))), survey_of(tables)
     return [f for section in _sections(pkg, table)
             for f in _section_facts(pkg, table, by_indicator, survey, section)]
 
@@ -79,21 +81,20 @@ def facts(pkg: DataPackage, table: pd.DataFrame) -> list[Fact]:
 Story = dict[str, list[dict]]  # per language, the findings in the story's order
 
 
-def _writers(context: Context) -> tuple[dict, Survey, dict[str, Writer]]:
+def _writers(context: Tables) -> tuple[dict, Survey, dict[str, Writer]]:
     """What every section's job reads, made once per process: the rows by indicator, the survey, the writers."""
-    pkg = context.pkg
-    return (dict(iter(context.rows.groupby("indicator_id", sort=False))), _survey(pkg),
-            {lang: Writer(pkg, lang) for lang in i18n.LANGUAGES})
+    return (dict(iter(context.rows.groupby("indicator_id", sort=False))), survey_of(context),
+            {lang: Writer(context.catalogue, lang) for lang in i18n.LANGUAGES})
 
 
-def _findings(context: Context, section: Section) -> dict[str, list[dict]]:
+def _findings(context: Tables, section: Section) -> dict[str, list[dict]]:
     """One section of the story, written in every language: a job for the workers."""
     by_indicator, survey, writers = context.once(_writers)
     found = _section_facts(context.pkg, context.rows, by_indicator, survey, section)
     return {lang: [writer.finding(f) for f in found] for lang, writer in writers.items()}
 
 
-def run(context: Context, out: Path, workers: Workers | None = None) -> Story:
+def run(context: Tables, out: Path, workers: Workers | None = None) -> Story:
     """Write ``story/<lang>.json``: a list of findings per language, in the same order in both (``facts``).
 
     The findings are made from the plain rows on every core (the build's ``workers``, or this process alone),

@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipeline.model import counted
 from pipeline.model.indicators import SHOWN
-from pipeline.model.package import DataPackage
+from pipeline.model.tables import Tables
 from pipeline.stages.story.vocabulary import (
     Count,
     CountedRef,
@@ -51,12 +51,11 @@ class Survey:
     min_count: int = 10
 
 
-def _survey(pkg: DataPackage) -> Survey:
-
-    editions = pkg["editions"]
+def survey_of(tables: Tables) -> Survey:
+    pkg, editions = tables.pkg, tables.pkg["editions"]
     invited = {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
-    rows = counted.build_table(pkg)
-    return Survey(invited, pkg.min_n, dict(iter(rows.groupby("indicator_id", sort=False))), counted.min_count(pkg))
+    return Survey(invited, pkg.min_n, dict(iter(tables.counted.groupby("indicator_id", sort=False))),
+                  counted.min_count(pkg))
 
 
 def _counted_figure(row: pd.Series) -> Part:

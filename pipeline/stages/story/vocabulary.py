@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.model.package import DataPackage
+from pipeline.model.catalogue import Catalogue
 from pipeline.words import i18n
 
 WORDS = Path(__file__).resolve().parent.parent.parent / "words"
@@ -199,12 +199,10 @@ class Fact:
 class Writer:
     """Writes facts in one language, with the catalogue's own labels."""
 
-    def __init__(self, pkg: DataPackage, lang: str):
+    def __init__(self, catalogue: Catalogue, lang: str):
         self.lang = lang
         self.words = templates(lang)
-        self.indicators = pkg["indicators"].set_index("indicator_id")
-        self.groups = pkg["groups"].set_index("group_id")
-        self.editions = pkg["editions"].set_index("edition")
+        self.indicators, self.groups, self.editions = catalogue.indicators, catalogue.groups, catalogue.editions
 
     def part(self, part: Part) -> str:
         values = {name: value if isinstance(value, int) else value.write(self) for name, value in part.values.items()}

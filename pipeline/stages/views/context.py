@@ -8,7 +8,7 @@ from pipeline.stages.views.site import Page, SiteData
 from pipeline.words import i18n
 
 
-def context(site: SiteData, page: Page) -> dict:
+def view(site: SiteData, page: Page) -> dict:
     lang = page.lang
     t = partial(i18n.t, lang)
     series_list = []

@@ -6,7 +6,7 @@ from pipeline.model import addresses as pages
 from pipeline.stages.views.site import Page, SiteData
 
 
-def context(site: SiteData, page: Page) -> dict:
+def view(site: SiteData, page: Page) -> dict:
     lang, goal_id = page.lang, page.ident
     rows = site.table[site.table["goal_id"] == goal_id]
     return {"intro": site.findings(lang, "goal", goal_id, kinds=("intro",)),

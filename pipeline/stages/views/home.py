@@ -6,12 +6,13 @@ from functools import partial
 
 from pipeline.model import addresses as pages
 from pipeline.model import publication
+from pipeline.model.package import DataPackage
 from pipeline.stages.views import summary
-from pipeline.stages.views.site import Page, SiteData, link, prose
+from pipeline.stages.views.site import Page, SiteData, Sizes, link, prose
 from pipeline.words import i18n
 
 
-def context(site: SiteData, page: Page) -> dict:
+def view(site: SiteData, page: Page) -> dict:
     lang = page.lang
     latest = int(site.table.loc[site.table["value"].notna(), "edition"].max())
     goals = [{"href": link(page.path, pages.path(lang, "goal", goal_id)), "title": row[f"title_{lang}"],
@@ -21,7 +22,7 @@ def context(site: SiteData, page: Page) -> dict:
             "headline": site.findings(lang, "home", kinds=("intro",)), "chart": site.chart(lang, "comparison"),
             "findings": site.linked_findings(lang, "home", page), "plan": site.findings(lang, "home", kinds=("plan",)),
             "board": site.dashboard(lang, page.path, pages.ordered_indicators(site.pkg), "dashboard-home"),
-            "cite": site.cite(lang, site.permalink(page.path)), "council": _council(site, page),
+            "cite": site.cite(lang, site.permalink(page.path)), "council": None,
             "summaries": summary.others(page.path)}
 
 
@@ -54,12 +55,11 @@ def _first_screen(site: SiteData, page: Page, latest: int) -> dict:
             "changed": trends[0] if trends else t("first_no_change")}
 
 
-def _council(site: SiteData, page: Page) -> dict | None:
-    """The link to this language's council edition, with its size, when the build made one."""
-    rel = publication.council_file(site.pkg, page.lang)
-    size = site.made.downloads.sizes.get(rel)
-    if size is None:
-        return None
-    kilobytes = i18n.number(size / 1024, page.lang, 0)
+def sized(values: dict, page: Page, pkg: DataPackage, sizes: Sizes) -> dict:
+    """The view with the link to this language's council edition and its size, once every file is written."""
+    rel = publication.council_file(pkg, page.lang)
+    if rel not in sizes:
+        return values
+    kilobytes = i18n.number(sizes[rel] / 1024, page.lang, 0)
     text = i18n.t(page.lang, "pdf_download", size=f"{kilobytes}\u00a0kB")  # the unit stays with its number
-    return {"href": link(page.path, "data/" + rel), "text": text}
+    return {**values, "council": {"href": link(page.path, "data/" + rel), "text": text}}

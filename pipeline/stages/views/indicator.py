@@ -123,7 +123,7 @@ def brief(view: dict) -> dict:
             "sources": [s["text"] for s in view["sources"]]}
 
 
-def context(site: SiteData, page: Page) -> dict:
+def view(site: SiteData, page: Page) -> dict:
     lang, ident, here = page.lang, page.ident, page.path
     t = partial(i18n.t, lang)
     meta = site.indicators.loc[ident]

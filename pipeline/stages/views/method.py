@@ -9,7 +9,7 @@ from pipeline.stages.views.site import Page, SiteData, prose
 from pipeline.words import i18n
 
 
-def context(site: SiteData, page: Page) -> dict:
+def view(site: SiteData, page: Page) -> dict:
     lang = page.lang
     t = partial(i18n.t, lang)
     editions = [{"title": site.edition_title(e, lang), "notes": row[f"method_notes_{lang}"],

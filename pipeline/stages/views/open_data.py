@@ -7,14 +7,14 @@ from pathlib import PurePosixPath
 
 from pipeline.model import describe as catalog
 from pipeline.model import publication, versions
-from pipeline.stages.views.site import Page, SiteData, link
+from pipeline.model.package import DataPackage
+from pipeline.stages.views.site import Page, SiteData, Sizes, link
 from pipeline.words import i18n
 
 
-def context(site: SiteData, page: Page) -> dict:
-    lang, pkg = page.lang, site.pkg
-    t = partial(i18n.t, lang)
-    sizes = site.made.downloads.sizes
+def sized(values: dict, page: Page, pkg: DataPackage, sizes: Sizes) -> dict:
+    """The view with every download's size and the schema.org record of them, once every file is written."""
+    lang, t = page.lang, partial(i18n.t, page.lang)
 
     def download(rel: str, text: str, fmt: str) -> list:
         size = sizes[rel]
@@ -25,6 +25,17 @@ def context(site: SiteData, page: Page) -> dict:
     listed = [(rel, t(kind, **{k: v for k, v in values.items() if k != "format"}), values.get("format", "zip"))
               for rel, kind, values in publication.main_downloads(pkg)]
     described = catalog.distributions(pkg, sizes, [(rel, {lang: text}) for rel, text, _ in listed])
+    return {**values, "jsonld": catalog.script(catalog.schema_org(pkg, lang, described, values["page_url"])),
+            "downloads": {"id": "table-downloads", "caption": t("downloads_all"),
+                          "header": [t("download_file"), t("col_description"), t("download_format"),
+                                     t("download_size")],
+                          "rows": [download(*item) for item in listed]}}
+
+
+def view(site: SiteData, page: Page) -> dict:
+    """Everything but the files' sizes (``sized``)."""
+    lang, pkg = page.lang, site.pkg
+    t = partial(i18n.t, lang)
     header = [t("col_field"), t("col_type"), t("col_required"), t("col_description")]
     errata = None
     if not pkg["errata"].empty:
@@ -46,11 +57,7 @@ def context(site: SiteData, page: Page) -> dict:
                                        t("yes") if f.get("constraints", {}).get("required") else t("no"),
                                        i18n.descriptor(f, "description", lang)] for f in resource["schema"]["fields"]]}}
                   for resource in pkg.descriptor["resources"]]
-    return {"jsonld": catalog.script(catalog.schema_org(pkg, lang, described, site.base + page.path)),
-            "downloads": {"id": "table-downloads", "caption": t("downloads_all"),
-                          "header": [t("download_file"), t("col_description"), t("download_format"),
-                                     t("download_size")],
-                          "rows": [download(*item) for item in listed]},
+    return {"page_url": site.base + page.path,
             "dcat": {"href": link(page.path, "data/" + publication.DCAT_NAME), "text": t("machine_readable")},
             "cite": site.cite(lang, site.permalink(page.path)),
             "changes": {"id": "table-changes", "caption": t("changes"),

@@ -5,5 +5,5 @@ from __future__ import annotations
 from pipeline.stages.views.site import Page, SiteData, prose
 
 
-def context(site: SiteData, page: Page) -> dict:
+def view(site: SiteData, page: Page) -> dict:
     return {"content": prose(page.lang, page.key)}

@@ -11,7 +11,7 @@ from pipeline.stages.views.site import Page, SiteData, link
 from pipeline.words import i18n
 
 
-def context(site: SiteData, page: Page) -> dict:
+def view(site: SiteData, page: Page) -> dict:
     lang = page.lang
     ordered = pages.ordered_indicators(site.pkg)
     first = site.indicators.loc[ordered[0]] if ordered else None

@@ -1,7 +1,7 @@
-"""What every kind of page shares: the page record, relative links, and the views several pages show.
+"""What every kind of page's view shares: the page record, relative links, and the parts several pages show.
 
-Pages compute nothing: every figure, sentence and chart arrives made (indicator stage, story, charts),
-and these helpers only pick and format them for a language.
+Views compute nothing: every figure, sentence and chart arrives made (the tables, the story, the charts), and
+these helpers only pick and format them for a language.
 """
 
 from __future__ import annotations
@@ -10,24 +10,19 @@ import posixpath
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from markupsafe import Markup
 
 from pipeline.model import addresses as pages
-from pipeline.model import counted, publication, versions
+from pipeline.model import publication, versions
 from pipeline.model.indicators import SHOWN, method_changes, records
-from pipeline.model.package import DataPackage
+from pipeline.model.tables import Tables
 from pipeline.paths import CONTENT
+from pipeline.stages.charts import Chart, Charts
+from pipeline.stages.embeds import Embeds
+from pipeline.stages.story import Story
 from pipeline.words import i18n
-
-if TYPE_CHECKING:
-    from pipeline.stages.charts import Charts
-    from pipeline.stages.downloads import Downloads
-    from pipeline.stages.embeds import Embeds
-    from pipeline.stages.story import Story
-
 
 
 @dataclass
@@ -54,14 +49,16 @@ def prose(lang: str, name: str) -> Markup:
     return Markup((CONTENT / lang / f"{name}.qmd").read_text(encoding="utf-8"))
 
 
+Sizes = dict[str, int]  # every file under data/ (as ``publication`` names it) → bytes, once all are written
+
+
 @dataclass(frozen=True)
 class Made:
-    """What the earlier stages made that pages show: sentences, drawn charts, embed snippets, download sizes."""
+    """What the earlier stages made that the views show: sentences, drawn charts, embed snippets."""
 
     story: Story
     charts: Charts
     embeds: Embeds
-    downloads: Downloads
 
 
 def _per_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -71,22 +68,20 @@ def _per_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 class SiteData:
     """The data of one build, and the views that more than one kind of page shows."""
 
-    def __init__(self, pkg: DataPackage, table: pd.DataFrame, made: Made):
-        self.pkg, self.table, self.made = pkg, table, made
+    def __init__(self, tables: Tables, made: Made):
+        pkg, catalogue = tables.pkg, tables.catalogue
+        self.pkg, self.table, self.made = pkg, tables.rows, made
         self.base = pages.base_url(pkg)
-        self.indicators = pkg["indicators"].set_index("indicator_id")
-        self.goals = pkg["goals"].sort_values("order").set_index("goal_id")
-        self.groups = pkg["groups"].sort_values("order").set_index("group_id")
-        self.editions = pkg["editions"].sort_values("edition").set_index("edition")
+        self.indicators, self.goals, self.groups = catalogue.indicators, catalogue.goals, catalogue.groups
+        self.editions, self.registers = catalogue.editions, catalogue.registers
         self.method_changed = method_changes(pkg["editions"])
-        self.main_groups = list(self.groups[self.groups["role"] == "main"].index)
-        self.by_indicator = _per_indicator(table)
+        self.main_groups = list(catalogue.main_groups)
+        self.by_indicator = _per_indicator(self.table)
         # An indicator's page reads its own rows of these; filtering the whole frame per page cost more than
         # the rest of the page at a thousand indicators.
         self.wordings, self.errata, self.research_of = (_per_indicator(pkg[name])
                                                          for name in ("wordings", "errata", "research"))
-        self.counted = _per_indicator(counted.build_table(pkg))  # figures counted in registers
-        self.registers = pkg["registers"].set_index("register_id")
+        self.counted = _per_indicator(tables.counted)  # figures counted in registers
         self._board_rows: dict[tuple[str, str], dict] = {}
         self._findings: dict[tuple[str, str, str | None], list[dict]] = {}
         for lang, found in made.story.items():
@@ -110,15 +105,9 @@ class SiteData:
             found.append({"text": f["text"], "href": href})
         return found
 
-    def chart(self, lang: str, name: str) -> Markup | None:
-        """The chart's accessible SVGs, to be placed inline (they need no JavaScript), or None: the phone's
-        drawing and the wide one; the stylesheet shows the one drawn for the screen."""
-        chart = self.made.charts.get(f"{lang}/{name}")
-        if not chart:
-            return None
-        narrow, wide = (path.read_text(encoding="utf-8") for path in (chart.svg, chart.wide))
-        return Markup(narrow.replace('class="chart"', 'class="chart chart-narrow"', 1)
-                      + "\n" + wide.replace('class="chart"', 'class="chart chart-wide"', 1))
+    def chart(self, lang: str, name: str) -> Chart | None:
+        """The chart a page shows, or None; the page places its drawings inline when it is written."""
+        return self.made.charts.get(f"{lang}/{name}")
 
     def edition_title(self, edition: int, lang: str) -> str:
         title = self.editions.at[edition, f"title_{lang}"]

@@ -7,10 +7,8 @@ those two. It lives in the Dutch project, at ``samenvatting/<file>.html``.
 
 from __future__ import annotations
 
-from pipeline.look import tokens
 from pipeline.model import addresses as pages
 from pipeline.model import summaries
-from pipeline.stages.pages.frame import footer_text
 from pipeline.stages.views.site import Page, SiteData, link
 from pipeline.words import i18n
 
@@ -43,7 +41,7 @@ def others(current: str) -> list[dict]:
             for file, words in summaries.languages().items()]
 
 
-def context(site: SiteData, page: Page) -> dict:
+def view(site: SiteData, page: Page) -> dict:
     words = summaries.languages()[page.ident]
     tag = words["language"]["tag"]
     here = page.path
@@ -56,20 +54,3 @@ def context(site: SiteData, page: Page) -> dict:
             "others": [o for o in others(here) if not o["current"]]}
 
 
-def front(site: SiteData, page: Page, csp: str, templates: dict) -> dict:
-    """The page's own front matter: its language and direction, head tags (alternates to every summary,
-    its script's font) and frame."""
-    words = summaries.languages()[page.ident]
-    language = words["language"]
-    root = link(page.path, "x")[:-1]
-    script = language["script"]
-    alternates = [{"lang": w["language"]["tag"], "href": summaries.path(f)} for f, w in summaries.languages().items()]
-    head = templates["summary_head"].render(
-        csp=csp, base=site.base, page=page, root=root, alternates=alternates,
-        font_css=f"assets/fonts-{script}.css" if script in tokens.script_fonts() else None)
-    frame = {"skip": words["skip"], "home": link(page.path, pages.path("nl", "home")),
-             "site_title": i18n.t("nl", "site_title"), "languages_label": words["languages_label"],
-             "others": others(page.path), "footer": footer_text("nl", site.pkg)}
-    return {"lang": str(language["tag"]), "dir": language["dir"], "include-in-header": {"text": head.strip()},
-            "include-before-body": {"text": str(templates["summary_frame"].module.header(frame)).strip()},
-            "include-after-body": {"text": str(templates["summary_frame"].module.footer(frame)).strip()}}
