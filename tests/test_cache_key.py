@@ -15,7 +15,7 @@ from pipeline.build import build
 from pipeline.engine import cachekey, memo
 
 # The folders whose every file the issue named; the key reads all of pipeline/ and site/.
-WATCHED = ("pipeline/words", "pipeline/validation", "pipeline/model", "pipeline/templates", "site")
+WATCHED = ("pipeline/words", "pipeline/validation", "pipeline/model", "pipeline/stages", "site")
 
 
 def _copy_tree(target: Path) -> Path:

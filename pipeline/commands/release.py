@@ -171,7 +171,7 @@ def _notice(html: str, rel: str, version: str, current: Path, releases: dict[str
 def _notice_template():
     from pipeline.text.templating import html_environment
 
-    return html_environment().get_template("version_notice.html")
+    return html_environment(Path(__file__).parent).get_template("version_notice.html")
 
 
 def _place(source: Path, members: list[zipfile.ZipInfo], target: Path, version: str, current: Path,

@@ -25,7 +25,7 @@ from pipeline.engine.output import inside, link_tree
 from pipeline.engine.workers import Context, Workers
 from pipeline.look import tokens
 from pipeline.model import addresses as pages
-from pipeline.stages.pages import Page
+from pipeline.stages.pages import TEMPLATES, Page
 from pipeline.text.templating import html_environment
 from pipeline.words import i18n
 
@@ -123,7 +123,7 @@ def _page(context: Context, job: tuple[Path, str, str, Path | None]) -> None:
 
 @cache
 def _template():
-    return html_environment().get_template("site/preview.html")
+    return html_environment(TEMPLATES).get_template("preview.html")
 
 
 def markdown_text(markdown: str) -> str:

@@ -20,7 +20,6 @@ from markupsafe import Markup
 
 from pipeline.text import escape
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _COMMON = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
 
 
@@ -42,8 +41,9 @@ def numeric_columns(rows: list[list]) -> set[int]:
     return numbers - words - {0}  # the first column names the row
 
 
-def html_environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, finalize=escape.html, **_COMMON)
+def html_environment(folder: Path) -> Environment:
+    """Templates of HTML in ``folder`` (a stage keeps its templates beside its code)."""
+    env = Environment(loader=FileSystemLoader(folder), autoescape=True, finalize=escape.html, **_COMMON)
     env.filters["numeric_columns"] = numeric_columns
     return env
 
@@ -59,11 +59,13 @@ def raw_html(markup: Markup) -> Markup:
     return Markup(f"{fence}{{=html}}\n{body}\n{fence}\n")
 
 
-def markdown_environment() -> Environment:
+def markdown_environment(folder: Path) -> Environment:
+    """Templates of Markdown in ``folder``; ``html(name, ...)`` places a macro of its ``components.html`` as a raw
+    HTML block."""
     # Pandoc writes a heading's id as {#id}, Jinja a comment as {# #}: Markdown templates comment with {## ##}.
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, finalize=_markdown_value,
+    env = Environment(loader=FileSystemLoader(folder), autoescape=True, finalize=_markdown_value,
                       comment_start_string="{##", comment_end_string="##}", **_COMMON)
-    components = html_environment().get_template("site/components.html").module
+    components = html_environment(folder).get_template("components.html").module
     env.globals["html"] = lambda name, *args: raw_html(getattr(components, name)(*args))
     env.filters["url"] = lambda url: Markup(escape.markdown_url(url))
     return env

@@ -129,4 +129,4 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
 def _svg_opening():
     from pipeline.text.templating import html_environment
 
-    return html_environment().get_template("svg_open.html")
+    return html_environment(Path(__file__).parent).get_template("svg_open.html")

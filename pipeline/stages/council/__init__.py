@@ -33,7 +33,7 @@ from pipeline.stages.views.indicator import brief
 from pipeline.stages.views.site import Made, SiteData
 from pipeline.words import i18n
 
-TEMPLATE = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf" / "edition.typ"
+TEMPLATE = Path(__file__).parent / "edition.typ"
 
 Council = dict[str, int]  # path under data/ → bytes, for the open-data page
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pipeline.stages.charts import Charts
     from pipeline.stages.story import Story
 
+HERE = Path(__file__).parent  # the embed's page and snippet templates
 # The frame's height must show everything at a phone's width without scrolling. It is estimated from the
 # chart's own height and the text's length at 360 px (about 36 characters a line at 16 px); the embed
 # test measures the real content in a browser at 360 and 680 px and checks the estimate is enough.
@@ -48,7 +49,7 @@ def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str, height: 
     """The ``<iframe>`` a journalist pastes into an article."""
     # The embed stays as it was made: the frozen copy of this version, once it is released.
     src = versions.permalink(pkg, pages.base_url(pkg), f"embed/{lang}/{indicator_id}.html")
-    return Markup(html_environment().get_template("iframe.html").render(src=src, title=escape.plain(title),
+    return Markup(html_environment(HERE).get_template("iframe.html").render(src=src, title=escape.plain(title),
                                                                          height=height).strip())
 
 
@@ -66,7 +67,7 @@ def _register_source(registered: pd.DataFrame, ref: dict, lang: str) -> str:
 def run(context: Tables, story: Story, charts: Charts, out: Path) -> Embeds:
     """Write ``embed/<lang>/<indicator_id>.html`` and its snippet (``.iframe.html``); returns the snippets."""
     pkg, table = context.pkg, context.rows
-    template = html_environment().get_template("embed.html")
+    template = html_environment(HERE).get_template("embed.html")
     embeds: Embeds = {}
     base = pages.base_url(pkg)
     editions = context.catalogue.editions

@@ -1,6 +1,6 @@
 """The pages stage: a ``.qmd`` per page, in one Quarto project per language, from the views.
 
-Each kind of page has one Markdown template (``templates/site/<kind>.qmd``), which lays its view out (the
+Each kind of page has one Markdown template (``templates/<kind>.qmd``), which lays its view out (the
 views stage made every view); the frame (navigation, footer, head) is in ``frame``. A page's charts are
 placed inline here, as the accessible SVGs the charts stage drew, so they need no JavaScript. Quarto renders
 the projects (``render``), and ``preview`` renders the same ``.qmd`` files into plain pages, for the tests
@@ -23,7 +23,6 @@ from pipeline.engine.workers import Workers
 from pipeline.look import stylesheet
 from pipeline.model import addresses, summaries
 from pipeline.model.tables import Tables
-from pipeline.paths import SITE
 from pipeline.stages.charts import Chart
 from pipeline.stages.pages.frame import CSP, quarto_config, summary_front
 from pipeline.stages.pages.frame import frame as frame_of
@@ -33,7 +32,8 @@ from pipeline.text import escape
 from pipeline.text.templating import html_environment, markdown_environment
 from pipeline.words import i18n
 
-TEMPLATE = SITE / "template.html"  # the Pandoc template of every page
+TEMPLATES = Path(__file__).parent / "templates"  # a template per kind of page, the frame, the components
+PANDOC = TEMPLATES / "pandoc.html"  # the HTML page around every page's content, for Pandoc
 
 
 def run(context: Tables, views: Views, sizes: Sizes, out: Path, workers: Workers | None = None) -> list[Page]:
@@ -46,7 +46,7 @@ def run(context: Tables, views: Views, sizes: Sizes, out: Path, workers: Workers
         config = quarto_config(lang, context.pkg)
         (project / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                              encoding="utf-8")
-        shutil.copyfile(TEMPLATE, project / TEMPLATE.name)
+        shutil.copyfile(PANDOC, project / PANDOC.name)
     stylesheet.write(out / "assets")  # one copy for both languages; render and preview link it into place
     found = [view.page for view in views.values()]
     jobs = [(out, View(view.page, sized(view, context.pkg, sizes))) for view in views.values()]
@@ -86,14 +86,14 @@ class _Writer:
 
 def _writer(context: Tables) -> _Writer:
     """The pages' templates, made once per process."""
-    markdown = markdown_environment()
-    html = html_environment()
+    markdown = markdown_environment(TEMPLATES)
+    html = html_environment(TEMPLATES)
     return _Writer(addresses.base_url(context.pkg), {
-        "page": markdown.get_template("site/page.qmd"), "head": html.get_template("site/head.html"),
-        "frame": html.get_template("site/frame.html").module,
-        "summary_head": html.get_template("site/summary_head.html"),
-        "summary_frame": html.get_template("site/summary_frame.html"),
-        **{kind: markdown.get_template(f"site/{kind}.qmd") for kind in addresses.kinds()}})
+        "page": markdown.get_template("page.qmd"), "head": html.get_template("head.html"),
+        "frame": html.get_template("frame.html").module,
+        "summary_head": html.get_template("summary_head.html"),
+        "summary_frame": html.get_template("summary_frame.html"),
+        **{kind: markdown.get_template(f"{kind}.qmd") for kind in addresses.kinds()}})
 
 
 def _write_page(context: Tables, job: tuple[Path, View]) -> None:

@@ -1,6 +1,6 @@
 """The frame around every page, defined once: navigation, footer, head tags and Quarto's configuration.
 
-Quarto and the preview draw the same frame (``templates/site/frame.html``) from ``frame``, which reads the
+Quarto and the preview draw the same frame (``pages/templates/frame.html``) from ``frame``, which reads the
 page lists in ``metadata/pages.yaml``; Quarto's own navigation bar, search and footer are not used.
 """
 
@@ -43,7 +43,7 @@ def footer_text(lang: str, pkg: DataPackage) -> str:
 
 
 def frame(page: Page, pkg: DataPackage, goals: pd.DataFrame) -> dict:
-    """What the header, navigation and footer of ``page`` show (``templates/site/frame.html``)."""
+    """What the header, navigation and footer of ``page`` show (``pages/templates/frame.html``)."""
     lang, current = page.lang, page.path
     home = pages.path(lang, "home")
     nav = nav_items(lang, current)
