@@ -25,6 +25,7 @@ from pipeline.engine.output import link_tree
 from pipeline.errors import VersionError
 from pipeline.model.package import DataPackage
 from pipeline.model.versions import FOLDER, released, version_key
+from pipeline.text.templating import html_environment
 from pipeline.validation.cells import text_problem
 from pipeline.validation.descriptor import checked
 from pipeline.words import i18n
@@ -169,8 +170,6 @@ def _notice(html: str, rel: str, version: str, current: Path, releases: dict[str
 
 @cache
 def _notice_template():
-    from pipeline.text.templating import html_environment
-
     return html_environment(Path(__file__).parent).get_template("version_notice.html")
 
 

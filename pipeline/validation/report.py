@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from pipeline.text.escape import markdown as md
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -57,8 +59,6 @@ class Report:
 
     def to_markdown(self) -> str:
         """For the pull request's job summary: every cell is escaped, since messages quote the data."""
-        from pipeline.text.escape import markdown as md
-
         if self.valid:
             return f"**Validation:** {md(self.package)} is valid."
         rows = ["| file | row | field | rule | problem |", "| --- | --- | --- | --- | --- |"]

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from pipeline.engine.memo import Memo
 from pipeline.engine.workers import Context, Workers
+from pipeline.text.templating import html_environment
 from pipeline.words.i18n import SETTINGS
 
 PNG_SCALE = 2
@@ -127,6 +128,4 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
 
 @cache
 def _svg_opening():
-    from pipeline.text.templating import html_environment
-
     return html_environment(Path(__file__).parent).get_template("svg_open.html")
