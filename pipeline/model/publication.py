@@ -19,14 +19,20 @@ from pipeline.engine.output import slug
 from pipeline.model.package import DataPackage
 from pipeline.words import i18n
 
-DICTIONARY = Path(__file__).resolve().parent.parent / "words" / "dictionary.yaml"
+COLUMNS_FILE = Path(__file__).parent / "indicator_table.yaml"
 FORMATS = {"csv": ".csv", "excel": "-excel.csv", **{f"xlsx_{lang}": f"-{lang}.xlsx" for lang in i18n.LANGUAGES},
            "parquet": ".parquet"}
 SMALL_FORMATS = tuple(f for f in FORMATS if f != "parquet")  # per indicator and as first published
 
 @cache
 def column_docs() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(DICTIONARY.read_text(encoding="utf-8"))
+    """Per column of the indicator table, in order: its type, whether it is always filled, and per language its
+    label (``label_<lang>``) and description (``<lang>``), from the words of each language."""
+    found = yaml.safe_load(COLUMNS_FILE.read_text(encoding="utf-8"))
+    for lang in i18n.LANGUAGES:
+        for column, words in i18n.dictionary(lang).items():
+            found[column].update({f"label_{lang}": words["label"], lang: words["description"]})
+    return found
 
 
 @dataclass(frozen=True)

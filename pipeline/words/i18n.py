@@ -33,6 +33,12 @@ def words(lang: str) -> dict[str, str]:
     return yaml.safe_load((FOLDER / lang / "site.yaml").read_text(encoding="utf-8"))
 
 
+@cache
+def dictionary(lang: str) -> dict[str, dict[str, str]]:
+    """The indicator table's columns in a language: a label and a description each (``<lang>/dictionary.yaml``)."""
+    return yaml.safe_load((FOLDER / lang / "dictionary.yaml").read_text(encoding="utf-8"))
+
+
 def t(lang: str, key: str, **values: object) -> str:
     return words(lang)[key].format(**values)
 
