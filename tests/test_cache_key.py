@@ -59,13 +59,12 @@ def test_library_versions_and_the_epoch_change_the_key(tmp_path, monkeypatch):
 
 
 def test_every_kept_result_is_keyed_by_the_code(monkeypatch):
-    from pipeline.stages import charts, preview
-    from pipeline.stages import downloads as exports
+    from pipeline.stages import charts, downloads, preview
     from pipeline.stages.charts.draw import Drawer
 
     def versions():
         preview._bodies.cache_clear()
-        return [charts.spec_memo(None).version, exports.workbook_memo(None).version,
+        return [charts.spec_memo(None).version, downloads.workbook_memo(None).version,
                 preview._bodies(None).version, Drawer().key({"mark": "bar"}, "nl")]
 
     before = versions()

@@ -102,10 +102,11 @@ def test_embeds_show_everything_without_scrolling(site_build, browser, width):
 
 
 def test_home_and_goal_pages_show_the_latest_figures_as_a_chart(site_build):
-    from pipeline.model import addresses as pages
+    from pipeline.model import addresses
 
-    paths = [pages.path(lang, "home") for lang in ("nl", "en")]
-    paths += [pages.path(lang, "goal", goal) for lang in ("nl", "en") for goal in ("werk", "taal", "dagelijks-leven")]
+    paths = [addresses.path(lang, "home") for lang in ("nl", "en")]
+    paths += [addresses.path(lang, "goal", goal) for lang in ("nl", "en")
+              for goal in ("werk", "taal", "dagelijks-leven")]
     for page in paths:
         text = (site_build / "preview" / page).read_text(encoding="utf-8")
         assert 'class="chart chart-narrow"' in text and "<table" in text, page  # a chart, and a real table beside it

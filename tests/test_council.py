@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from conftest import FIXTURE, edit_csv
 
-from pipeline.model import addresses as pages
+from pipeline.model import addresses
 from pipeline.model.indicators import SHOWN, build_table
 from pipeline.model.package import load
 from pipeline.model.publication import LATEST, council_file
@@ -86,10 +86,10 @@ def test_the_pdf_is_kept_at_its_measurement_and_at_latest_and_linked_where_peopl
     for lang in i18n.LANGUAGES:
         own, latest = (site_build / "data" / council_file(PKG, lang, scope) for scope in (None, LATEST))
         assert own.read_bytes() == latest.read_bytes() and "/2025/" in own.as_posix()
-        home = (site_build / "preview" / pages.path(lang, "home")).read_text(encoding="utf-8")
+        home = (site_build / "preview" / addresses.path(lang, "home")).read_text(encoding="utf-8")
         link = re.search(rf'href="(?:\.\./)?data/{re.escape(council_file(PKG, lang))}">([^<]*)<', home)
         assert link and re.search(r"\d kB\)", link.group(1))  # with its size
-        open_data = (site_build / "preview" / pages.path(lang, "open_data")).read_text(encoding="utf-8")
+        open_data = (site_build / "preview" / addresses.path(lang, "open_data")).read_text(encoding="utf-8")
         assert all(council_file(PKG, other) in open_data for other in i18n.LANGUAGES)
     catalogue = json.loads((site_build / "data" / "dcat-ap.jsonld").read_text(encoding="utf-8"))
     urls = json.dumps(catalogue)

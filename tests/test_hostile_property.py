@@ -25,8 +25,8 @@ from sitecheck import front_matter, markdown_problems, own_script
 
 from pipeline.build import build
 from pipeline.errors import InvalidPackage
-from pipeline.text.escape import FORMULA_START, plain
 from pipeline.text.checks import SHORTCODE
+from pipeline.text.escape import FORMULA_START, plain
 
 # Fragments validation lets through: each example reaches the build (those it refuses, such as control
 # characters, line breaks and shortcodes, have tests of their own in test_hostile_input.py and below).

@@ -11,8 +11,7 @@ from pipeline.model import counted
 from pipeline.model.indicators import build_table
 from pipeline.model.package import load
 from pipeline.model.tables import Tables
-from pipeline.stages import charts
-from pipeline.stages import downloads as exports
+from pipeline.stages import charts, downloads
 
 PKG = load(FIXTURE)
 
@@ -52,17 +51,17 @@ def test_a_damaged_entry_is_made_again(tmp_path):
 @pytest.fixture
 def tables():
     table = build_table(PKG)
-    return table, table[exports.COLUMNS]
+    return table, table[downloads.COLUMNS]
 
 
 def test_a_kept_workbook_is_the_workbook_that_would_be_written(tmp_path, tables):
     _, table = tables
-    memo = exports.workbook_memo(tmp_path / "cache")
-    first = exports.write_table(table, exports.ALL, tmp_path / "a", PKG, URLS, ("xlsx_nl",), memo)[0]
-    second = exports.write_table(table, exports.ALL, tmp_path / "b", PKG, URLS, ("xlsx_nl",), memo)[0]
+    memo = downloads.workbook_memo(tmp_path / "cache")
+    first = downloads.write_table(table, downloads.ALL, tmp_path / "a", PKG, URLS, ("xlsx_nl",), memo)[0]
+    second = downloads.write_table(table, downloads.ALL, tmp_path / "b", PKG, URLS, ("xlsx_nl",), memo)[0]
     assert memo.hits == 1 and first.read_bytes() == second.read_bytes()
     changed = table.assign(value=table["value"] + 1)
-    third = exports.write_table(changed, exports.ALL, tmp_path / "c", PKG, URLS, ("xlsx_nl",), memo)[0]
+    third = downloads.write_table(changed, downloads.ALL, tmp_path / "c", PKG, URLS, ("xlsx_nl",), memo)[0]
     assert memo.hits == 1 and third.read_bytes() != first.read_bytes()
 
 

@@ -75,11 +75,11 @@ def test_the_dictionary_says_which_columns_are_always_filled_and_how_percentages
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_each_workbook_cites_the_page_in_its_own_language(data, lang):
-    from pipeline.model import addresses as pages
+    from pipeline.model import addresses
 
     book = load_workbook(data / indicator_scope("betaald-werk").file(PKG, f"xlsx_{lang}"))
     about = "\n".join(str(v) for row in book.worksheets[2].iter_rows(values_only=True) for v in row)
-    assert pages.base_url(PKG) + pages.path(lang, "indicator", "betaald-werk") in about
+    assert addresses.base_url(PKG) + addresses.path(lang, "indicator", "betaald-werk") in about
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -263,13 +263,13 @@ def test_each_measurement_keeps_its_address(data):
 def test_the_publisher_is_named_by_its_register_address_when_the_package_gives_one(package, run_cli):
     from conftest import edit_descriptor
 
-    from pipeline.model import describe as catalog
+    from pipeline.model import describe
 
     edit_descriptor(package, lambda d: d["monitor"].pop("publisher_id"))
-    assert catalog.dcat(load(package), [])["@graph"][1]["@id"].endswith("#publisher")
+    assert describe.dcat(load(package), [])["@graph"][1]["@id"].endswith("#publisher")
     tooi = "https://identifier.overheid.nl/tooi/id/gemeente/gm0344"
     edit_descriptor(package, lambda d: d["monitor"].update(publisher_id=tooi))
-    graph = catalog.dcat(load(package), [])["@graph"]
+    graph = describe.dcat(load(package), [])["@graph"]
     assert graph[1]["@id"] == tooi and graph[0]["dct:publisher"] == {"@id": tooi}
     edit_descriptor(package, lambda d: d["monitor"].update(publisher_id="javascript:alert(1)"))
     code, out, _ = run_cli("validate", str(package))

@@ -11,9 +11,9 @@ from conftest import FIXTURE, ROOT
 
 from pipeline.build import build
 from pipeline.engine import workers
-from pipeline.model import addresses as pages
+from pipeline.model import addresses
 from pipeline.stages import preview
-from pipeline.stages.views import site as common
+from pipeline.stages.views import site as site_module
 
 SHARED_MODULES = {"__init__", "site"}
 SHARED_TEMPLATES = {"page", "components"}
@@ -22,7 +22,7 @@ TAG = re.compile(r"<(a|p|div|span|table|t[rdh]|ul|ol|li|h[1-6]|script|iframe|met
 
 
 def test_each_kind_of_page_is_one_module_and_one_template():
-    kinds = pages.kinds()
+    kinds = addresses.kinds()
     assert {"home", "goal", "indicator", "prose"} <= kinds
     modules = {p.stem for p in (ROOT / "pipeline" / "stages" / "views").glob("*.py")}
     templates = {p.stem for p in (ROOT / "pipeline" / "templates" / "site").glob("*.qmd")}
@@ -69,13 +69,13 @@ def test_the_preview_reads_the_pandoc_markdown_the_pages_use():
 def edited_content(tmp_path, monkeypatch):
     """A copy of the writers' texts in which 'about the research' got a new paragraph and list."""
     content = tmp_path / "content"
-    shutil.copytree(common.CONTENT, content)
+    shutil.copytree(site_module.CONTENT, content)
     added = {"nl": "Een **nieuwe alinea** van de redactie.\n\n- eerste punt\n- tweede punt\n",
              "en": "A **new paragraph** by the editors.\n\n- first point\n- second point\n"}
     for lang, text in added.items():
         with (content / lang / "method.qmd").open("a", encoding="utf-8") as handle:
             handle.write("\n" + text)
-    monkeypatch.setattr(common, "CONTENT", content)
+    monkeypatch.setattr(site_module, "CONTENT", content)
     # Spawned workers would read the real texts, not this patched copy: build in this process only.
     # (A writer edits site/content/ itself, which every worker reads; tests/test_build.py shows that a
     # build on one core and on two make the same files.)
@@ -90,6 +90,6 @@ def test_a_writer_changes_one_markdown_file_and_sees_it_on_the_site(tmp_path, ed
     sites = [out / "preview"] + ([out / "site"] if shutil.which("quarto") else [])
     for site in sites:
         for lang in ("nl", "en"):
-            page = (site / pages.path(lang, "method")).read_text(encoding="utf-8")
+            page = (site / addresses.path(lang, "method")).read_text(encoding="utf-8")
             for expected in edited_content[lang]:
                 assert expected in page, (site.name, lang, expected)

@@ -17,7 +17,7 @@ from fixtures import set_results
 from test_build import snapshot
 
 from pipeline import build as build_module
-from pipeline.stages import render as quarto
+from pipeline.stages import render
 from pipeline.stages.render import missing_pages
 
 
@@ -104,7 +104,7 @@ def project(folder: Path, pages: dict[str, str], config: str = "project: {type: 
     (folder / "_site").mkdir()
     (folder / "_site" / "search.json").write_text("[]", encoding="utf-8")
     if version:
-        (folder / quarto.RECORD).write_text(json.dumps({"quarto": version}), encoding="utf-8")
+        (folder / render.RECORD).write_text(json.dumps({"quarto": version}), encoding="utf-8")
     return folder
 
 
@@ -124,19 +124,19 @@ PAGES = {"index.qmd": "home", "a/one.qmd": "one", "a/two.qmd": "two", "three.qmd
 def test_only_pages_whose_own_source_changed_are_rendered_again(tmp_path, change, expected):
     previous = project(tmp_path / "previous", PAGES)
     new = project(tmp_path / "new", change.get("pages", PAGES), change.get("config", "project: {type: website}\n"))
-    assert quarto.plan(new, previous, change.get("version", "1.6.40")) == expected
+    assert render.plan(new, previous, change.get("version", "1.6.40")) == expected
 
 
 def test_without_a_previous_render_everything_is_rendered(tmp_path):
     new = project(tmp_path / "new", PAGES)
-    assert quarto.plan(new, tmp_path / "nothing", "1.6.40") is None
-    assert quarto.plan(new, project(tmp_path / "unrecorded", PAGES, version=None), "1.6.40") is None
+    assert render.plan(new, tmp_path / "nothing", "1.6.40") is None
+    assert render.plan(new, project(tmp_path / "unrecorded", PAGES, version=None), "1.6.40") is None
 
 
 def test_the_search_index_keeps_the_order_of_a_full_render():
     old = [{"href": "a.html"}, {"href": "b.html"}, {"href": "b.html#old-section"}, {"href": "c.html"}]
     new = [{"href": "b.html", "text": "new"}, {"href": "b.html#new-section"}]
-    merged = quarto.merge_search(old, new, {"b.html"})
+    merged = render.merge_search(old, new, {"b.html"})
     assert merged == [{"href": "a.html"}, {"href": "b.html", "text": "new"}, {"href": "b.html#new-section"},
                       {"href": "c.html"}]
 
@@ -148,7 +148,7 @@ def test_the_sitemap_takes_the_new_entries_of_rendered_pages():
         return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset>\n{urls}</urlset>\n'
 
     old = sitemap(("https://x/a.html", "1"), ("https://x/b.html", "1"))
-    assert quarto.merge_sitemap(old, sitemap(("https://x/b.html", "2"))) == sitemap(("https://x/a.html", "1"),
+    assert render.merge_sitemap(old, sitemap(("https://x/b.html", "2"))) == sitemap(("https://x/a.html", "1"),
                                                                                    ("https://x/b.html", "2"))
 
 

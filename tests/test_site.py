@@ -14,7 +14,7 @@ from fixtures import add_edition, set_results
 from sitecheck import broken_links, dashboard_row, external_resources, front_matter, manifest, paired, parse
 
 from pipeline.build import build
-from pipeline.model import addresses as pages
+from pipeline.model import addresses
 from pipeline.model.package import load
 from pipeline.model.publication import ALL, LATEST, edition_scope, zip_name
 from pipeline.words import i18n
@@ -22,7 +22,7 @@ from pipeline.words import i18n
 PKG = load(FIXTURE)
 INDICATORS = list(PKG["indicators"]["indicator_id"])
 def qmd_for(build_dir, page):
-    return build_dir / "quarto" / page["lang"] / pages.source_path(page["lang"], page["path"])
+    return build_dir / "quarto" / page["lang"] / addresses.source_path(page["lang"], page["path"])
 
 
 def test_every_indicator_and_page_exists_in_both_languages(site_build):
@@ -65,7 +65,7 @@ def test_language_switcher_leads_to_the_counterpart(site_build):
 def test_every_page_has_the_tags_a_shared_link_and_a_search_engine_read(site_build):
     """og:title, og:description, og:url, og:type, og:image with og:image:alt, twitter:card and the canonical
     address on every page; the image is a chart of the page, or the comparison of the groups."""
-    base = pages.base_url(PKG)
+    base = addresses.base_url(PKG)
     for page in paired(site_build):
         head = yaml.safe_load(front_matter(qmd_for(site_build, page)))["include-in-header"]["text"]
         tags = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', head))
@@ -79,7 +79,7 @@ def test_every_page_has_the_tags_a_shared_link_and_a_search_engine_read(site_bui
 
 
 def test_lang_and_hreflang(site_build):
-    base = pages.base_url(PKG)
+    base = addresses.base_url(PKG)
     for page in paired(site_build):
         parsed = parse(site_build / "preview" / page["path"])
         assert parsed.lang == page["lang"]
@@ -127,7 +127,7 @@ def test_dashboards_on_home_and_goal_pages(site_build):
     home = (site_build / "preview" / "index.html").read_text(encoding="utf-8")
     assert 'class="dashboard' in home and "In één oogopslag" in home
     for goal in PKG["goals"]["goal_id"]:
-        text = (site_build / "preview" / pages.path("en", "goal", goal)).read_text(encoding="utf-8")
+        text = (site_build / "preview" / addresses.path("en", "goal", goal)).read_text(encoding="utf-8")
         assert 'class="dashboard' in text and "At a glance" in text
 
 
@@ -156,7 +156,7 @@ def test_quarto_configuration_parses_and_the_frame_links_only_pages_that_exist(s
         assert (project / config["format"]["html"]["template"]).is_file()
         assert config["website"]["site-url"].endswith("/en/") == (lang == "en")
     for page in manifest(site_build):
-        source = site_build / "quarto" / page["lang"] / pages.source_path(page["lang"], page["path"])
+        source = site_build / "quarto" / page["lang"] / addresses.source_path(page["lang"], page["path"])
         front = yaml.safe_load(front_matter(source))
         frame = front["include-before-body"]["text"] + front["include-after-body"]["text"]
         targets = {posixpath.normpath(posixpath.join(posixpath.dirname(page["path"]), href))
@@ -204,7 +204,7 @@ def test_dashboard_says_the_direction_in_words_and_colours_only_clear_changes(ch
 
 
 def preview_pages() -> list[str]:
-    return [pages.path(lang, key, ident) for lang in ("nl", "en") for key, ident in pages.all_pages(PKG)]
+    return [addresses.path(lang, key, ident) for lang in ("nl", "en") for key, ident in addresses.all_pages(PKG)]
 
 
 @pytest.mark.browser

@@ -17,6 +17,7 @@ from sitecheck import dashboard_row
 from pipeline.model.catalogue import Catalogue
 from pipeline.model.indicators import build_table
 from pipeline.model.package import load
+from pipeline.model.publication import column_docs
 from pipeline.model.stats import fisher_p, more_than_chance, respondents_needed
 from pipeline.model.tables import Tables
 from pipeline.stages import story
@@ -222,10 +223,10 @@ def test_the_method_page_explains_the_bound_and_the_selection(site_build):
 def test_a_changed_measurement_says_what_changed_in_its_own_words(site_build):
     """Not a generic "the method changed" above "the same approach": the edition's own description."""
     editions = load(FIXTURE)["editions"].set_index("edition")
-    from pipeline.model import addresses as pages
+    from pipeline.model import addresses
 
     for lang in ("nl", "en"):
-        page = _visible_text(site_build / "preview" / pages.path(lang, "indicator", "betaald-werk"))
+        page = _visible_text(site_build / "preview" / addresses.path(lang, "indicator", "betaald-werk"))
         assert editions.at[2025, f"method_change_{lang}"] in page, lang
         assert "dezelfde aanpak" not in page and "the same approach" not in page
 
@@ -243,9 +244,9 @@ def test_wording_belongs_to_an_indicator_and_a_measurement(site_build):
 
 
 def test_english_pages_translate_the_reports_labels_and_say_they_are_in_dutch(site_build):
-    from pipeline.model import addresses as pages
+    from pipeline.model import addresses
 
-    page = _visible_text(site_build / "preview" / pages.path("en", "indicator", "betaald-werk"))
+    page = _visible_text(site_build / "preview" / addresses.path("en", "indicator", "betaald-werk"))
     assert "Civic Integration Report 2025 (second measurement), Figure 2.1 (in Dutch)" in page
     assert "Figuur" not in page and "paragraaf" not in page
 
@@ -264,7 +265,7 @@ def test_a_group_without_an_earlier_figure_is_not_a_topic_never_measured_before(
 
 
 def test_statuses_claim_only_what_is_known(site_build):
-    docs = yaml.safe_load((ROOT / "pipeline" / "words" / "dictionary.yaml").read_text(encoding="utf-8"))
+    docs = column_docs()
     assert "measured, but" not in docs["status"]["en"] and "wel gemeten" not in docs["status"]["nl"]
     home = (site_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
     row = dashboard_row(home, "zenuwachtig")

@@ -24,7 +24,7 @@ from pipeline.engine.memo import Memo
 from pipeline.engine.output import inside, link_tree
 from pipeline.engine.workers import Context, Workers
 from pipeline.look import tokens
-from pipeline.model import addresses as pages
+from pipeline.model import addresses
 from pipeline.stages.pages import TEMPLATES, Page
 from pipeline.text.templating import html_environment
 from pipeline.words import i18n
@@ -110,7 +110,7 @@ def _html(body: str, cache: Path | None) -> str:
 
 def _page(context: Context, job: tuple[Path, str, str, Path | None]) -> None:
     out, lang, path, cache = job
-    front, body = split((out / "quarto" / lang / pages.source_path(lang, path)).read_text(encoding="utf-8"))
+    front, body = split((out / "quarto" / lang / addresses.source_path(lang, path)).read_text(encoding="utf-8"))
     target = inside(out / "preview", path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_template().render(

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 import pandas as pd
 
 from pipeline.model.package import DataPackage
-from pipeline.validation import rows as contract
 from pipeline.validation.report import Problem
+from pipeline.validation.rows import problem, reserved_problems, row_problems
 from pipeline.words import i18n
 
 Rule = Callable[[DataPackage], Iterator[Problem]]
@@ -29,7 +29,7 @@ def rule(name: str) -> Callable[[Rule], Rule]:
 
 
 # One place for a problem's file and spreadsheet row (the header is row 1): the contract's.
-_problem = contract.problem
+_problem = problem
 
 
 @rule("missing-translation")
@@ -330,7 +330,7 @@ def erratum_mismatch(pkg: DataPackage) -> Iterator[Problem]:
 def check(pkg: DataPackage) -> list[Problem]:
     """The contract first (keys, references, ids: what every other rule relies on), then every rule;
     problems come back sorted by file and row."""
-    first = sorted([*contract.row_problems(pkg), *contract.reserved_problems(pkg)], key=Problem.sort_key)
+    first = sorted([*row_problems(pkg), *reserved_problems(pkg)], key=Problem.sort_key)
     if first:
         return first
     return sorted((p for func in RULES.values() for p in func(pkg)), key=Problem.sort_key)

@@ -24,8 +24,7 @@ from pipeline.engine.memo import Memo
 from pipeline.engine.output import inside
 from pipeline.engine.workers import Workers
 from pipeline.look import tokens
-from pipeline.model import addresses as pages
-from pipeline.model import publication
+from pipeline.model import addresses, publication
 from pipeline.model.publication import LATEST
 from pipeline.model.tables import Tables
 from pipeline.stages.views import View, Views
@@ -66,10 +65,10 @@ def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
     by_key = {(v.page.key, v.page.ident): v for v in views.values() if v.page.lang == lang}
     latest = publication.latest_edition(pkg)
     changed = site.method_change(latest, lang)
-    measured = [i for i in pages.ordered_indicators(pkg) if site.indicators.at[i, "status"] == "measured"]
-    waiting = [site.indicators.at[i, f"title_{lang}"] for i in pages.ordered_indicators(pkg) if i not in measured]
+    measured = [i for i in addresses.ordered_indicators(pkg) if site.indicators.at[i, "status"] == "measured"]
+    waiting = [site.indicators.at[i, f"title_{lang}"] for i in addresses.ordered_indicators(pkg) if i not in measured]
     date = publication.package_date(pkg).date()
-    home = site.base + pages.path(lang, "home")
+    home = site.base + addresses.path(lang, "home")
     return {
         "lang": lang, "colours": {name: tokens.colour(name) for name in ("link", "muted", "border")},
         "title": t("pdf_title", title=pkg.settings[f"title_{lang}"], edition=latest),

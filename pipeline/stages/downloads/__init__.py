@@ -32,8 +32,7 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline.engine.memo import Memo, RowHashes
 from pipeline.engine.output import inside
 from pipeline.engine.workers import Workers
-from pipeline.model import addresses as pages
-from pipeline.model import counted
+from pipeline.model import addresses, counted
 from pipeline.model.indicators import COLUMNS, SHOWN, build_table
 from pipeline.model.package import DataPackage
 from pipeline.model.publication import (
@@ -320,14 +319,14 @@ def run(context: Tables, out: Path, cache: Path | None = None, workers: Workers 
     workbooks made before from the same rows are taken from ``cache``."""
     pkg, table = context.pkg, context.table
     data = out / "data"
-    base = pages.base_url(pkg)
+    base = addresses.base_url(pkg)
     counted_ids = set(pkg["registrations"]["indicator_id"])  # their downloads are the counted ones
     # Each language's workbook cites that language's page.
-    open_data = {lang: base + pages.path(lang, "open_data") for lang in i18n.LANGUAGES}
+    open_data = {lang: base + addresses.path(lang, "open_data") for lang in i18n.LANGUAGES}
     # The whole table and each measurement first: their workbooks take as long as hundreds of small ones.
     scopes = [("all", None, open_data), *(("edition", int(e), open_data) for e in sorted(pkg["editions"]["edition"])),
               ("latest", None, open_data),
-              *(("indicator", i, {lang: base + pages.path(lang, "indicator", i) for lang in i18n.LANGUAGES})
+              *(("indicator", i, {lang: base + addresses.path(lang, "indicator", i) for lang in i18n.LANGUAGES})
                 for i in pd.unique(table["indicator_id"]) if i not in counted_ids)]
     jobs = [(kind, ident, urls, data, cache) for kind, ident, urls in scopes]
     parts = Workers.of(context, workers).map(_write_scope, jobs, chunksize=1)

@@ -16,8 +16,7 @@ from markupsafe import Markup
 
 from pipeline.engine.output import inside
 from pipeline.look import tokens
-from pipeline.model import addresses as pages
-from pipeline.model import versions
+from pipeline.model import addresses, versions
 from pipeline.model.package import DataPackage
 from pipeline.model.publication import indicator_scope
 from pipeline.model.tables import Tables
@@ -48,7 +47,7 @@ def frame_height(svg: str, texts: list[str]) -> int:
 def snippet(pkg: DataPackage, lang: str, indicator_id: str, title: str, height: int) -> Markup:
     """The ``<iframe>`` a journalist pastes into an article."""
     # The embed stays as it was made: the frozen copy of this version, once it is released.
-    src = versions.permalink(pkg, pages.base_url(pkg), f"embed/{lang}/{indicator_id}.html")
+    src = versions.permalink(pkg, addresses.base_url(pkg), f"embed/{lang}/{indicator_id}.html")
     return Markup(html_environment(HERE).get_template("iframe.html").render(src=src, title=escape.plain(title),
                                                                          height=height).strip())
 
@@ -69,7 +68,7 @@ def run(context: Tables, story: Story, charts: Charts, out: Path) -> Embeds:
     pkg, table = context.pkg, context.rows
     template = html_environment(HERE).get_template("embed.html")
     embeds: Embeds = {}
-    base = pages.base_url(pkg)
+    base = addresses.base_url(pkg)
     editions = context.catalogue.editions
     measured = set(table.loc[table["value"].notna(), "indicator_id"])
     registered = context.counted.merge(pkg["registers"], on="register_id").set_index(
@@ -100,7 +99,7 @@ def run(context: Tables, story: Story, charts: Charts, out: Path) -> Embeds:
                 svg=svg,
                 summary=first["text"], source=source,
                 licence=i18n.t(lang, "embed_licence"), more=i18n.t(lang, "embed_more"),
-                page_url=versions.permalink(pkg, base, pages.path(lang, "indicator", ident)),
+                page_url=versions.permalink(pkg, base, addresses.path(lang, "indicator", ident)),
                 csv_url=f"{base}data/{indicator_scope(ident).file(pkg, 'csv')}" if ident in measured else "",
                 csv_label=i18n.t(lang, "embed_csv"))
             inside(folder, f"{ident}.html").write_text(page, encoding="utf-8")

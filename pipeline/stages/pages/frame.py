@@ -12,8 +12,7 @@ import pandas as pd
 import yaml
 
 from pipeline.look import tokens
-from pipeline.model import addresses as pages
-from pipeline.model import publication, summaries
+from pipeline.model import addresses, publication, summaries
 from pipeline.model.package import DataPackage
 from pipeline.paths import QUARTO_CONFIG
 from pipeline.stages.views.site import Page, link
@@ -28,12 +27,12 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inlin
 def nav_items(lang: str, current: str) -> list[dict]:
     """The navigation bar's entries, with links relative to the page at ``current``."""
     return [{"href": link(current, target), "text": i18n.t(lang, f"nav_{key}"), "current": target == current}
-            for key in pages.frame("navigation") for target in [pages.path(lang, key)]]
+            for key in addresses.frame("navigation") for target in [addresses.path(lang, key)]]
 
 
 def footer_items(lang: str, current: str) -> list[dict]:
     return [{"href": link(current, target), "text": i18n.t(lang, f"nav_{key}")}
-            for key in pages.frame("footer") for target in [pages.path(lang, key)]]
+            for key in addresses.frame("footer") for target in [addresses.path(lang, key)]]
 
 
 def footer_text(lang: str, pkg: DataPackage) -> str:
@@ -45,16 +44,16 @@ def footer_text(lang: str, pkg: DataPackage) -> str:
 def frame(page: Page, pkg: DataPackage, goals: pd.DataFrame) -> dict:
     """What the header, navigation and footer of ``page`` show (``pages/templates/frame.html``)."""
     lang, current = page.lang, page.path
-    home = pages.path(lang, "home")
+    home = addresses.path(lang, "home")
     nav = nav_items(lang, current)
     menu = [{"href": link(current, target), "text": row[f"title_{lang}"], "current": target == current}
-            for goal_id, row in goals.iterrows() for target in [pages.path(lang, "goal", goal_id)]]
+            for goal_id, row in goals.iterrows() for target in [addresses.path(lang, "goal", goal_id)]]
     nav.insert(1, {"text": i18n.t(lang, "nav_goals"), "menu": menu, "current": any(m["current"] for m in menu)})
     return {"skip": i18n.t(lang, "skip_to_content"), "home": link(current, home),
             "site_title": i18n.t(lang, "site_title"), "nav": nav, "nav_label": i18n.t(lang, "nav_label"),
             "language_label": i18n.t(lang, "language_label"), "other_lang": i18n.other(lang),
             "counterpart": link(current, page.counterpart),
-            "switch_label": i18n.t(lang, "switch_language"), "search": link(current, pages.path(lang, "search")),
+            "switch_label": i18n.t(lang, "switch_language"), "search": link(current, addresses.path(lang, "search")),
             "search_label": i18n.t(lang, "search_label"), "search_button": i18n.t(lang, "search_button"),
             "footer": footer_text(lang, pkg), "footer_links": footer_items(lang, current)}
 
@@ -65,7 +64,7 @@ def quarto_config(lang: str, pkg: DataPackage) -> dict:
     config["lang"] = lang
     config["monitor-theme"] = tokens.theme()["class"]
     config.setdefault("website", {}).update({"title": i18n.t(lang, "site_title"),
-                                             "site-url": pages.base_url(pkg) + pages.PREFIX[lang]})
+                                             "site-url": addresses.base_url(pkg) + addresses.PREFIX[lang]})
     return config
 
 
@@ -80,7 +79,7 @@ def summary_front(pkg: DataPackage, base: str, page: Page, csp: str, templates: 
     head = templates["summary_head"].render(
         csp=csp, base=base, page=page, root=root, alternates=alternates,
         font_css=f"assets/fonts-{script}.css" if script in tokens.script_fonts() else None)
-    frame = {"skip": words["skip"], "home": link(page.path, pages.path("nl", "home")),
+    frame = {"skip": words["skip"], "home": link(page.path, addresses.path("nl", "home")),
              "site_title": i18n.t("nl", "site_title"), "languages_label": words["languages_label"],
              "others": others(page.path), "footer": footer_text("nl", pkg)}
     return {"lang": str(language["tag"]), "dir": language["dir"], "include-in-header": {"text": head.strip()},

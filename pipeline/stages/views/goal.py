@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.model import addresses as pages
+from pipeline.model import addresses
 from pipeline.stages.views.site import Page, SiteData
 
 
@@ -11,6 +11,6 @@ def view(site: SiteData, page: Page) -> dict:
     rows = site.table[site.table["goal_id"] == goal_id]
     return {"intro": site.findings(lang, "goal", goal_id, kinds=("intro",)),
             "chart": site.chart(lang, f"goal-{goal_id}"), "findings": site.findings(lang, "goal", goal_id),
-            "board": site.dashboard(lang, page.path, pages.ordered_indicators(site.pkg, goal_id),
+            "board": site.dashboard(lang, page.path, addresses.ordered_indicators(site.pkg, goal_id),
                                     f"dashboard-{goal_id}"),
             "research": site.research(lang, goal_id=goal_id), "cite": site.cite(lang, site.permalink(page.path), rows)}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from pipeline.model import addresses as pages
-from pipeline.model import publication
+from pipeline.model import addresses, publication
 from pipeline.model.package import DataPackage
 from pipeline.stages.views import summary
 from pipeline.stages.views.site import Page, SiteData, Sizes, link, prose
@@ -15,13 +14,13 @@ from pipeline.words import i18n
 def view(site: SiteData, page: Page) -> dict:
     lang = page.lang
     latest = int(site.table.loc[site.table["value"].notna(), "edition"].max())
-    goals = [{"href": link(page.path, pages.path(lang, "goal", goal_id)), "title": row[f"title_{lang}"],
+    goals = [{"href": link(page.path, addresses.path(lang, "goal", goal_id)), "title": row[f"title_{lang}"],
               "label": i18n.t(lang, "goal_label", order=int(row["order"])), "description": row[f"description_{lang}"]}
              for goal_id, row in site.goals.iterrows()]
     return {"content": prose(lang, "home"), "goals": goals, "first": _first_screen(site, page, latest),
             "headline": site.findings(lang, "home", kinds=("intro",)), "chart": site.chart(lang, "comparison"),
             "findings": site.linked_findings(lang, "home", page), "plan": site.findings(lang, "home", kinds=("plan",)),
-            "board": site.dashboard(lang, page.path, pages.ordered_indicators(site.pkg), "dashboard-home"),
+            "board": site.dashboard(lang, page.path, addresses.ordered_indicators(site.pkg), "dashboard-home"),
             "cite": site.cite(lang, site.permalink(page.path)), "council": None,
             "summaries": summary.others(page.path)}
 
@@ -39,7 +38,7 @@ def _first_screen(site: SiteData, page: Page, latest: int) -> dict:
         compared = site.table[(site.table["goal_id"] == goal_id) & site.table["compared"]]
         label = t("goal_label", order=int(row["order"]))
         if compared.empty:
-            goals.append({"title": label, "href": link(page.path, pages.path(lang, "goal", goal_id)),
+            goals.append({"title": label, "href": link(page.path, addresses.path(lang, "goal", goal_id)),
                           "line": t("first_goal_none", goal=row[f"title_{lang}"])})
             continue
         widest = compared.loc[compared["gap_pp"].abs().idxmax(), "indicator_id"]
@@ -47,7 +46,7 @@ def _first_screen(site: SiteData, page: Page, latest: int) -> dict:
         figures = ", ".join(f"{site.groups.at[r['group_id'], f'label_{lang}']} {site.value(r, lang)}"
                             for _, r in pair.iterrows())
         goals.append({"title": f"{label}, {i18n.in_sentence(site.indicators.at[widest, f'title_{lang}'])}",
-                      "href": link(page.path, pages.path(lang, "goal", goal_id)),
+                      "href": link(page.path, addresses.path(lang, "goal", goal_id)),
                       "line": t("first_goal_line", figures=figures, edition=int(pair["edition"].iloc[0]))})
     trends = site.findings(lang, "home", kinds=("trend",))
     return {"latest": t("latest_edition", title=site.edition_title(latest, lang)), "when": when,

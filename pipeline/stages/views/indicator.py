@@ -7,8 +7,7 @@ from functools import partial
 import pandas as pd
 from markupsafe import Markup
 
-from pipeline.model import addresses as pages
-from pipeline.model import counted, publication
+from pipeline.model import addresses, counted, publication
 from pipeline.model.indicators import SHOWN
 from pipeline.stages.views.site import Page, SiteData, link, records
 from pipeline.text import escape
@@ -154,7 +153,7 @@ def view(site: SiteData, page: Page) -> dict:
         for _, r in errata.sort_values("date").iterrows()]
     # The iframe snippet is shown as code: our own escaped HTML, in a fence it cannot close.
     embed = site.made.embeds[f"{lang}/{ident}"]
-    return {"goal": {"href": link(here, pages.path(lang, "goal", goal_id)),
+    return {"goal": {"href": link(here, addresses.path(lang, "goal", goal_id)),
                      "title": site.goals.at[goal_id, f"title_{lang}"]},
             "status": f"{site.measured_since(ident, lang)} · {t('source_kind_' + meta['source_kind'])}",
             "wordings": _wordings(site, meta, measured, lang), "definition": meta[f"definition_{lang}"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from pipeline.model import addresses as pages
+from pipeline.model import addresses
 from pipeline.stages.views.site import Page, SiteData, prose
 from pipeline.words import i18n
 
@@ -20,7 +20,7 @@ def view(site: SiteData, page: Page) -> dict:
               for _, row in site.groups.iterrows()]
     rows = [[site.indicators.at[i, f"title_{lang}"], site.goals.at[site.indicators.at[i, "goal_id"], f"title_{lang}"],
              site.measured_since(i, lang), t(f"source_kind_{site.indicators.at[i, 'source_kind']}")]
-            for i in pages.ordered_indicators(site.pkg)]
+            for i in addresses.ordered_indicators(site.pkg)]
     return {"content": prose(lang, "method"), "editions": editions, "groups": groups,
             "research": site.research(lang),
             "indicator_table": {"id": "table-indicators", "caption": t("method_indicators"),

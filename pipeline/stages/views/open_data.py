@@ -5,8 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import PurePosixPath
 
-from pipeline.model import describe as catalog
-from pipeline.model import publication, versions
+from pipeline.model import describe, publication, versions
 from pipeline.model.package import DataPackage
 from pipeline.stages.views.site import Page, SiteData, Sizes, link
 from pipeline.words import i18n
@@ -24,8 +23,8 @@ def sized(values: dict, page: Page, pkg: DataPackage, sizes: Sizes) -> dict:
 
     listed = [(rel, t(kind, **{k: v for k, v in values.items() if k != "format"}), values.get("format", "zip"))
               for rel, kind, values in publication.main_downloads(pkg)]
-    described = catalog.distributions(pkg, sizes, [(rel, {lang: text}) for rel, text, _ in listed])
-    return {**values, "jsonld": catalog.script(catalog.schema_org(pkg, lang, described, values["page_url"])),
+    described = describe.distributions(pkg, sizes, [(rel, {lang: text}) for rel, text, _ in listed])
+    return {**values, "jsonld": describe.script(describe.schema_org(pkg, lang, described, values["page_url"])),
             "downloads": {"id": "table-downloads", "caption": t("downloads_all"),
                           "header": [t("download_file"), t("col_description"), t("download_format"),
                                      t("download_size")],

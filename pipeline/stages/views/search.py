@@ -6,14 +6,14 @@ words may come in any order: a page is found when it contains all of them (MiniS
 
 from __future__ import annotations
 
-from pipeline.model import addresses as pages
+from pipeline.model import addresses
 from pipeline.stages.views.site import Page, SiteData, link
 from pipeline.words import i18n
 
 
 def view(site: SiteData, page: Page) -> dict:
     lang = page.lang
-    ordered = pages.ordered_indicators(site.pkg)
+    ordered = addresses.ordered_indicators(site.pkg)
     first = site.indicators.loc[ordered[0]] if ordered else None
     group = site.groups.loc[site.main_groups[0]] if site.main_groups else None
     example = " ".join(str(row[f"{field}_{lang}"]).lower() for row, field in ((first, "title"), (group, "label"))

@@ -14,8 +14,7 @@ from functools import partial
 import pandas as pd
 from markupsafe import Markup
 
-from pipeline.model import addresses as pages
-from pipeline.model import publication, versions
+from pipeline.model import addresses, publication, versions
 from pipeline.model.indicators import SHOWN, method_changes, records
 from pipeline.model.tables import Tables
 from pipeline.paths import CONTENT
@@ -71,7 +70,7 @@ class SiteData:
     def __init__(self, tables: Tables, made: Made):
         pkg, catalogue = tables.pkg, tables.catalogue
         self.pkg, self.table, self.made = pkg, tables.rows, made
-        self.base = pages.base_url(pkg)
+        self.base = addresses.base_url(pkg)
         self.indicators, self.goals, self.groups = catalogue.indicators, catalogue.goals, catalogue.groups
         self.editions, self.registers = catalogue.editions, catalogue.registers
         self.method_changed = method_changes(pkg["editions"])
@@ -101,7 +100,7 @@ class SiteData:
             if f["kind"] in ("intro", "plan"):
                 continue
             topics = {ref["indicator_id"] for ref in f["refs"]}
-            href = link(page.path, pages.path(lang, "indicator", topics.pop())) if len(topics) == 1 else None
+            href = link(page.path, addresses.path(lang, "indicator", topics.pop())) if len(topics) == 1 else None
             found.append({"text": f["text"], "href": href})
         return found
 
@@ -194,7 +193,7 @@ class SiteData:
         for indicator_id in indicator_ids:
             if (lang, indicator_id) not in self._board_rows:  # made once: the home page and a goal's page show it
                 self._board_rows[lang, indicator_id] = self._board_row(lang, indicator_id)
-            href = link(page_path, pages.path(lang, "indicator", indicator_id))
+            href = link(page_path, addresses.path(lang, "indicator", indicator_id))
             rows.append({**self._board_rows[lang, indicator_id], "href": href})
         return {"id": board_id, "caption": t("dashboard_caption"), "indicator_label": t("dashboard_indicator"),
                 "edition_label": t("dashboard_edition"), "rows": rows,

@@ -7,8 +7,7 @@ those two. It lives in the Dutch project, at ``samenvatting/<file>.html``.
 
 from __future__ import annotations
 
-from pipeline.model import addresses as pages
-from pipeline.model import summaries
+from pipeline.model import addresses, summaries
 from pipeline.stages.views.site import Page, SiteData, link
 from pipeline.words import i18n
 
@@ -50,7 +49,7 @@ def view(site: SiteData, page: Page) -> dict:
     return {"w": words, "lang": tag, "checked": summaries.checked(words),
             "figures": _figures(site, words, tag), "unknown_size": unknown,
             "contact": words["contact"].format(phone=contact["phone"], website=contact["website"]),
-            "full_nl": link(here, pages.path("nl", "home")), "full_en": link(here, pages.path("en", "home")),
+            "full_nl": link(here, addresses.path("nl", "home")), "full_en": link(here, addresses.path("en", "home")),
             "others": [o for o in others(here) if not o["current"]]}
 
 
