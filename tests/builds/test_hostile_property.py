@@ -1,0 +1,207 @@
+"""Property: hostile text in any text field of the package either stops the build cleanly or stays text.
+
+Hypothesis puts HTML, Markdown, YAML, Quarto shortcodes, code fences, spreadsheet formulas, control
+characters and very long text into every text column a reader sees, builds (without Quarto, which the
+rendered-site tests cover), and checks every page, Quarto source, chart, embed, CSV and XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import copy_package, edit_csv
+from helpers import small_package
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from sitecheck import front_matter, markdown_problems, own_script
+
+from pipeline.build import build
+from pipeline.errors import InvalidPackage
+from pipeline.text.checks import SHORTCODE
+from pipeline.text.escape import FORMULA_START, plain
+
+# Fragments validation lets through: each example reaches the build (those it refuses, such as control
+# characters, line breaks and shortcodes, have tests of their own in test_hostile_input.py and below).
+FRAGMENTS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "```", "````{=html}", "---",
+             "{{ x }}", "{%raw%}", "=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "-2+3",
+             "[x](javascript:alert(1))", "*b* _i_", "# kop", "key: value", "'", '"', "&amp;", "\\",
+             "$x$", "<!--", "]]>", "<svg onload=alert(1)>", "x" * 300, "Ünïcödé €", "{", "}", "|", "<", ">"]
+TEXT_COLUMNS = {"indicators": ["title_nl", "title_en", "definition_nl", "definition_en", "note_nl", "note_en",
+                               "wording_nl", "wording_en"],
+                "goals": ["title_nl", "title_en", "description_nl", "description_en"],
+                "groups": ["label_nl", "label_en", "phrase_nl", "phrase_en"],
+                "editions": ["title_nl", "title_en", "method_notes_nl", "method_notes_en"]}
+JSON_LD = "application/ld+json"
+LIVE_TAGS = {"script", "img", "iframe", "object", "embed", "form", "input", "link", "meta", "base"}
+
+# Random text without the characters validation refuses (controls, format characters, line separators).
+_letters = st.text(st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")), max_size=4)
+hostile = st.lists(st.sampled_from(FRAGMENTS) | _letters, min_size=1, max_size=5).map("".join).filter(
+    lambda text: text != "" and text.strip() == text and not SHORTCODE.search(text))
+
+
+class LiveMarkup(HTMLParser):
+    """Collects what in a page could act: elements that load or run, event handlers, javascript: links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.live: list[str] = []
+        self.in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self.in_body = True
+        own = (tag == "script" and own_script(self.get_starttag_text())) or _search_form(tag, dict(attrs))
+        if self.in_body and tag in LIVE_TAGS and not own:
+            self.live.append(tag)  # JSON-LD is data, never run: its text is checked below
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.live.append(f"{tag} {name}")
+
+
+def _search_form(tag: str, attributes: dict) -> bool:
+    """The frame's own search form (role search, sent to the site's search page) and its one text field."""
+    if tag == "form":
+        return attributes.get("role") == "search" and attributes.get("method") == "get" and \
+            (attributes.get("action") or "").split("/")[-1] in ("zoeken.html", "search.html", "")
+    return tag == "input" and attributes.get("type") == "search" and attributes.get("name") == "q"
+
+
+def _fill(text: str):
+    def change(rows):
+        for number, row in enumerate(rows):
+            for column in TEXT_COLUMNS[change.table]:
+                if column.startswith("wording") and not row.get("wording_kind"):
+                    continue  # a wording needs its kind and source; those rows have none
+                row[column] = f"{text} {change.table}{number}{column}"  # unique where labels must be
+    return change
+
+
+def _build_with(root: Path, text: str, render: bool = False, small: bool = False) -> Path:
+    package = (small_package if small else copy_package)(root / "pkg")
+    for table in TEXT_COLUMNS:
+        fill = _fill(text)
+        fill.table = table
+        edit_csv(package, table, fill)
+    out = root / "out"
+    build(package, out, force=True, log=lambda _: None, render=render)
+    return out
+
+
+# Derandomized: the same examples on every run and machine, so a failure is reproducible and never a fluke.
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=hostile)
+def test_hostile_text_never_becomes_live(tmp_path_factory, text):
+    try:
+        out = _build_with(tmp_path_factory.mktemp("prop"), text, small=True)
+    except InvalidPackage as exc:  # every example is text validation accepts: it must reach the build
+        pytest.fail(f"validation refused {text!r}: {exc.report.to_text()[:500]}")
+    _assert_inert(out, text)
+
+
+# Text that looks like markup, a fence or a formula but breaks no rule: it must build, and stay text.
+@pytest.mark.parametrize("text", ['"><img src=x onerror=alert(1)> ```` [x](javascript:alert(1)) <svg onload=x>',
+                                  "=cmd|' /C calc'!A0 @SUM(A1) *b* # kop: waarde & <!-- ]]> $x$ \\ |"])
+def test_markup_lookalikes_build_and_stay_text(tmp_path, text):
+    _assert_inert(_build_with(tmp_path, text), text)
+
+
+def _assert_inert(out: Path, text: str) -> None:
+    for page in [*(out / "preview").rglob("*.html"), *(out / "embed").rglob("*.html")]:
+        parser = LiveMarkup()
+        content = page.read_text(encoding="utf-8")
+        parser.feed(content)
+        assert parser.live == [], (page, parser.live)
+        for block in re.findall(rf'<script type="{JSON_LD}">(.*?)</script>', content, re.S):
+            assert "<" not in block and json.loads(block)["@type"] == "Dataset", page
+    for svg in (out / "charts").rglob("*.svg"):
+        parser = LiveMarkup()
+        parser.in_body = True
+        parser.feed(svg.read_text(encoding="utf-8"))
+        assert parser.live == [], svg
+    for source in [*(out / "quarto").rglob("*.qmd"), *(out / "quarto").rglob("_quarto.yml")]:
+        content = source.read_text(encoding="utf-8")
+        assert "{{<" not in content and "{{%" not in content, source
+        if source.suffix == ".qmd":
+            assert markdown_problems(content) == [], source
+            title = yaml.safe_load(front_matter(source))["title"]
+            assert re.sub(r"\\(.)", r"\1", title) == plain(re.sub(r"\\(.)", r"\1", title))  # one plain line
+    for table in (out / "data").rglob("*.csv"):
+        with table.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                assert not any(cell.startswith(FORMULA_START) and not _is_number(cell) for cell in row), table
+    for workbook in (out / "data").rglob("*.xlsx"):
+        for sheet in load_workbook(workbook).worksheets:
+            assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row), workbook
+    # and the text is there, as text: the first indicator's page title is the hostile title, made one line
+    first = next((out / "preview" / "indicatoren").glob("*.html"))
+    heading = re.search(r"<h1>(.*?)</h1>", first.read_text(encoding="utf-8"), re.S).group(1)
+    assert plain(text) in _unescape(heading) or len(plain(text)) > 200
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _unescape(html_text: str) -> str:
+    import html
+
+    return html.unescape(html_text)
+
+
+@pytest.mark.parametrize("text", ["{{< env HOME >}}", "{{% include /etc/passwd %}}"])
+def test_shortcodes_are_rejected_with_their_place(package, run_cli, text):
+    edit_csv(package, "indicators", lambda rows: rows[0].update(title_en=text))
+    code, out, _ = run_cli("validate", package)
+    assert code == 1 and 'data/indicators.csv, row 2, field "title_en"' in out and "[shortcode]" in out
+
+
+class RenderedLive(LiveMarkup):
+    """In a rendered page the search page's own scripts are expected; what the data put there is not."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.script = tag == "script"
+        for name, value in attrs:  # an event handler or javascript: address from the data would call alert
+            if (name.startswith("on") and "alert(" in (value or "")) or \
+                    (value or "").strip().lower().startswith("javascript:"):
+                self.live.append(f"{tag} {name}")
+        if tag in {"img", "iframe", "object", "embed"}:
+            self.live.append(tag)
+
+    def handle_data(self, data):
+        if self.script and "alert(" in data:
+            self.live.append("script from the data")
+
+
+@pytest.mark.quarto
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="needs Quarto (installed by the GitHub workflow)")
+def test_the_rendered_site_keeps_hostile_text_as_text(tmp_path):
+    text = '"><img src=x onerror=alert(1)> ```` [x](javascript:alert(1)) <script>alert(2)</script> *b*'
+    out = _build_with(tmp_path, text, render=True)
+    pages = [p for p in (out / "site").rglob("*.html") if not p.name.endswith(".iframe.html")]  # snippets
+    assert len(pages) > 40
+    for page in pages:
+        parser = RenderedLive()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.live == [], (page, parser.live)
+    title = re.search(r'<h1>(.*?)</h1>', (out / "site" / "index.html").read_text(encoding="utf-8"))
+    indicator = next((out / "site" / "en" / "indicators").glob("*.html")).read_text(encoding="utf-8")
+    heading = re.search(r'<h1>(.*?)</h1>', indicator, re.S).group(1)
+    assert title and plain(text) in _unescape(heading)

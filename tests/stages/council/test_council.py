@@ -1,0 +1,148 @@
+"""The council edition: an accessible PDF per language, read back as a council member's reader would."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pypdf
+import pytest
+from helpers import FIXTURE, edit_csv
+
+from pipeline.model import addresses
+from pipeline.model.indicators import SHOWN, build_table
+from pipeline.model.package import load
+from pipeline.model.publication import LATEST, council_file
+from pipeline.words import i18n
+
+PKG = load(FIXTURE)
+
+
+def pdf(site_build, lang: str) -> pypdf.PdfReader:
+    return pypdf.PdfReader(site_build / "data" / council_file(PKG, lang))
+
+
+def text(reader: pypdf.PdfReader) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def _structure(node, found: list) -> list:
+    """Every element of the PDF's tag tree, as (role, alternative text)."""
+    node = node.get_object()
+    if isinstance(node, pypdf.generic.DictionaryObject):
+        if "/S" in node:
+            found.append((str(node["/S"]), str(node.get("/Alt", ""))))
+        kids = node.get("/K")
+        if kids is not None:
+            for kid in kids if isinstance(kids, list) else [kids]:
+                _structure(kid, found)
+    return found
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_each_language_has_a_tagged_pdf_ua_with_its_language_title_and_fonts(site_build, lang):
+    reader = pdf(site_build, lang)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang and bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    assert "<pdfuaid:part>1</pdfuaid:part>" in root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert reader.metadata.title == i18n.t(lang, "pdf_title", title=PKG.settings[f"title_{lang}"], edition=2025)
+    assert reader.metadata["/CreationDate"].startswith("D:20261128")  # the package's date, not the build's
+    fonts = [font.get_object() for page in reader.pages
+             for font in page["/Resources"].get("/Font", {}).values()]
+    assert fonts
+    for font in fonts:
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+    assert len(reader.outline) >= 6  # bookmarks: summary, the goals, the indicators, method, citation
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_published_figure_is_in_the_pdf_in_the_languages_format(site_build, lang):
+    content = text(pdf(site_build, lang))
+    table = build_table(PKG)
+    shown = table[table["status"].isin(SHOWN) & table["value"].notna()]
+    assert len(shown) > 15
+    for row in shown.itertuples():
+        assert i18n.value(row.value, row.unit, lang) in content, (row.indicator_id, row.edition, row.group_id)
+    for _, indicator in PKG["indicators"].iterrows():
+        assert " ".join(indicator[f"title_{lang}"].split()) in content
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_chart_is_a_vector_drawing_with_its_text_alternative(site_build, lang):
+    reader = pdf(site_build, lang)
+    for page in reader.pages:
+        for item in page["/Resources"].get("/XObject", {}).values():
+            assert item.get_object()["/Subtype"] != "/Image"  # no raster images
+    figures = [alt for role, alt in _structure(reader.trailer["/Root"]["/StructTreeRoot"], []) if role == "/Figure"]
+    manifest = json.loads((site_build / "charts" / "manifest.json").read_text(encoding="utf-8"))
+    descriptions = {entry["description"] for key, entry in manifest.items() if key.startswith(f"{lang}/")}
+    assert figures and all(alt in descriptions for alt in figures)
+    assert len(figures) >= len(PKG["goals"]) + 8  # each goal's chart and each measured indicator's
+
+
+def test_the_pdf_is_kept_at_its_measurement_and_at_latest_and_linked_where_people_look(site_build):
+    for lang in i18n.LANGUAGES:
+        own, latest = (site_build / "data" / council_file(PKG, lang, scope) for scope in (None, LATEST))
+        assert own.read_bytes() == latest.read_bytes() and "/2025/" in own.as_posix()
+        home = (site_build / "preview" / addresses.path(lang, "home")).read_text(encoding="utf-8")
+        link = re.search(rf'href="(?:\.\./)?data/{re.escape(council_file(PKG, lang))}">([^<]*)<', home)
+        assert link and re.search(r"\d kB\)", link.group(1))  # with its size
+        open_data = (site_build / "preview" / addresses.path(lang, "open_data")).read_text(encoding="utf-8")
+        assert all(council_file(PKG, other) in open_data for other in i18n.LANGUAGES)
+    catalogue = json.loads((site_build / "data" / "dcat-ap.jsonld").read_text(encoding="utf-8"))
+    urls = json.dumps(catalogue)
+    assert all(council_file(PKG, lang) in urls for lang in i18n.LANGUAGES)
+
+
+def test_markup_in_the_data_is_text_in_the_pdf(package, tmp_path):
+    """A title written as Typst code is printed as written: the data never becomes part of the document."""
+    from pipeline.build import build
+
+    hostile = '#set page(width: 2cm) *vet* $x^2$ ] [ #panic("nee") \\ //'
+    edit_csv(package, "indicators", lambda rows: rows[0].update(title_nl=hostile))
+    out = tmp_path / "out"
+    build(package, out, log=lambda _: None, render=False)
+    reader = pypdf.PdfReader(out / "data" / council_file(load(package), "nl"))
+    assert hostile in text(reader)
+    assert all(abs(float(page.mediabox.width) - 595.28) < 1 for page in reader.pages)  # still A4
+    assert not re.search(r"\bnee\b", text(reader).replace(hostile, ""))
+
+
+def test_a_text_no_embedded_font_can_show_still_gives_a_tagged_pdf_and_says_so(package, tmp_path):
+    """PDF/UA forbids text without a glyph; a title in a script the PDF's fonts lack does not stop the build."""
+    from pipeline.build import build
+
+    edit_csv(package, "indicators", lambda rows: rows[0].update(title_nl="Betaald werk 䣧"))
+    said: list[str] = []
+    build(package, tmp_path / "out", log=said.append, render=False)
+    reader = pypdf.PdfReader(tmp_path / "out" / "data" / council_file(load(package), "nl"))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "nl"
+    assert "pdfuaid" not in root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert any("nl: the PDF is tagged but not PDF/UA-1" in line for line in said)
+    english = pypdf.PdfReader(tmp_path / "out" / "data" / council_file(load(package), "en"))
+    assert "pdfuaid:part" in english.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def test_a_pdf_is_made_again_only_when_its_data_or_a_chart_in_it_changed(tmp_path, monkeypatch):
+    """A warm build takes the PDF from the cache; a changed figure, a redrawn chart or no cache makes it anew."""
+    from pipeline.stages import council
+
+    made: list[str] = []
+    monkeypatch.setattr(council, "_compile", lambda out, data, stamp: (made.append(data), (data.encode(), ""))[1])
+    out = tmp_path / "out"
+    chart = out / "charts" / "nl" / "a.svg"
+    chart.parent.mkdir(parents=True)
+    chart.write_text("<svg/>", encoding="utf-8")
+    data = json.dumps({"value": 1, "chart": {"path": "/charts/nl/a.svg"}})
+    cache = tmp_path / "cache"
+    first = council._kept_or_compiled(out, data, 0, cache)
+    assert council._kept_or_compiled(out, data, 0, cache) == first and len(made) == 1
+    chart.write_text("<svg><g/></svg>", encoding="utf-8")
+    council._kept_or_compiled(out, data, 0, cache)
+    council._kept_or_compiled(out, data.replace('"value": 1', '"value": 2'), 0, cache)
+    council._kept_or_compiled(out, data, 86400, cache)  # another date in the PDF's metadata
+    council._kept_or_compiled(out, data, 0, None)
+    assert len(made) == 5

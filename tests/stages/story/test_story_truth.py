@@ -1,0 +1,290 @@
+"""The data story says no more than the data carries: polarity, uncertainty, wording, status, dates, words."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from helpers import FIXTURE, ROOT, edit_csv
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sitecheck import dashboard_row
+
+from pipeline.model.catalogue import Catalogue
+from pipeline.model.indicators import build_table
+from pipeline.model.package import load
+from pipeline.model.publication import column_docs
+from pipeline.model.stats import fisher_p, more_than_chance, respondents_needed
+from pipeline.model.tables import Tables
+from pipeline.stages import story
+from pipeline.stages.story import vocabulary
+
+GLOSSARY = yaml.safe_load((ROOT / "pipeline" / "words" / "glossary.yaml").read_text(encoding="utf-8"))
+
+
+def set_where(indicator_id: str, **values: str):
+    def change(rows: list[dict]) -> None:
+        for row in rows:
+            if row["indicator_id"] == indicator_id:
+                row.update(values)
+    return change
+
+
+def marks(spec: object) -> set[str]:
+    """Every mark type a Vega-Lite spec draws."""
+    found: set[str] = set()
+    if isinstance(spec, dict):
+        mark = spec.get("mark")
+        if mark:
+            found.add(mark if isinstance(mark, str) else mark.get("type", ""))
+        for value in spec.values():
+            found |= marks(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found |= marks(value)
+    return found
+
+
+def home_intro(package: Path, lang: str = "en") -> str:
+    pkg = load(package)
+    writer = vocabulary.Writer(Catalogue.of(pkg), lang)
+    intro = next(f for f in story.facts(Tables.of(pkg)) if f.scope == "home" and f.kind == "intro")
+    return writer.finding(intro)["text"]
+
+
+def test_the_headline_counts_topics_by_polarity(package):
+    text = home_intro(package)
+    worse = re.search(r"On (\d+) of them, the figure for refugees with a residence permit is less favourable: "
+                      r"([^.]*)\.", text)
+    better = re.search(r"On (\d+), the figure for refugees with a residence permit is more favourable: ([^.]*)\.", text)
+    assert worse and "paid work" in worse.group(2) and "(very) good health" in worse.group(2)
+    assert better and "(very) satisfied with own spoken Dutch" in better.group(2)
+    # taking classes is neither better nor worse: named, not counted
+    assert "For taking language classes (2024), a larger or smaller share is not in itself favourable" in text
+    counted = int(worse.group(1)) + int(better.group(1))
+    assert int(re.search(r"on (\d+) topics", text).group(1)) == counted + 1
+
+
+def test_flipping_a_polarity_moves_the_topic_to_the_other_side(package):
+    before = home_intro(package)
+    edit_csv(package, "indicators", set_where("betaald-werk", polarity="lower_is_better"))
+    after = home_intro(package)
+    assert after != before
+    better = re.search(r"more favourable: ([^.]*)\.", after).group(1)
+    worse = re.search(r"less favourable: ([^.]*)\.", after).group(1)
+    assert "paid work" in better and "paid work" not in worse
+
+
+def test_the_exact_test_matches_published_values():
+    # 1 of 9 against 5 of 9 (14% against 60% at nine per group): p = 0.13, not less than 5%
+    assert round(fisher_p(1, 9, 5, 9), 2) == 0.13 and not more_than_chance(14, 9, 60, 9)
+    assert round(fisher_p(3, 10, 7, 10), 4) == 0.1789  # the classic 3/10 against 7/10
+    assert fisher_p(0, 30, 30, 30) < 1e-15 and fisher_p(5, 20, 5, 20) == pytest.approx(1.0)
+
+
+def test_the_bound_is_where_the_test_settles():
+    # 14% against 60% (paid work): more than chance from 13 per group on; at 12 it is not
+    assert respondents_needed(14, 60) == 13
+    assert more_than_chance(14, 13, 60, 13) and not more_than_chance(14, 12, 60, 12)
+    # 76% against 70%: the verdict flips between 439 and 465 per group and holds from 466 on
+    assert respondents_needed(76, 70) == 466
+    assert more_than_chance(76, 439, 70, 439) and not more_than_chance(76, 465, 70, 465)
+    assert respondents_needed(50, 50) is None
+
+
+def test_a_bound_is_never_below_the_smallest_group_published():
+    assert respondents_needed(14, 60, min_n=30) == 30  # holds even at 30: said as such
+    assert respondents_needed(38, 27, min_n=30) == respondents_needed(38, 27) > 30
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.integers(0, 1000), st.integers(0, 1000), st.integers(1, 60))
+def test_at_the_bound_more_than_chance_and_one_fewer_not(a, b, min_n):
+    a, b = a / 10, b / 10
+    needed = respondents_needed(a, b, min_n)
+    if needed is None:
+        assert a == b or not more_than_chance(a, 20_000, b, 20_000)
+        return
+    assert needed >= min_n
+    assert all(more_than_chance(a, n, b, n) for n in range(needed, needed + 40))
+    if needed > min_n:
+        assert not more_than_chance(a, needed - 1, b, needed - 1)
+
+
+def test_each_gap_sentence_gives_its_bound_and_the_invited_count(site_build):
+    findings = json.loads((site_build / "story" / "nl.json").read_text(encoding="utf-8"))
+    spanning = next(f["text"] for f in findings if f["id"] == "spanning-nederlands-spreken" and f["kind"] == "gap")
+    assert "Bij even grote groepen van minstens 466 antwoorden is dit verschil meer dan toeval" in spanning
+    taalles = next(f["text"] for f in findings if f["id"] == "taalles" and f["kind"] == "gap")
+    assert "meer dan toeval, ook als per groep maar 30 mensen antwoordden" in taalles
+    assert "896 inburgeraars uitgenodigd" in taalles
+    assert "afgenomen in oktober 2023" in taalles  # the 2024 measurement's fieldwork, not "in 2024"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_bound_below_the_minimum_and_the_assumption_once_per_page(site_build, lang):
+    findings = json.loads((site_build / "story" / f"{lang}.json").read_text(encoding="utf-8"))
+    words = vocabulary.templates(lang)
+    assumption = words["chance_assumes"]
+    pages: dict[tuple, int] = {}
+    for finding in findings:
+        pages.setdefault((finding["scope"], finding["id"]), 0)
+        pages[finding["scope"], finding["id"]] += finding["text"].count(assumption)
+        for bound in re.findall(r"(?:minstens|at least) (\d+) (?:antwoorden|answers)", finding["text"]):
+            assert int(bound) > load(FIXTURE).min_n, finding["text"]
+    speaking = {page for page, count in pages.items() if count}
+    assert all(count <= 1 for count in pages.values())
+    measured = {(f["scope"], f["id"]) for f in findings if f["kind"] == "gap"}
+    assert measured <= speaking  # every page with a gap between groups says it once
+
+
+def test_the_headline_says_which_differences_hold_even_at_the_minimum(site_build):
+    """Paid work (46 points) holds even at 30 per group; 'spannend' (6 points) needs hundreds: the headline
+    does not count the two alike without saying so."""
+    intro = next(f["text"] for f in json.loads((site_build / "story" / "en.json").read_text(encoding="utf-8"))
+                 if f["scope"] == "home" and f["kind"] == "intro")
+    strong = re.search(r"For ([^.]*), the difference is more than chance in any case, even if only 30 people in "
+                       r"each group answered", intro)
+    assert strong and "paid work" in strong.group(1) and "nerve-racking" not in strong.group(1)
+    assert "depends on how many people answered in each group" in intro
+
+
+def test_only_a_verbatim_question_is_quoted(package, tmp_path):
+    from pipeline.build import build
+
+    edit_csv(package, "indicators", set_where("zenuwachtig", wording_kind="question"))
+    out = tmp_path / "out"
+    build(package, out, log=lambda _: None, render=False)
+    catalogue = load(package)["indicators"].set_index("indicator_id")
+    for ident, row in catalogue[catalogue["wording_kind"] != ""].iterrows():
+        page = (out / "preview" / "indicatoren" / f"{ident}.html").read_text(encoding="utf-8")
+        quoted = f"“{row['wording_nl']}”" in page.replace("&ldquo;", "“").replace("&rdquo;", "”")
+        assert quoted == (row["wording_kind"] == "question"), ident
+        assert row["wording_nl"] in page
+
+
+def test_statuses_agree_between_home_and_indicator_pages(site_build):
+    home = (site_build / "preview" / "index.html").read_text(encoding="utf-8")
+    catalogue = load(FIXTURE)["indicators"].set_index("indicator_id")
+    for ident, row in catalogue.iterrows():
+        cells = dashboard_row(home, ident)
+        page = (site_build / "preview" / "indicatoren" / f"{ident}.html").read_text(encoding="utf-8")
+        if row["status"] == "measured":
+            assert "Nog niet gemeten" not in cells and "Nog niet gemeten" not in page, ident
+            for value in re.findall(r'class="value">([^<]+)<', cells):
+                assert f">{value}<" in page, (ident, value)
+        else:
+            assert "Nog niet gemeten" in cells and "Nog niet gemeten" in page, ident
+
+
+def test_no_line_joins_figures_of_different_groups(site_build):
+    for spec_path in (site_build / "charts").rglob("*.vl.json"):
+        spec = json.loads(spec_path.read_text(encoding="utf-8"))
+        if "line" not in marks(spec):
+            continue
+        rows = [r for data in spec.get("datasets", {}).values() for r in data if "edition" in r and "name" in r]
+        editions_per_group: dict[str, set] = {}
+        for r in rows:
+            editions_per_group.setdefault(r["name"], set()).add(r["edition"])
+        assert max(len(e) for e in editions_per_group.values()) >= 2, spec_path
+    spec = json.loads((site_build / "charts" / "nl" / "betaald-werk.vl.json").read_text(encoding="utf-8"))
+    assert "line" not in marks(spec)  # 2024: all newcomers; 2025: each group. Not a development.
+
+
+def _visible_text(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    text = re.split(r'<h2 id="dictionary"', text)[0]  # the data dictionary names the data's own columns
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())  # as read: line breaks in a paragraph are spaces
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_no_page_uses_a_retired_term(site_build, lang):
+    pages = [p for p in (site_build / "preview").rglob("*.html") if ("/preview/en/" in p.as_posix()) == (lang == "en")]
+    assert pages
+    for page in pages:
+        text = _visible_text(page)
+        for entry in GLOSSARY[lang]:
+            for pattern in entry["retired"]:
+                found = re.search(rf"\b{pattern}\b", text, re.I)
+                assert not found, f"{page.name}: '{found.group(0)}', use '{entry['use']}'"
+
+
+def test_the_method_page_explains_the_bound_and_the_selection(site_build):
+    nl = _visible_text(site_build / "preview" / "over-het-onderzoek.html")
+    en = _visible_text(site_build / "preview" / "en" / "about-the-research.html")
+    assert "verschil tussen twee percentages" in nl and "eigen selectie" in nl
+    assert "difference between two percentages" in en and "its own selection" in en
+
+
+def test_a_changed_measurement_says_what_changed_in_its_own_words(site_build):
+    """Not a generic "the method changed" above "the same approach": the edition's own description."""
+    editions = load(FIXTURE)["editions"].set_index("edition")
+    from pipeline.model import addresses
+
+    for lang in ("nl", "en"):
+        page = _visible_text(site_build / "preview" / addresses.path(lang, "indicator", "betaald-werk"))
+        assert editions.at[2025, f"method_change_{lang}"] in page, lang
+        assert "dezelfde aanpak" not in page and "the same approach" not in page
+
+
+def test_wording_belongs_to_an_indicator_and_a_measurement(site_build):
+    """2024 published paid work only in its running text: its rows do not carry the 2025 figure caption."""
+    table = pd.read_parquet(next((site_build / "data").glob("*[a-z].parquet")))
+    paid = table[table["indicator_id"] == "betaald-werk"].set_index("edition")
+    own = load(FIXTURE)["wordings"].set_index(["indicator_id", "edition"]).loc[("betaald-werk", 2024)]
+    assert set(paid.loc[2024, "wording_nl"]) == {own["wording_nl"]} and set(paid.loc[2024, "wording_kind"]) == {
+        "report_text"}
+    assert "Aandeel asielstatushouders" in set(paid.loc[2025, "wording_nl"]).pop()
+    page = _visible_text(site_build / "preview" / "indicatoren" / "betaald-werk.html")
+    assert "Omschrijving in het rapport (tekst), meting 2024" in page and own["wording_nl"] in page
+
+
+def test_english_pages_translate_the_reports_labels_and_say_they_are_in_dutch(site_build):
+    from pipeline.model import addresses
+
+    page = _visible_text(site_build / "preview" / addresses.path("en", "indicator", "betaald-werk"))
+    assert "Civic Integration Report 2025 (second measurement), Figure 2.1 (in Dutch)" in page
+    assert "Figuur" not in page and "paragraaf" not in page
+
+
+def test_a_page_without_figures_cites_the_site_without_an_empty_report(site_build):
+    for path in ("indicatoren/tijd-tot-diploma.html", "en/indicators/tijd-tot-diploma.html"):
+        page = _visible_text(site_build / "preview" / path)
+        assert ". ." not in page and "(z.d.)" not in page and "(n.d.)" not in page, path
+
+
+def test_a_group_without_an_earlier_figure_is_not_a_topic_never_measured_before(site_build):
+    """Paid work was measured in 2024 for all newcomers together: "no earlier figure for this group"."""
+    home = (site_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
+    row = dashboard_row(home, "betaald-werk")
+    assert row.count("no earlier figure for this group") == 2 and "no previous measurement" not in row
+
+
+def test_statuses_claim_only_what_is_known(site_build):
+    docs = column_docs()
+    assert "measured, but" not in docs["status"]["en"] and "wel gemeten" not in docs["status"]["nl"]
+    home = (site_build / "preview" / "en" / "index.html").read_text(encoding="utf-8")
+    row = dashboard_row(home, "zenuwachtig")
+    assert "no figure published" in row  # family migrants' figure: not published, and not said to be measured
+
+
+def test_with_counts_known_the_words_follow_the_exact_test_not_the_intervals(package):
+    """76% against 70% with 600 answers each: the Wilson intervals overlap (72.4-79.3 and 66.2-73.5), yet
+    Fisher's test finds more than chance (it does from 466 per group); the sentence follows the test."""
+    from helpers import set_results
+
+    set_results(package, {("spanning-nederlands-spreken", 2025, g): {"n": "600"}
+                          for g in ("asielstatushouders", "gezinsmigranten")})
+    pkg = load(package)
+    table = build_table(pkg)
+    rows = table[(table["indicator_id"] == "spanning-nederlands-spreken") & (table["edition"] == 2025)
+                 & (table["group_role"] == "main")]
+    assert rows["ci_high"].min() > rows["ci_low"].max()  # the intervals overlap
+    gap = next(f for f in story.facts(Tables.of(pkg)) if f.scope_id == "spanning-nederlands-spreken"
+               and f.kind == "gap")
+    text = vocabulary.Writer(Catalogue.of(pkg), "en").finding(gap)["text"]
+    assert "With this many answers, a difference of 6 percentage points is more than chance" in text
