@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import FIXTURE, REFERENCE, TOPICS, edit_csv
+from helpers import FIXTURE, REFERENCE, TOPICS, edit_csv, snapshot
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
@@ -20,15 +20,13 @@ from pipeline.model.publication import ALL, LATEST, column_docs, edition_scope, 
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build") / "out"
-    assert build_module.build(FIXTURE, out, force=True, log=lambda _: None, render=False)
-    return out
+def out(built) -> Path:
+    return built("frozen")
 
 
 @pytest.fixture(scope="module")
-def table(built) -> pd.DataFrame:
-    return pd.read_parquet(built / "data" / ALL.file(load(FIXTURE), "parquet"))
+def table(out) -> pd.DataFrame:
+    return pd.read_parquet(out / "data" / ALL.file(load(FIXTURE), "parquet"))
 
 
 def test_every_reference_figure_is_in_the_table_with_its_source(table):
@@ -67,8 +65,8 @@ def test_gap_is_the_difference_to_the_other_main_group(table):
     assert pd.isna(rows.at["utrechters_18plus", "gap_pp"])
 
 
-def test_downloads_exist_and_agree(built, table):
-    data = built / "data"
+def test_downloads_exist_and_agree(out, table):
+    data = out / "data"
     pkg = load(FIXTURE)
     csv_table = pd.read_csv(data / ALL.file(pkg, "csv"))
     assert list(csv_table.columns) == COLUMNS and len(csv_table) == len(table)
@@ -80,8 +78,8 @@ def test_downloads_exist_and_agree(built, table):
     assert set(pd.read_parquet(data / LATEST.file(pkg, "parquet"))["edition"]) == {2024, 2025}
 
 
-def test_xlsx_keeps_numbers_numeric(built):
-    path = built / "data" / ALL.file(load(FIXTURE), "xlsx_en")
+def test_xlsx_keeps_numbers_numeric(out):
+    path = out / "data" / ALL.file(load(FIXTURE), "xlsx_en")
     sheet = load_workbook(path)["data"]
     header = [c.value for c in sheet[1]]
     value_column = header.index(column_docs()["value"]["label_en"])
@@ -90,8 +88,8 @@ def test_xlsx_keeps_numbers_numeric(built):
     assert {"data", "columns", "about"} <= set(load_workbook(path).sheetnames)
 
 
-def test_zip_descriptor_lists_bytes_and_hash(built):
-    with zipfile.ZipFile(built / "data" / zip_name(load(FIXTURE))) as archive:
+def test_zip_descriptor_lists_bytes_and_hash(out):
+    with zipfile.ZipFile(out / "data" / zip_name(load(FIXTURE))) as archive:
         descriptor = json.loads(archive.read("datapackage.json"))
         for resource in descriptor["resources"]:
             content = archive.read(resource["path"])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import NEEDS_QUARTO, edit_csv, edit_descriptor
+from helpers import NEEDS_QUARTO, edit_csv, edit_descriptor, problems
 from openpyxl import load_workbook
 from sitecheck import front_matter, markdown_problems, own_script
 
@@ -148,23 +148,9 @@ def _plain(value: object) -> object:
 # ---- escaping by context -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory) -> Path:
-    """The real package with script, Markdown, YAML, fences and formulas in titles, notes and labels."""
-    from helpers import copy_package
-
-    root = tmp_path_factory.mktemp("hostile")
-    package = copy_package(root / "pkg")
-
-    def indicators(rows):
-        rows[0].update(title_nl=SCRIPT, title_en="=HYPERLINK(\"https://evil.example\",\"klik\")",
-                       note_nl="regel\n```\n# Kop\n<img src=x onerror=alert(1)>", definition_en="*a* `b` ---\n---")
-
-    edit_csv(package, "indicators", indicators)
-    edit_csv(package, "goals", lambda rows: rows[0].update(title_nl="Werk: [link](javascript:alert(1)) <b>x</b>"))
-    edit_csv(package, "groups", lambda rows: rows[0].update(label_en="@SUM(A1) 'refugees' \"quoted\""))
-    out = root / "out"
-    assert build_module.build(package, out, force=True, log=lambda _: None, render=False)
-    return out
+def hostile_build(built) -> Path:
+    """The frozen package with script, Markdown, YAML, fences and formulas in titles, notes and labels."""
+    return built("hostile")
 
 
 def test_no_hostile_markup_is_live_in_any_page(hostile_build):

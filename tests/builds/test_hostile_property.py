@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import copy_package, edit_csv
-from helpers import small_package
+from helpers import copy_package, edit_csv, small_package
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook

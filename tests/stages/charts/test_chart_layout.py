@@ -7,42 +7,14 @@ from pathlib import Path
 
 import pytest
 from chartcheck import problems
-from helpers import add_edition, copy_package, edit_csv, set_results
-
-from pipeline.build import build
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def edge_build(tmp_path_factory) -> Path:
+def edge_build(built) -> Path:
     """Long labels, values at 0, 1, 99 and 100%, equal values, four groups, one group, six measurements."""
-    root = tmp_path_factory.mktemp("edge")
-    package = copy_package(root / "pkg")
-    edit_csv(package, "groups", lambda rows: rows[0].update(
-        label_en="refugees with a residence permit and the family members who joined them later",
-        label_nl="asielstatushouders met hun nareizende gezinsleden die later naar Nederland kwamen"))
-    edit_csv(package, "indicators", lambda rows: [r.update(
-        title_en="Problems in daily life because speaking Dutch is hard, at work, at school and at the doctor's",
-        title_nl="Problemen in het dagelijks leven doordat Nederlands spreken moeilijk is, op werk en bij de dokter")
-        for r in rows if r["indicator_id"] == "problemen-door-taal"] and None)
-    updates = {("betaald-werk", 2025, "asielstatushouders"): {"value": "0"},
-               ("betaald-werk", 2025, "gezinsmigranten"): {"value": "100"},
-               ("problemen-lichamelijke-gezondheid", 2025, "asielstatushouders"): {"value": "1"},
-               ("problemen-lichamelijke-gezondheid", 2025, "gezinsmigranten"): {"value": "99"},
-               ("spanning-nederlands-spreken", 2025, "asielstatushouders"): {"value": "70"},
-               ("problemen-door-taal", 2025, "inburgeraars"): {"value": "50"},
-               ("problemen-door-taal", 2025, "utrechters_18plus"): {"value": "51", "reference_year": "2024"}}
-    for year in range(2026, 2030):
-        add_edition(package, year)
-        for group, value in (("asielstatushouders", 52 + year - 2026), ("gezinsmigranten", 53 + year - 2026),
-                             ("utrechters_18plus", 54)):
-            updates[("ervaren-gezondheid", year, group)] = {"value": str(value), "reference_year":
-                                                            str(year - 1) if group == "utrechters_18plus" else ""}
-    set_results(package, updates)
-    out = root / "out"
-    build(package, out, log=lambda _: None, render=False)
-    return out
+    return built("edge")
 
 
 def _check_all(browser, charts: Path) -> dict[str, list[str]]:

@@ -11,10 +11,9 @@ import altair as alt
 import jsonschema
 import pandas as pd
 import pytest
-from helpers import FIXTURE, ROOT, add_edition, set_results
+from helpers import FIXTURE, ROOT, set_results
 from markupsafe import escape
 
-from pipeline.build import build
 from pipeline.look import tokens
 from pipeline.model.package import load
 from pipeline.model.tables import Tables
@@ -177,18 +176,9 @@ def test_labels_of_equal_last_values_are_stacked_in_the_groups_order():
 
 
 @pytest.fixture(scope="module")
-def decimal_build(tmp_path_factory):
+def decimal_build(built):
     """A package with a decimal value, a suppressed group and respondent counts."""
-    from helpers import copy_package
-
-    root = tmp_path_factory.mktemp("decimal")
-    package = copy_package(root / "pkg")
-    set_results(package, {("spanning-nederlands-spreken", 2025, "asielstatushouders"): {"value": "45.5"},
-                          ("problemen-door-taal", 2025, "gezinsmigranten"): {"value": "", "n": "12",
-                                                                             "suppressed": "true"}})
-    add_edition(package, 2026)
-    build(package, root / "out", log=lambda _: None, render=False)
-    return root / "out"
+    return built("decimal")
 
 
 def test_dutch_chart_uses_the_decimal_comma_and_english_the_point(decimal_build):

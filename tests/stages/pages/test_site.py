@@ -9,10 +9,9 @@ import re
 import pytest
 import yaml
 from browser import axe_violations, open_page
-from helpers import FIXTURE, ROOT, add_edition, copy_package, set_results
+from helpers import FIXTURE, ROOT
 from sitecheck import broken_links, dashboard_row, external_resources, front_matter, manifest, paired, parse
 
-from pipeline.build import build
 from pipeline.model import addresses
 from pipeline.model.package import load
 from pipeline.model.publication import ALL, LATEST, edition_scope, zip_name
@@ -175,16 +174,9 @@ def test_content_security_policy_allows_only_own_sources(site_build):
 
 
 @pytest.fixture(scope="module")
-def changed_build(tmp_path_factory):
+def changed_build(built):
     """A third edition with decimals and respondent counts: the site must follow with no code change."""
-    root = tmp_path_factory.mktemp("changed")
-    package = copy_package(root / "pkg")
-    add_edition(package, 2026)
-    set_results(package, {("problemen-door-taal", 2025, "asielstatushouders"): {"n": "300"},
-                          ("problemen-door-taal", 2026, "asielstatushouders"): {"value": "75.5", "n": "300"},
-                          ("problemen-door-taal", 2026, "gezinsmigranten"): {"value": "49"}})
-    build(package, root / "out", log=lambda _: None, render=False)
-    return root / "out"
+    return built("changed")
 
 
 def test_dutch_tables_use_the_decimal_comma(changed_build):

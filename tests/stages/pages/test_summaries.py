@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURE, NEEDS_QUARTO
 
-from pipeline.build import build
 from pipeline.errors import SummaryError
 from pipeline.model import summaries
 from pipeline.model.indicators import build_table
@@ -148,10 +147,8 @@ def _text(page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def preview(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("summaries") / "out"
-    build(FIXTURE, out, force=True, render=False, log=lambda _: None)
-    return out / "preview"
+def preview(site_build) -> Path:
+    return site_build / "preview"
 
 
 @pytest.mark.parametrize("file", list(LANGUAGES))

@@ -139,23 +139,10 @@ def test_dutch_numbers_use_the_decimal_comma(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def trend(tmp_path_factory):
+def trend(built):
     """A third edition in which problems rise and health improves, with respondent counts."""
-    tmp_path = tmp_path_factory.mktemp("trend")
-    package = copy_package(tmp_path / "pkg")
-    add_edition(package, 2026, method_changed=False)
-    set_results(package, {
-        ("problemen-door-taal", 2025, "asielstatushouders"): {"n": "200"},
-        ("problemen-door-taal", 2026, "asielstatushouders"): {"value": "80", "n": "200"},
-        ("ervaren-gezondheid", 2025, "asielstatushouders"): {"n": "200"},
-        ("ervaren-gezondheid", 2026, "asielstatushouders"): {"value": "70", "n": "210"},
-        ("ervaren-gezondheid", 2026, "gezinsmigranten"): {"value": "72", "n": "190"},
-        ("spanning-nederlands-spreken", 2026, "asielstatushouders"): {"value": "79"},
-        ("spanning-nederlands-spreken", 2026, "gezinsmigranten"): {"value": "70"},
-    })
-    build(package, tmp_path / "out", log=lambda _: None, render=False)
-    table = pd.read_parquet(tmp_path / "out" / "data" / "monitor-inburgering-utrecht.parquet")
-    return load_story(tmp_path / "out"), table
+    out = built("trend")
+    return load_story(out), pd.read_parquet(out / "data" / "monitor-inburgering-utrecht.parquet")
 
 
 def trend_text(story, lang, indicator, group):
