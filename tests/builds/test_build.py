@@ -161,10 +161,7 @@ def test_a_crash_in_a_later_stage_leaves_the_previous_output_unchanged(package, 
     build_module.build(package, out, log=lambda _: None, render=False)
     before = snapshot(out)
 
-    def explode(*_):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(build_module.downloads, "run", explode)
+    monkeypatch.setattr(build_module.downloads, "run", _disk_full)  # in the helper: it imports this module
     with pytest.raises(RuntimeError):
         build_module.build(package, out, force=True, log=lambda _: None, render=False)
     assert snapshot(out) == before
@@ -210,7 +207,7 @@ def test_a_build_on_every_core_equals_a_build_in_one_process(tmp_path, monkeypat
     started = []
     monkeypatch.setattr(workers.ProcessPoolExecutor, "__init__", _counting(workers.ProcessPoolExecutor.__init__,
                                                                            started))
-    monkeypatch.setattr(build_module, "WORKERS_FROM", 0)  # the frozen package is small: share it all the same
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 0)  # the frozen package is small: share it all the same
     outputs = {}
     for cores in (1, 2):
         monkeypatch.setattr(workers.os, "cpu_count", lambda cores=cores: cores)
@@ -227,7 +224,7 @@ def test_a_build_on_every_core_equals_a_build_in_one_process(tmp_path, monkeypat
 
 
 def test_a_small_package_writes_its_downloads_beside_its_charts_with_the_same_bytes(tmp_path, monkeypatch):
-    """Below WORKERS_FROM indicators a pool costs more than it gains: on two cores one helper process
+    """Below PARALLEL_FROM indicators a pool costs more than it gains: on two cores one helper process
     writes the downloads while the build draws the charts, and the output is a one-core build's."""
     from pipeline.engine import workers
 
@@ -265,6 +262,10 @@ def test_a_failing_download_fails_the_build_and_leaves_the_output(package, tmp_p
 
 def _fail(*_):
     raise RuntimeError("the helper failed")
+
+
+def _disk_full(*_):
+    raise RuntimeError("disk full")
 
 
 def _counting(init, calls: list):

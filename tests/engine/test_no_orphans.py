@@ -14,7 +14,7 @@ from helpers import ROOT
 # Starts the build's workers as the build does, says their process ids, then waits to be killed.
 CHILD = """
 import os, sys, time
-from pipeline import workers
+from pipeline.engine import workers
 if __name__ == "__main__":
     workers.os.cpu_count = lambda: 3
     pool = workers.Workers(workers.Context())

@@ -237,8 +237,9 @@ def test_research_statements_point_at_known_goals_and_indicators(package):
 
 def test_every_rule_has_a_test():
     tested = {"missing-translation"}  # covered in test_validate.py
-    source = "".join(Path(__file__).with_name(name).read_text(encoding="utf-8")
-                     for name in ("test_rules.py", "test_hostile_descriptor.py", "test_registration.py"))
+    tests = Path(__file__).parent.parent
+    source = "".join((tests / name).read_text(encoding="utf-8") for name in (
+        "validation/test_rules.py", "validation/test_hostile_descriptor.py", "model/test_registration.py"))
     tested |= {name for name in RULES if f'"{name}"' in source}
     assert set(RULES) == tested
 

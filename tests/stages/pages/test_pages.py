@@ -25,7 +25,7 @@ def test_each_kind_of_page_is_one_module_and_one_template():
     kinds = addresses.kinds()
     assert {"home", "goal", "indicator", "prose"} <= kinds
     modules = {p.stem for p in (ROOT / "pipeline" / "stages" / "views").glob("*.py")}
-    templates = {p.stem for p in (ROOT / "pipeline" / "templates" / "site").glob("*.qmd")}
+    templates = {p.stem for p in (ROOT / "pipeline" / "stages" / "pages" / "templates").glob("*.qmd")}
     assert modules - SHARED_MODULES == kinds
     assert templates - SHARED_TEMPLATES == kinds
     for kind in kinds:
