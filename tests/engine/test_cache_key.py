@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURE, ROOT, copy_package, edit_csv
+from helpers import FIXTURE, ROOT, edit_csv, small_package
 
 from pipeline.build import build
 from pipeline.engine import cachekey, memo
@@ -84,8 +84,8 @@ def _run_build(repo: Path, package: Path, out: Path, cache: Path) -> None:
 def test_a_warm_build_after_editing_the_decimal_separator_equals_a_cold_build(tmp_path):
     """The case that reached the site: cached chart specifications kept the old decimal separator."""
     repo = _copy_tree(tmp_path / "repo")
-    package = copy_package(tmp_path / "pkg")
-    edit_csv(package, "results", lambda rows: rows[2].update(value="45.5"))
+    package = small_package(tmp_path / "pkg")  # one indicator per goal: every kind of chart, page and file
+    edit_csv(package, "results", lambda rows: rows[0].update(value="45.5"))
     warm = tmp_path / "warm-cache"
     _run_build(repo, package, tmp_path / "first", warm)
     languages = repo / "pipeline" / "words" / "languages.yaml"
@@ -103,7 +103,7 @@ def test_a_warm_build_after_editing_the_decimal_separator_equals_a_cold_build(tm
 
 @pytest.mark.parametrize("shared", [False, True])
 def test_a_build_removes_the_entries_it_did_not_use_unless_the_cache_is_shared(tmp_path, monkeypatch, shared):
-    package = copy_package(tmp_path / "pkg")
+    package = small_package(tmp_path / "pkg")
     cache = tmp_path / ".monitor-cache"
     if shared:
         monkeypatch.setenv("MONITOR_CACHE", str(cache))
@@ -111,7 +111,7 @@ def test_a_build_removes_the_entries_it_did_not_use_unless_the_cache_is_shared(t
         monkeypatch.delenv("MONITOR_CACHE", raising=False)
     build(package, tmp_path / "out", force=True, log=lambda _: None, render=False)
     after_first = set(_snapshot(cache))
-    edit_csv(package, "results", lambda rows: rows[2].update(value="50"))
+    edit_csv(package, "results", lambda rows: rows[0].update(value="50"))
     build(package, tmp_path / "out", force=True, log=lambda _: None, render=False)
     after_second = set(_snapshot(cache))
     alone = tmp_path / "alone"

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import set_results, snapshot
+from helpers import set_results, small_package, snapshot
 
 from pipeline import build as build_module
 from pipeline.stages import render
@@ -37,8 +37,8 @@ def fake_quarto(folder: Path, pages: str) -> None:
     script.chmod(0o755)
 
 
-def test_a_site_missing_pages_fails_the_build_and_keeps_the_previous_output(package, tmp_path, monkeypatch, run_cli):
-    out = tmp_path / "out"
+def test_a_site_missing_pages_fails_the_build_and_keeps_the_previous_output(tmp_path, monkeypatch, run_cli):
+    package, out = small_package(tmp_path / "pkg"), tmp_path / "out"
     assert run_cli("build", "--package", package, "--out", out, "--no-render")[0] == 0
     before = snapshot(out)
     pages = len(json.loads((out / "site-pages.json").read_text(encoding="utf-8")))
@@ -50,7 +50,8 @@ def test_a_site_missing_pages_fails_the_build_and_keeps_the_previous_output(pack
     assert snapshot(out) == before
 
 
-def test_every_page_rendered_lets_the_build_succeed(package, tmp_path, monkeypatch):
+def test_every_page_rendered_lets_the_build_succeed(tmp_path, monkeypatch):
+    package = small_package(tmp_path / "pkg")
     fake_quarto(tmp_path / "bin", "*.qmd */*.qmd")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:/usr/bin:/bin")
     out = tmp_path / "out"
@@ -84,8 +85,8 @@ def test_check_site_command(tmp_path, run_cli):
 
 @pytest.mark.quarto
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="needs Quarto (installed by the GitHub workflow)")
-def test_a_build_below_a_hidden_folder_still_renders_every_page(package, tmp_path):
-    out = tmp_path / ".hidden" / "build"
+def test_a_build_below_a_hidden_folder_still_renders_every_page(tmp_path):
+    package, out = small_package(tmp_path / "pkg"), tmp_path / ".hidden" / "build"
     assert build_module.build(package, out, force=True, log=lambda _: None)
     manifest = json.loads((out / "site-pages.json").read_text(encoding="utf-8"))
     assert manifest and missing_pages(out / "site", manifest) == []
