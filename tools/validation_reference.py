@@ -17,7 +17,7 @@ CHECKS = {
     "descriptor": "datapackage.json itself",
     "schema": "frictionless, against each file's Table Schema",
     "cells": "the monitor's reading of every cell",
-    "contract": "the monitor's contract (`pipeline/validation/contract.yaml`)",
+    "contract": "the monitor's contract (`pipeline/model/contract.yaml`)",
     "rules": "the monitor's own rules (`pipeline/validation/rules.py`)",
 }
 

@@ -2,7 +2,7 @@
 
 OLD and NEW are each a ``datapackage.json`` path or a git revision of this repository (``main``,
 ``HEAD~1``, a commit). Everything a reviewer must see is compared: every row of every resource by its key
-(``metadata/contract.yaml``), field by field, the results' figures and sources first; the descriptor's own
+(``model/contract.yaml``), field by field, the results' figures and sources first; the descriptor's own
 settings (``monitor``: thresholds, titles, releases; the version, date, sources and licences); and the schemas.
 Printed as plain text for a terminal, as Markdown for a job summary, or as JSON.
 """

@@ -1,4 +1,4 @@
-"""Where each page lives, per language: the site's address book, read from ``metadata/pages.yaml``."""
+"""Where each page lives, per language: the site's address book, read from ``model/pages.yaml``."""
 
 from __future__ import annotations
 

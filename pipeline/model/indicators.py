@@ -25,7 +25,7 @@ COLUMNS = [
 STATUSES = ["ok", "low_n", "suppressed", "not_published", "not_measured"]
 SHOWN = ["ok", "low_n", "suppressed"]  # the statuses a chart or sentence reports on
 # Facts that story, charts and site share, computed here once. They are not published as columns: the
-# downloads carry the columns documented in metadata/indicator_table.yaml.
+# downloads carry the columns documented in model/indicator_table.yaml.
 # latest: the row belongs to its indicator's latest measurement with a figure shown (or suppressed);
 # compared: a main group's row in the comparison of the groups: a percentage, in that latest measurement,
 #   where both main groups have a figure;

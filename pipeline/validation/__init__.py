@@ -1,6 +1,6 @@
 """Stage 1, validate: frictionless checks the package against its Table Schemas, then the monitor's own rules.
 
-Frictionless's errors are rewritten in plain words (``metadata/problems.yaml``, listed in
+Frictionless's errors are rewritten in plain words (``validation/problems.yaml``, listed in
 ``docs/validation.md``), with the file, spreadsheet row and field, so that a maintainer can fix the CSV
 without reading a traceback. Errors that only follow from another file being
 broken (a lookup table that could not be read) are left out, so that the report points at the cause.

@@ -1,4 +1,4 @@
-"""The catalogue of problems ``monitor validate`` reports (``metadata/problems.yaml``), as data.
+"""The catalogue of problems ``monitor validate`` reports (``validation/problems.yaml``), as data.
 
 Each problem has a code, a title, a message template, a fix and an example; the checks name a problem by its
 code and give the values its message places, so every message a maintainer can meet is written in one file,

@@ -2,7 +2,7 @@
 
 The descriptor's Table Schemas are part of the package, and a pull request can change them: remove a
 pattern, a primary key or a foreign key, or give a field another type. Frictionless then validates what the
-descriptor says, not what the pipeline needs. ``metadata/contract.yaml`` says what it needs, and this module
+descriptor says, not what the pipeline needs. ``model/contract.yaml`` says what it needs, and this module
 checks it in two steps: the shape of the descriptor (every resource and field there, with its type) before
 any file is read, and the rows (required cells, allowed values, ranges, keys, references, ids and web
 addresses) once they are. Text is compared the way a reader sees it: in Unicode's composed form, without
@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 
@@ -24,7 +23,6 @@ from pipeline.text.checks import WEB_ADDRESS
 from pipeline.validation.problems import message
 from pipeline.validation.report import Problem
 
-CONTRACT_FILE = Path(__file__).parent / "contract.yaml"
 # An id becomes a file name and part of an address: lower-case letters and digits in words joined by one
 # '-' or '_', at most ID_LENGTH characters (a path of several ids stays far below any file system's limit).
 ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")

@@ -293,7 +293,7 @@ class Downloads:
 
 
 def _scope_tables(context: Tables, cache: Path | None) -> tuple:
-    """The published columns (``metadata/indicator_table.yaml``) and what each scope's job needs of them."""
+    """The published columns (``model/indicator_table.yaml``) and what each scope's job needs of them."""
     table = context.table[COLUMNS]
     return (table, RowHashes(table), risky_columns(table),
             dict(iter(table.groupby("indicator_id", sort=False, observed=True))), workbook_memo(cache))

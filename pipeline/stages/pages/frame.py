@@ -1,7 +1,7 @@
 """The frame around every page, defined once: navigation, footer, head tags and Quarto's configuration.
 
 Quarto and the preview draw the same frame (``pages/templates/frame.html``) from ``frame``, which reads the
-page lists in ``metadata/pages.yaml``; Quarto's own navigation bar, search and footer are not used.
+page lists in ``model/pages.yaml``; Quarto's own navigation bar, search and footer are not used.
 """
 
 from __future__ import annotations
