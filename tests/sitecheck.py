@@ -60,6 +60,30 @@ def manifest(build: Path) -> list[dict]:
     return json.loads((build / "site-pages.json").read_text(encoding="utf-8"))
 
 
+class _Elements(HTMLParser):
+    """The kinds of element a page is built of: tag, class, role and writing direction, not the words."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: set[tuple[str, str, str, str]] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.kinds.add((tag, attributes.get("class") or "", attributes.get("role") or "", attributes.get("dir") or ""))
+
+
+def representatives(build: Path, pages: list[dict]) -> list[dict]:
+    """One page for each kind of page and set of elements it is built of, for the checks that cost a browser
+    second a page (axe): the pages a template makes from different figures differ in words, not in what axe
+    reads. The groups take their pages in turn, so both languages and every layout of a kind are covered."""
+    groups: dict[tuple, list[dict]] = {}
+    for page in pages:
+        parser = _Elements()
+        parser.feed((build / "site" / page["path"]).read_text(encoding="utf-8"))
+        groups.setdefault((page["key"], frozenset(parser.kinds)), []).append(page)
+    return [members[number % len(members)] for number, members in enumerate(groups.values())]
+
+
 def paired(build: Path) -> list[dict]:
     """The pages that exist in Dutch and English, each with its counterpart (not the summaries, which are one
     page per language of the questionnaire)."""

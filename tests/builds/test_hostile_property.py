@@ -2,7 +2,7 @@
 
 Hypothesis puts HTML, Markdown, YAML, Quarto shortcodes, code fences, spreadsheet formulas, control
 characters and very long text into every text column a reader sees, several texts at a time in one package,
-builds it (without Quarto, which the rendered-site test covers), and checks every page, Quarto source, chart,
+builds it (without Quarto, which the lookalikes test adds), and checks every page, Quarto source, chart,
 embed, CSV and XLSX.
 """
 
@@ -113,12 +113,18 @@ def test_hostile_text_never_becomes_live(tmp_path_factory, texts):
 
 
 # Text that looks like markup, a fence or a formula but breaks no rule: it must build, and stay text.
-LOOKALIKES = ['"><img src=x onerror=alert(1)> ```` [x](javascript:alert(1)) <svg onload=x>',
+LOOKALIKES = ['"><img src=x onerror=alert(1)> ```` [x](javascript:alert(1)) <svg onload=x> '
+              '<script>alert(2)</script> *b*',
               "=cmd|' /C calc'!A0 @SUM(A1) *b* # kop: waarde & <!-- ]]> $x$ \\ |"]
 
 
 def test_markup_lookalikes_build_and_stay_text(tmp_path):
-    _assert_inert(_build_with(tmp_path, LOOKALIKES), LOOKALIKES[0])
+    """In every output; with Quarto also in the rendered site (``_assert_rendered_inert``)."""
+    rendered = shutil.which("quarto") is not None
+    out = _build_with(tmp_path, LOOKALIKES, render=rendered)
+    _assert_inert(out, LOOKALIKES[0])
+    if rendered:
+        _assert_rendered_inert(out, LOOKALIKES[0])
 
 
 def _assert_inert(out: Path, text: str) -> None:
@@ -197,11 +203,9 @@ class RenderedLive(LiveMarkup):
             self.live.append("script from the data")
 
 
-@pytest.mark.quarto
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="needs Quarto (installed by the GitHub workflow)")
-def test_the_rendered_site_keeps_hostile_text_as_text(tmp_path):
-    text = '"><img src=x onerror=alert(1)> ```` [x](javascript:alert(1)) <script>alert(2)</script> *b*'
-    out = _build_with(tmp_path, [text], render=True)
+def _assert_rendered_inert(out: Path, text: str) -> None:
+    """Quarto's pages hold nothing the data could run, and ``text`` (every Dutch title's) is an indicator's
+    heading, as text."""
     pages = [p for p in (out / "site").rglob("*.html") if not p.name.endswith(".iframe.html")]  # snippets
     assert len(pages) > 30
     for page in pages:
@@ -209,6 +213,6 @@ def test_the_rendered_site_keeps_hostile_text_as_text(tmp_path):
         parser.feed(page.read_text(encoding="utf-8"))
         assert parser.live == [], (page, parser.live)
     title = re.search(r'<h1>(.*?)</h1>', (out / "site" / "index.html").read_text(encoding="utf-8"))
-    indicator = next((out / "site" / "en" / "indicators").glob("*.html")).read_text(encoding="utf-8")
+    indicator = next((out / "site" / "indicatoren").glob("*.html")).read_text(encoding="utf-8")
     heading = re.search(r'<h1>(.*?)</h1>', indicator, re.S).group(1)
     assert title and plain(text) in _unescape(heading)
