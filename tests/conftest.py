@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
-from helpers import VARIANTS, copy_package, serve
+from helpers import VARIANTS, copy_package, serve, small_package
 
 from pipeline.build import build
 from pipeline.cli import main
@@ -69,6 +69,13 @@ def site_build(built) -> Path:
 def package(tmp_path: Path) -> Path:
     """A private copy of the frozen test package that a test may break."""
     return copy_package(tmp_path / "pkg")
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A private copy of the small package (one indicator per goal, every kind of page): for a test that
+    builds, a third of the frozen package's build."""
+    return small_package(tmp_path / "pkg")
 
 
 @pytest.fixture

@@ -121,6 +121,30 @@ def set_results(package: Path, updates: dict[tuple[str, int, str], dict[str, str
     edit_csv(package, "results", change)
 
 
+def tables_of(package: Path):
+    """The validate and indicators stages alone: what every later stage reads (``model.tables.Tables``)."""
+    from pipeline.build import validated
+    from pipeline.stages import indicators
+
+    return indicators.run(validated(package))
+
+
+def story_of(package: Path, out: Path) -> dict[str, list[dict]]:
+    """The findings per language, from the stages the story needs (validate, the tables, the story): a test of
+    the sentences pays for no charts, downloads or pages."""
+    from pipeline.stages import story
+
+    return story.run(tables_of(package), out)
+
+
+def downloads_of(package: Path, out: Path) -> Path:
+    """The downloads stage alone (after validate and the tables); returns the folder of the files."""
+    from pipeline.stages import downloads
+
+    downloads.run(tables_of(package), out)
+    return out / "data"
+
+
 def small_package(target: Path) -> Path:
     """A copy of the frozen package with one measured indicator per goal (and what refers to them): a
     build of it takes a fraction of a full one, so a property test can afford many examples."""

@@ -72,14 +72,14 @@ class _Elements(HTMLParser):
         self.kinds.add((tag, attributes.get("class") or "", attributes.get("role") or "", attributes.get("dir") or ""))
 
 
-def representatives(build: Path, pages: list[dict]) -> list[dict]:
+def representatives(site: Path, pages: list[dict]) -> list[dict]:
     """One page for each kind of page and set of elements it is built of, for the checks that cost a browser
     second a page (axe): the pages a template makes from different figures differ in words, not in what axe
     reads. The groups take their pages in turn, so both languages and every layout of a kind are covered."""
     groups: dict[tuple, list[dict]] = {}
     for page in pages:
         parser = _Elements()
-        parser.feed((build / "site" / page["path"]).read_text(encoding="utf-8"))
+        parser.feed((site / page["path"]).read_text(encoding="utf-8"))
         groups.setdefault((page["key"], frozenset(parser.kinds)), []).append(page)
     return [members[number % len(members)] for number, members in enumerate(groups.values())]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import FIXTURE, REFERENCE, TOPICS, edit_csv, snapshot
+from helpers import FIXTURE, REFERENCE, TOPICS, downloads_of, edit_csv, small_package, snapshot, tables_of
 from openpyxl import load_workbook
 
 from pipeline import build as build_module
@@ -99,30 +99,27 @@ def test_zip_descriptor_lists_bytes_and_hash(out):
 
 def test_suppressed_values_appear_in_no_output(package, tmp_path):
     edit_csv(package, "results", lambda rows: rows[1].update(value="", n="12", suppressed="true"))
-    out = tmp_path / "out"
-    build_module.build(package, out, log=lambda _: None, render=False)
-    table = pd.read_parquet(out / "data" / ALL.file(load(package), "parquet"))
+    data = downloads_of(package, tmp_path / "out")
+    table = pd.read_parquet(data / ALL.file(load(package), "parquet"))
     row = table[(table["indicator_id"] == "taalles") & (table["group_id"] == "asielstatushouders")
                 & (table["edition"] == 2024)].iloc[0]
     assert row["status"] == "suppressed" and pd.isna(row["value"]) and pd.isna(row["gap_pp"])
-    for path in (out / "data").rglob("*.csv"):
+    for path in data.rglob("*.csv"):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("taalles,taal,2024,asielstatushouders,"):
                 assert line.split(",")[4] == ""
 
 
-def test_low_n_is_flagged_and_gets_an_interval(package, tmp_path):
+def test_low_n_is_flagged_and_gets_an_interval(package):
     edit_csv(package, "results", lambda rows: rows[1].update(n="40"))
-    out = tmp_path / "out"
-    build_module.build(package, out, log=lambda _: None, render=False)
-    table = pd.read_parquet(out / "data" / ALL.file(load(package), "parquet"))
+    table = tables_of(package).table
     row = table[(table["indicator_id"] == "taalles") & (table["group_id"] == "asielstatushouders")].iloc[0]
     assert row["status"] == "low_n"
     assert row["ci_low"] < row["value"] < row["ci_high"]
 
 
 @pytest.mark.parametrize("method_changed", [False, True])
-def test_change_since_previous_edition_with_method_caveat(package, tmp_path, method_changed):
+def test_change_since_previous_edition_with_method_caveat(package, method_changed):
     def add(rows):
         base = next(r for r in rows if r["indicator_id"] == "betaald-werk" and r["edition"] == "2025"
                     and r["group_id"] == "asielstatushouders")
@@ -134,49 +131,46 @@ def test_change_since_previous_edition_with_method_caveat(package, tmp_path, met
 
     edit_csv(package, "editions", add_edition)
     edit_csv(package, "results", add)
-    out = tmp_path / "out"
-    build_module.build(package, out, log=lambda _: None, render=False)
-    table = pd.read_parquet(out / "data" / ALL.file(load(package), "parquet"))
-    table = table.set_index(["indicator_id", "edition", "group_id"])
+    table = tables_of(package).table.set_index(["indicator_id", "edition", "group_id"])
     row = table.loc[("betaald-werk", 2026, "asielstatushouders")]
     assert (row["change_pp"], row["change_from"], row["change_caveat"]) == (6.5, 2025, method_changed)
     earlier = table.loc[("betaald-werk", 2025, "asielstatushouders")]
     assert pd.isna(earlier["change_pp"])  # 2024 had no figure for this group
 
 
-def test_a_failed_build_leaves_the_previous_output_unchanged(package, tmp_path, run_cli):
+def test_a_failed_build_leaves_the_previous_output_unchanged(small, tmp_path, run_cli):
     out = tmp_path / "out"
-    assert run_cli("build", "--package", package, "--out", out, "--no-render")[0] == 0
+    assert run_cli("build", "--package", small, "--out", out, "--no-render")[0] == 0
     before = snapshot(out)
-    edit_csv(package, "results", lambda rows: rows[0].update(value="veel"))
-    code, _, err = run_cli("build", "--package", package, "--out", out, "--no-render")
+    edit_csv(small, "results", lambda rows: rows[0].update(value="veel"))
+    code, _, err = run_cli("build", "--package", small, "--out", out, "--no-render")
     assert code == 1
     assert 'data/results.csv, row 2, field "value": "veel" is not a number [type-error]' in err
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["out", "pkg"]  # no half-written folders
 
 
-def test_a_crash_in_a_later_stage_leaves_the_previous_output_unchanged(package, tmp_path, monkeypatch):
+def test_a_crash_in_a_later_stage_leaves_the_previous_output_unchanged(small, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    build_module.build(package, out, log=lambda _: None, render=False)
+    build_module.build(small, out, log=lambda _: None, render=False)
     before = snapshot(out)
 
     monkeypatch.setattr(build_module.downloads, "run", _disk_full)  # in the helper: it imports this module
     with pytest.raises(RuntimeError):
-        build_module.build(package, out, force=True, log=lambda _: None, render=False)
+        build_module.build(small, out, force=True, log=lambda _: None, render=False)
     assert snapshot(out) == before
 
 
-def test_build_prints_its_stages_and_skips_when_nothing_changed(package, tmp_path, run_cli):
+def test_build_prints_its_stages_and_skips_when_nothing_changed(small, tmp_path, run_cli):
     out = tmp_path / "out"
-    code, printed, _ = run_cli("build", "--package", package, "--out", out, "--no-render")
+    code, printed, _ = run_cli("build", "--package", small, "--out", out, "--no-render")
     assert code == 0
     stages = [line.split()[0] for line in printed.splitlines() if line.startswith("  ")]
     assert stages[:3] == ["validate", "indicators", "downloads"] and stages[-1] == "total"
-    code, printed, _ = run_cli("build", "--package", package, "--out", out, "--no-render")
+    code, printed, _ = run_cli("build", "--package", small, "--out", out, "--no-render")
     assert code == 0 and printed.startswith("Nothing changed")
-    edit_csv(package, "results", lambda rows: rows[0].update(value="63"))
-    code, printed, _ = run_cli("build", "--package", package, "--out", out, "--no-render")
+    edit_csv(small, "results", lambda rows: rows[0].update(value="63"))
+    code, printed, _ = run_cli("build", "--package", small, "--out", out, "--no-render")
     assert code == 0 and "validate" in printed
 
 
@@ -198,65 +192,51 @@ def test_build_with_missing_package_is_a_usage_error(tmp_path, run_cli):
     assert not (tmp_path / "out").exists()
 
 
-def test_a_build_on_every_core_equals_a_build_in_one_process(tmp_path, monkeypatch):
+@pytest.mark.parametrize("parallel_from", [None, 0], ids=["helper", "pool"])
+def test_a_build_on_two_cores_equals_a_build_in_one_process(tmp_path, monkeypatch, parallel_from):
     """Workbooks, chart specifications, drawings, story, page sources and previews are the same bytes
-    whether the build's own process makes them all or shares them with spawned workers."""
-    from pipeline.build import build
+    whether the build's own process makes them all or shares them. Below PARALLEL_FROM indicators a pool
+    costs more than it gains: on two cores one helper process writes the downloads while the build draws the
+    charts; from PARALLEL_FROM (set to 0 here, so the small package gets it) every stage shares one pool."""
     from pipeline.engine import workers
 
+    package = small_package(tmp_path / "pkg")  # one indicator per goal: every kind of file
+    if parallel_from is None:
+        assert len(load(package)["indicators"]) < build_module.PARALLEL_FROM
+    else:
+        monkeypatch.setattr(build_module, "PARALLEL_FROM", parallel_from)
     started = []
     monkeypatch.setattr(workers.ProcessPoolExecutor, "__init__", _counting(workers.ProcessPoolExecutor.__init__,
                                                                            started))
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 0)  # the frozen package is small: share it all the same
     outputs = {}
     for cores in (1, 2):
         monkeypatch.setattr(workers.os, "cpu_count", lambda cores=cores: cores)
         monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / f"cache-{cores}"))  # nothing kept: every job runs
         outputs[cores] = tmp_path / f"build-{cores}"
-        build(FIXTURE, outputs[cores], force=True, log=lambda _: None, render=False)
-    # No process on one core; on two, the helper (stopped once the package proves large enough for a pool)
-    # and one pool, shared by every stage.
-    assert [args[0] for args in started] == [1, 1]
-    one, two = ({str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()
-                 and p.name != ".fingerprint"} for out in outputs.values())
-    assert sorted(one) == sorted(two) and len(one) > 500
-    assert [name for name in one if one[name] != two[name]] == []
-
-
-def test_a_small_package_writes_its_downloads_beside_its_charts_with_the_same_bytes(tmp_path, monkeypatch):
-    """Below PARALLEL_FROM indicators a pool costs more than it gains: on two cores one helper process
-    writes the downloads while the build draws the charts, and the output is a one-core build's."""
-    from pipeline.engine import workers
-
-    started = []
-    monkeypatch.setattr(workers.ProcessPoolExecutor, "__init__", _counting(workers.ProcessPoolExecutor.__init__,
-                                                                           started))
-    outputs = {}
-    for cores in (1, 2):
-        monkeypatch.setattr(workers.os, "cpu_count", lambda cores=cores: cores)
-        monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / f"cache-{cores}"))
-        outputs[cores] = tmp_path / f"build-{cores}"
-        build_module.build(FIXTURE, outputs[cores], force=True, log=lambda _: None, render=False)
-    assert len(load(FIXTURE)["indicators"]) < build_module.PARALLEL_FROM
-    assert [args[0] for args in started] == [1]  # one helper with one process, and no pool
+        build_module.build(package, outputs[cores], force=True, log=lambda _: None, render=False)
+    # No process on one core. On two: the helper with one process; or the helper (stopped once the package
+    # proves large enough for a pool) and one pool, shared by every stage.
+    assert [args[0] for args in started] == ([1] if parallel_from is None else [1, 1])
     one, two = (snapshot(out) for out in outputs.values())
     for built in (one, two):
         built.pop(".fingerprint")
-    assert one == two and any(name.startswith("data/") for name in one)
+    assert len(one) > 300 and any(name.startswith("data/") for name in one)
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
 
 
-def test_a_failing_download_fails_the_build_and_leaves_the_output(package, tmp_path, monkeypatch):
+def test_a_failing_download_fails_the_build_and_leaves_the_output(small, tmp_path, monkeypatch):
     """What the helper raises stops the build like any stage's error: the previous output stays."""
     from pipeline.engine import workers
 
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
     out = tmp_path / "out"
-    build_module.build(package, out, log=lambda _: None, render=False)
+    build_module.build(small, out, log=lambda _: None, render=False)
     before = snapshot(out)
-    edit_csv(package, "results", lambda rows: rows[0].update(value="61"))
+    edit_csv(small, "results", lambda rows: rows[0].update(value="61"))
     monkeypatch.setattr(build_module.downloads, "run", _fail)  # in the helper: it imports this module
     with pytest.raises(RuntimeError, match="the helper failed"):
-        build_module.build(package, out, log=lambda _: None, render=False)
+        build_module.build(small, out, log=lambda _: None, render=False)
     assert snapshot(out) == before
 
 

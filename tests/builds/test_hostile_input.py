@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import NEEDS_QUARTO, edit_csv, edit_descriptor, problems
+from helpers import NEEDS_QUARTO, edit_csv, edit_descriptor, problems, small_package
 from openpyxl import load_workbook
 from sitecheck import front_matter, markdown_problems, own_script
 
@@ -245,20 +245,20 @@ def test_build_refuses_folders_it_did_not_make(package, run_cli, target):
     assert sorted(p.relative_to(root.parent) for p in root.parent.rglob("*")) == before
 
 
-def test_a_second_build_into_the_same_folder_waits_its_turn(package, tmp_path, run_cli):
+def test_a_second_build_into_the_same_folder_waits_its_turn(small, tmp_path, run_cli):
     import fcntl
 
     out = tmp_path / "out"
     with (tmp_path / ".out.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        code, _, err = run_cli("build", "--package", package, "--out", out, "--no-render")
+        code, _, err = run_cli("build", "--package", small, "--out", out, "--no-render")
     assert code == 2 and "another 'monitor build' is writing this folder" in err
     assert not out.exists()
-    assert run_cli("build", "--package", package, "--out", out, "--no-render")[0] == 0
+    assert run_cli("build", "--package", small, "--out", out, "--no-render")[0] == 0
 
 
-def test_a_damaged_chart_cache_is_rendered_again(package, tmp_path, monkeypatch):
-    cache = tmp_path / "cache"
+def test_a_damaged_chart_cache_is_rendered_again(tmp_path, monkeypatch):
+    package, cache = small_package(tmp_path / "pkg"), tmp_path / "cache"
     monkeypatch.setenv("MONITOR_CACHE", str(cache))
     build_module.build(package, tmp_path / "one", log=lambda _: None, render=False)
     entries = [p for p in (cache / "charts").iterdir() if not p.name.startswith(".")]
@@ -295,7 +295,8 @@ def test_a_symlink_out_of_the_package_is_rejected_and_never_zipped(package, tmp_
     assert "link to a file outside the package folder" in found[0]["message"]
 
 
-def test_the_zip_holds_only_the_declared_resources(package, tmp_path):
+def test_the_zip_holds_only_the_declared_resources(tmp_path):
+    package = small_package(tmp_path / "pkg")
     (package.parent / "data" / "notes-not-declared.csv").write_text("a\n1\n")
     out = tmp_path / "out"
     build_module.build(package, out, log=lambda _: None, render=False)

@@ -11,13 +11,13 @@ from pipeline.build import build
 
 
 @pytest.fixture
-def two_builds(package, tmp_path):
+def two_builds(small, tmp_path):
     old, new = tmp_path / "old", tmp_path / "new"
-    build(package, old, force=True, log=lambda _: None, render=False)
+    build(small, old, force=True, log=lambda _: None, render=False)
     # One figure of one indicator changes; the accessibility statement and the colophon cannot.
-    edit_csv(package, "results", lambda rows: next(r for r in rows if r["indicator_id"] == "zenuwachtig")
+    edit_csv(small, "results", lambda rows: next(r for r in rows if r["indicator_id"] == "taalles")
              .update(value="33"))
-    build(package, new, force=True, log=lambda _: None, render=False)
+    build(small, new, force=True, log=lambda _: None, render=False)
     return old, new
 
 
@@ -25,16 +25,16 @@ def test_lists_the_pages_a_changed_figure_appears_on(two_builds, run_cli):
     code, out, _ = run_cli("pages-diff", *two_builds, "--json")
     result = json.loads(out)
     assert code == 0 and result["compared"] == "preview"  # no Quarto render in these builds
-    assert "indicatoren/zenuwachtig.html" in result["changed"]
-    assert "en/indicators/zenuwachtig.html" in result["changed"]
+    assert "indicatoren/taalles.html" in result["changed"]
+    assert "en/indicators/taalles.html" in result["changed"]
     assert not any(page.startswith(("toegankelijkheid", "colofon")) for page in result["changed"])
     assert "indicatoren/betaald-werk.html" not in result["changed"]
     assert result["added"] == result["removed"] == []
 
 
-def test_the_same_build_twice_has_no_changed_page(package, tmp_path, run_cli):
+def test_the_same_build_twice_has_no_changed_page(small, tmp_path, run_cli):
     for name in ("a", "b"):
-        build(package, tmp_path / name, force=True, log=lambda _: None, render=False)
+        build(small, tmp_path / name, force=True, log=lambda _: None, render=False)
     code, out, _ = run_cli("pages-diff", tmp_path / "a", tmp_path / "b")
     assert code == 0 and "No page changed." in out and "Other files changed, added or removed: 0." in out
 
@@ -44,7 +44,7 @@ def test_markdown_lists_the_changed_pages_as_text(two_builds, run_cli):
 
     code, out, _ = run_cli("pages-diff", "--markdown", *two_builds)
     html = MarkdownIt().render(out)  # as the job summary shows it
-    assert code == 0 and "<strong>Pages changed</strong>" in html and "<li>indicatoren/zenuwachtig.html</li>" in html
+    assert code == 0 and "<strong>Pages changed</strong>" in html and "<li>indicatoren/taalles.html</li>" in html
 
 
 def test_a_folder_that_is_not_a_build_is_refused(tmp_path, run_cli):

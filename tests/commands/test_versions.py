@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import edit_descriptor
+from helpers import edit_descriptor, small_package
 
 from pipeline.build import build
 from pipeline.commands import release
@@ -68,7 +68,8 @@ def test_a_release_is_recorded_once_and_only_for_a_newer_version(package, run_cl
     assert run_cli("validate", str(package))[0] == 0
 
 
-def test_permanent_links_point_to_the_frozen_copy_once_the_version_is_released(package, tmp_path, monkeypatch):
+def test_permanent_links_point_to_the_frozen_copy_once_the_version_is_released(tmp_path, monkeypatch):
+    package = small_package(tmp_path / "pkg")
     monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / "cache"))
     base = "https://gemeente-utrecht.github.io/monitor-inburgering/"
     assert versions.permalink(load(package), base, "index.html") == base + "index.html"
@@ -230,8 +231,9 @@ def test_a_broken_or_hostile_archive_is_refused_before_anything_is_written(packa
     assert not (tmp_path / "publish").exists() and not (tmp_path / "assets").exists()
 
 
-def test_a_build_that_holds_frozen_versions_is_built_anew(package, tmp_path, monkeypatch):
+def test_a_build_that_holds_frozen_versions_is_built_anew(tmp_path, monkeypatch):
     """An older 'monitor freeze' wrote into the build, and the workflow kept that build in its cache."""
+    package = small_package(tmp_path / "pkg")
     monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / "cache"))
     out = tmp_path / "out"
     assert build(package, out, render=False, log=lambda _: None)

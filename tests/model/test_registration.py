@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from helpers import ROOT, copy_package, edit_csv
 
-from pipeline.build import build
 from pipeline.model import counted
 from pipeline.model.catalogue import Catalogue
 from pipeline.model.package import load
@@ -128,10 +127,8 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", entities.unescape(re.sub(r"<[^>]+>", " ", without_charts)))
 
 
-def test_the_page_of_a_counted_indicator_names_its_register_and_dates(tmp_path, monkeypatch):
-    monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / "cache"))
-    out = tmp_path / "out"
-    build(REGISTRATION, out, force=True, render=False, log=lambda _: None)
+def test_the_page_of_a_counted_indicator_names_its_register_and_dates(built):
+    out = built("registration")
     page = _text((out / "preview" / "indicatoren" / "tijd-tot-diploma.html").read_text(encoding="utf-8"))
     register = load(REGISTRATION)["registers"].iloc[0]
     assert f"{register['title_nl']}, stand 1 januari 2025" in page

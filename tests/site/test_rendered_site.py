@@ -72,7 +72,7 @@ def test_every_rendered_page_speaks_its_language_carries_the_csp_and_loads_nothi
 def test_whole_pages_are_accessible_make_no_outside_request_and_carry_a_csp(served, site_build, site_pages,
                                                                             browser):
     """In a browser, one page of each kind and layout (``representatives``): axe costs a second a page."""
-    checked = representatives(site_build, site_pages)
+    checked = representatives(site_build / "site", site_pages)
     assert {p["key"] for p in checked} == {p["key"] for p in site_pages}
     assert {p["lang"] for p in checked} == {"nl", "en"}
     for page in checked:

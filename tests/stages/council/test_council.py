@@ -7,7 +7,7 @@ import re
 
 import pypdf
 import pytest
-from helpers import FIXTURE, edit_csv
+from helpers import FIXTURE, edit_csv, small_package
 
 from pipeline.model import addresses
 from pipeline.model.indicators import SHOWN, build_table
@@ -96,10 +96,11 @@ def test_the_pdf_is_kept_at_its_measurement_and_at_latest_and_linked_where_peopl
     assert all(council_file(PKG, lang) in urls for lang in i18n.LANGUAGES)
 
 
-def test_markup_in_the_data_is_text_in_the_pdf(package, tmp_path):
+def test_markup_in_the_data_is_text_in_the_pdf(tmp_path):
     """A title written as Typst code is printed as written: the data never becomes part of the document."""
     from pipeline.build import build
 
+    package = small_package(tmp_path / "pkg")
     hostile = '#set page(width: 2cm) *vet* $x^2$ ] [ #panic("nee") \\ //'
     edit_csv(package, "indicators", lambda rows: rows[0].update(title_nl=hostile))
     out = tmp_path / "out"
@@ -110,10 +111,11 @@ def test_markup_in_the_data_is_text_in_the_pdf(package, tmp_path):
     assert not re.search(r"\bnee\b", text(reader).replace(hostile, ""))
 
 
-def test_a_text_no_embedded_font_can_show_still_gives_a_tagged_pdf_and_says_so(package, tmp_path):
+def test_a_text_no_embedded_font_can_show_still_gives_a_tagged_pdf_and_says_so(tmp_path):
     """PDF/UA forbids text without a glyph; a title in a script the PDF's fonts lack does not stop the build."""
     from pipeline.build import build
 
+    package = small_package(tmp_path / "pkg")
     edit_csv(package, "indicators", lambda rows: rows[0].update(title_nl="Betaald werk 䣧"))
     said: list[str] = []
     build(package, tmp_path / "out", log=said.append, render=False)

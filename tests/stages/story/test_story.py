@@ -8,9 +8,8 @@ import re
 import pandas as pd
 import pytest
 import yaml
-from helpers import FIXTURE, add_edition, copy_package, set_results
+from helpers import FIXTURE, add_edition, copy_package, set_results, story_of
 
-from pipeline.build import build
 from pipeline.stages.story.vocabulary import WORDS
 
 NUMBER = {"nl": re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"),
@@ -130,8 +129,7 @@ def test_goal_findings_are_ordered_by_the_size_of_the_gap(story, table):
 def test_dutch_numbers_use_the_decimal_comma(tmp_path):
     package = copy_package(tmp_path / "pkg")
     set_results(package, {("spanning-nederlands-spreken", 2025, "asielstatushouders"): {"value": "45.5"}})
-    build(package, tmp_path / "out", log=lambda _: None, render=False)
-    story = load_story(tmp_path / "out")
+    story = story_of(package, tmp_path / "out")
     nl = next(f["text"] for f in story["nl"] if f["id"] == "spanning-nederlands-spreken")
     en = next(f["text"] for f in story["en"] if f["id"] == "spanning-nederlands-spreken")
     assert "45,5%" in nl and "24,5 procentpunt" in nl
@@ -194,8 +192,7 @@ def test_method_change_adds_a_caveat(tmp_path):
     package = copy_package(tmp_path / "pkg")
     add_edition(package, 2026, method_changed=True)
     set_results(package, {("zenuwachtig", 2026, "asielstatushouders"): {"value": "35"}})
-    build(package, tmp_path / "out", log=lambda _: None, render=False)
-    story = load_story(tmp_path / "out")
+    story = story_of(package, tmp_path / "out")
     text = trend_text(story, "nl", "zenuwachtig", "asielstatushouders")
     assert text.endswith("Let op: de manier van meten is na 2025 veranderd, dus vergelijk voorzichtig.")
     assert "6 procentpunt minder" in text and "gunstige kant op" in text
