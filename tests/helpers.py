@@ -145,16 +145,16 @@ def downloads_of(package: Path, out: Path) -> Path:
     return out / "data"
 
 
-def small_package(target: Path) -> Path:
-    """A copy of the frozen package with one measured indicator per goal (and what refers to them): a
-    build of it takes a fraction of a full one, so a property test can afford many examples."""
+def small_package(target: Path, only: tuple[str, ...] = ()) -> Path:
+    """A copy of the frozen package with one measured indicator per goal (or ``only`` these), and what refers
+    to them: a build of it takes a fraction of a full one, so a property test can afford many examples."""
     package = copy_package(target)
     indicators = read_rows(package.parent / "data" / "indicators.csv")
     kept: dict[str, str] = {}
     for row in sorted(indicators, key=lambda r: int(r["order"])):
         if row["status"] == "measured":
             kept.setdefault(row["goal_id"], row["indicator_id"])
-    ids = set(kept.values())
+    ids = set(only) or set(kept.values())
     edit_csv(package, "indicators", lambda rows: [r for r in rows if r["indicator_id"] in ids])
     for name in ("results", "research", "errata", "wordings"):
         edit_csv(package, name, lambda rows: [r for r in rows if r.get("indicator_id", "") in ids | {""}])

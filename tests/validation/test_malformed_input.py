@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline.cli import main
 
 FILES = ["results", "indicators", "groups", "editions", "goals", "context", "errata"]
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def run(package: Path, capsys) -> tuple[int, dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import shutil
 
 import pytest
 import yaml
@@ -204,6 +205,8 @@ def test_dashboard_says_the_direction_in_words_and_colours_only_clear_changes(ch
 
 
 @pytest.mark.browser
+@pytest.mark.skipif(shutil.which("quarto") is not None, reason="with Quarto, axe reads the rendered site's pages "
+                    "(tests/site/test_rendered_site.py), which readers get; the preview is for a look without it")
 def test_page_body_is_accessible_in_a_real_browser(site_build, browser):
     """axe on one preview page of each kind and layout (``representatives``; every page's links and
     resources are read from the files above)."""
