@@ -16,6 +16,9 @@ CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # around a title), and line and paragraph separators.
 FORMAT = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufff9-\ufffb]")
 SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: no file can store it
+# Characters beyond the first 65,536 (emoji, rare Chinese characters): Vega shortens a long label by halves of
+# such characters and the chart cannot be drawn; the PDF's fonts have none of them either.
+BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 # Invisible characters that make two equal-looking ids or titles differ; the joiners (U+200C, U+200D) that
 # Persian and Arabic script need are allowed in texts, not in ids.
 ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
@@ -36,6 +39,7 @@ def text_problem(name: str, text: str) -> str | None:
     identifying = name.endswith("_id") or name.startswith(TRIMMED)
     for code, found in (("control-character", "\x00" in text or CONTROL.search(text)),
                         ("broken-character", SURROGATE.search(text)), ("direction-character", FORMAT.search(text)),
+                        ("rare-character", BEYOND_BMP.search(text)),
                         ("invisible-character", ZERO_WIDTH.search(text) and identifying),
                         ("line-break", "\n" in text and not name.startswith(MULTILINE)),
                         ("stray-space", text != text.strip() and identifying),

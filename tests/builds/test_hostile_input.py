@@ -42,6 +42,13 @@ def test_an_id_with_a_stray_character_is_named(package, run_cli, cell, rule):
     assert ["data/results.csv", 2, "indicator_id", rule] in where(problems(run_cli, package))
 
 
+@pytest.mark.parametrize("label", ["refugees \U0001F600", "\U00027CEB" * 30])
+def test_an_emoji_or_rare_character_is_named_before_a_chart_cannot_be_drawn(package, run_cli, label):
+    """Vega shortens a long label by halves of such a character, and vl-convert then fails to draw it."""
+    edit_csv(package, "groups", lambda rows: rows[0].update(label_en=label))
+    assert ["data/groups.csv", 2, "label_en", "rare-character"] in where(problems(run_cli, package))
+
+
 @pytest.mark.parametrize(("field", "cell", "rule"), [
     ("value", "inf", "not-a-plain-number"),
     ("value", "NaN", "not-a-plain-number"),

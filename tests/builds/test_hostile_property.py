@@ -42,8 +42,10 @@ TEXT_COLUMNS = {"indicators": ["title_nl", "title_en", "definition_nl", "definit
 JSON_LD = "application/ld+json"
 LIVE_TAGS = {"script", "img", "iframe", "object", "embed", "form", "input", "link", "meta", "base"}
 
-# Random text without the characters validation refuses (controls, format characters, line separators).
-_letters = st.text(st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")), max_size=4)
+# Random text without the characters validation refuses (controls, format characters, line separators, and
+# those beyond the first 65,536: emoji and rare Chinese characters).
+_letters = st.text(st.characters(max_codepoint=0xFFFF, exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")),
+                   max_size=4)
 hostile = st.lists(st.sampled_from(FRAGMENTS) | _letters, min_size=1, max_size=5).map("".join).filter(
     lambda text: text != "" and text.strip() == text and not SHORTCODE.search(text))
 
@@ -128,7 +130,7 @@ def test_markup_lookalikes_build_and_stay_text(tmp_path):
 
 
 def _assert_inert(out: Path, text: str) -> None:
-    """Nothing in the build can act, and ``text`` (the first cell's) is the first indicator's title, as text."""
+    """Nothing in the build can act, and ``text`` (the first cell's) is an indicator's title, as text."""
     for page in [*(out / "preview").rglob("*.html"), *(out / "embed").rglob("*.html")]:
         parser = LiveMarkup()
         content = page.read_text(encoding="utf-8")
@@ -155,10 +157,10 @@ def _assert_inert(out: Path, text: str) -> None:
     for workbook in (out / "data").rglob("*.xlsx"):
         for sheet in load_workbook(workbook).worksheets:
             assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row), workbook
-    # and the text is there, as text: the first indicator's page title is the hostile title, made one line
-    first = next((out / "preview" / "indicatoren").glob("*.html"))
-    heading = re.search(r"<h1>(.*?)</h1>", first.read_text(encoding="utf-8"), re.S).group(1)
-    assert plain(text) in _unescape(heading) or len(plain(text)) > 200
+    # and the text is there, as text: the first indicator's title is the hostile text, made one line
+    headings = [_unescape(re.search(r"<h1>(.*?)</h1>", page.read_text(encoding="utf-8"), re.S).group(1))
+                for page in (out / "preview" / "indicatoren").glob("*.html")]
+    assert any(plain(text) in heading for heading in headings) or len(plain(text)) > 200, headings
 
 
 def _is_number(cell: str) -> bool:
