@@ -23,8 +23,8 @@ def numbers(text: str, lang: str) -> list[float]:
     return [float(n.replace(",", "")) for n in found]
 
 
-def allowed_numbers(table: pd.DataFrame, refs: list[dict]) -> set[float]:
-    keyed = table.set_index(["indicator_id", "edition", "group_id"])
+def allowed_numbers(keyed: pd.DataFrame, refs: list[dict]) -> set[float]:
+    """The figures of the rows a sentence refers to (``keyed``: the table by indicator, edition and group)."""
     allowed: set[float] = set()
     for ref in refs:
         row = keyed.loc[(ref["indicator_id"], ref["edition"], ref["group_id"])]
@@ -71,15 +71,11 @@ def test_every_measured_indicator_has_findings(story, table):
     assert {f["scope"] for f in story["nl"]} == {"home", "goal", "indicator", "comparison"}
 
 
-def derived_numbers(finding: dict, table: pd.DataFrame) -> set[float]:
+def derived_numbers(finding: dict, keyed: pd.DataFrame, pkg) -> set[float]:
     """Numbers a sentence may compute from its rows: respondent bounds, topic counts, and the editions' facts."""
-
-    from pipeline.model.package import load
     from pipeline.model.stats import respondents_needed
 
-    keyed = table.set_index(["indicator_id", "edition", "group_id"])
     values = [keyed.loc[tuple(r.values()), "value"] for r in finding["refs"]]
-    pkg = load(FIXTURE)
     bounds = {respondents_needed(a, b, pkg.min_n) for a in values for b in values if a != b} | {pkg.min_n}
     editions = pkg["editions"]
     facts = {float(n) for n in editions["invited"].dropna()} | {
@@ -89,9 +85,12 @@ def derived_numbers(finding: dict, table: pd.DataFrame) -> set[float]:
 
 
 def check_numbers(story, table):
+    from pipeline.model.package import load
+
+    keyed, pkg = table.set_index(["indicator_id", "edition", "group_id"]).sort_index(), load(FIXTURE)
     for lang in ("nl", "en"):
         for finding in story[lang]:
-            allowed = allowed_numbers(table, finding["refs"]) | derived_numbers(finding, table)
+            allowed = allowed_numbers(keyed, finding["refs"]) | derived_numbers(finding, keyed, pkg)
             for number in numbers(finding["text"], lang):
                 assert round(number, 1) in allowed, (lang, finding["text"])
 
