@@ -39,7 +39,7 @@ MEASURE = ("import resource, subprocess, sys, time; start = time.perf_counter();
 # phone and its wide drawing (the site shows both), as a build on one core at least must (two processes
 # would count the imports twice and overstate the floor).
 BARE = ("import sys, json, pathlib, pandas, pyarrow, frictionless, vl_convert as vlc\n"
-        "from pipeline.charts import widened\n"
+        "from pipeline.stages.charts import widened\n"
         "for job in sys.argv[1:]:\n"
         "    locale, path = job.split('=', 1)\n"
         "    spec = json.loads(pathlib.Path(path).read_text(encoding='utf-8'))\n"

@@ -90,11 +90,24 @@ def _pages_diff(args: argparse.Namespace) -> int:
 def _new_edition(args: argparse.Namespace) -> int:
     from pipeline.commands.new_edition import scaffold
 
-    added = scaffold(args.package, args.year)
+    added = scaffold(args.package, args.year, gap=args.after_gap)
     print(f"Edition {args.year} added: {added['editions']} row in editions, {added['results']} empty rows in "
-          f"results, version set to {args.year}.1.0.\nFill in the figures and sources, then run "
+          f"results, version set to {args.year}.1.0.\nFill in the figures and sources, in "
+          f"{added['workbook']} (then 'monitor import {added['workbook']}') or in the CSV itself, then run "
           "'monitor validate' until it reports no problems.")
     return OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pipeline.commands.spreadsheet import import_rows
+    from pipeline.validation import validate
+
+    counts = import_rows(args.file, args.package)
+    print(f"{args.file} → {counts['file']}: {counts['changed']} row(s) changed, {counts['added']} added, "
+          f"{counts['unchanged']} unchanged; {counts['skipped']} row(s) without figures left out.")
+    report = validate(args.package)
+    print(report.to_text())
+    return OK if report.valid else INVALID
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -177,8 +190,16 @@ def parser() -> argparse.ArgumentParser:
 
     edition = commands.add_parser("new-edition", help="scaffold next year's edition: rows to fill in")
     edition.add_argument("year", type=_year, help="the edition's year, e.g. 2026")
+    edition.add_argument("--after-gap", action="store_true",
+                         help="allow a year later than the one after the latest edition (a year was skipped)")
     edition.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
     edition.set_defaults(func=_new_edition)
+
+    sheet = commands.add_parser("import", help="read figures from a workbook (.xlsx) or CSV into data/results.csv")
+    sheet.add_argument("file", type=Path, help="the fill-in workbook of new-edition, or an .xlsx or CSV with the "
+                                                "columns of data/results.csv (Dutch Excel's CSV too)")
+    sheet.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
+    sheet.set_defaults(func=_import)
 
     release = commands.add_parser("release", help="record this version as released, with its date and summary")
     release.add_argument("--summary-nl", required=True, help="one line in Dutch: what this version adds or corrects")

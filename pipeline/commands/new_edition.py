@@ -3,7 +3,9 @@
 It appends one row to editions.csv and one empty result row for every measured indicator and every group
 that indicator has figures for, and sets the package version to ``YEAR.1.0``. Validation then lists
 exactly what is still missing: method notes, source addresses and every value. Existing rows are left
-byte for byte as they were; all files are replaced together, or none is.
+byte for byte as they were; all files are replaced together, or none is. Beside the package it writes a
+fill-in workbook of those rows (``invullen-YEAR.xlsx``) for ``monitor import``. Only the year after the
+latest edition is taken, unless a gap is asked for: a typo such as 2062 would otherwise pass.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import json
 import os
 from pathlib import Path
 
-from pipeline.errors import EditionExists
+from pipeline.commands.spreadsheet import write_template
+from pipeline.errors import EditionExists, UsageError
 from pipeline.validation.descriptor import load
 
 
@@ -31,12 +34,18 @@ def _header(path: Path) -> list[str]:
         return next(csv.reader(handle))
 
 
-def scaffold(package: Path, year: int) -> dict[str, int]:
-    """Add edition ``year``; returns how many rows were added per file."""
+def scaffold(package: Path, year: int, gap: bool = False) -> dict[str, object]:
+    """Add edition ``year``; returns how many rows were added per file, and the fill-in workbook's path."""
     pkg = load(package)
     editions = pkg["editions"]
-    if year in set(int(e) for e in editions["edition"]):
+    years = {int(e) for e in editions["edition"]}
+    if year in years:
         raise EditionExists(f"edition {year} already exists in {pkg.resource('editions')['path']}")
+    latest = max(years, default=year - 1)
+    if year < latest or (year > latest + 1 and not gap):
+        raise UsageError(f"edition {year} cannot be added: the latest edition is {latest}, so the next is {latest + 1}"
+                         + ("; if the monitor really skips a year, run the command again with --after-gap"
+                            if year > latest else ""))
     edition_row = {"edition": year, "title_nl": f"Rapportage Inburgering {year}",
                    "title_en": f"Civic Integration Report {year}", "published": year, "method_changed": "false"}
     results = pkg["results"]
@@ -69,4 +78,7 @@ def scaffold(package: Path, year: int) -> dict[str, int]:
     finally:
         for tmp in temporary.values():
             tmp.unlink(missing_ok=True)
-    return {"editions": 1, "results": len(new_results)}
+    titles = dict(zip(pkg["indicators"]["indicator_id"], pkg["indicators"]["title_nl"], strict=True))
+    names = dict(zip(groups.index, groups["label_nl"], strict=True))
+    workbook = write_template(package, year, new_results, titles, names)
+    return {"editions": 1, "results": len(new_results), "workbook": workbook}

@@ -32,7 +32,7 @@ def _constraint_words(note: str) -> str:
     return constraint(*match.groups()) if match else note
 
 
-def plain_words(error, schema: dict | None) -> str:
+def plain_words(error, schema: dict | None, place: str = "") -> str:
     """Describe one frictionless error in words a maintainer understands (``problems.yaml``), or in
     frictionless's own words where the catalogue has none."""
     kind, cell, field = error.type, getattr(error, "cell", None), getattr(error, "field_name", None)
@@ -47,7 +47,7 @@ def plain_words(error, schema: dict | None) -> str:
     if kind == "foreign-key":
         return message(kind, values=", ".join(f'"{v}"' for v in error.field_cells),
                        columns=", ".join(error.reference_field_names), table=error.reference_name)
-    return message(kind, field=field, label=getattr(error, "label", None))
+    return message(kind, field=field, label=getattr(error, "label", None), file=place)
 
 
 def _field_of(error) -> str | None:
@@ -89,19 +89,24 @@ def _frictionless_problems(path: Path, descriptor: dict) -> list[Problem]:
             if error.type != "missing-label" and _field_of(error) in missing:
                 continue
             problems.append(Problem(str(task.place), getattr(error, "row_number", None), _field_of(error),
-                                    error.type, plain_words(error, schema)))
+                                    error.type, plain_words(error, schema, str(task.place))))
     return problems
 
 
 def _with_cell_problems(found: list[Problem], descriptor: dict, root: Path) -> list[Problem]:
     """Add the cell checks; where both speak of one cell, the cell check says why (an invisible newline)."""
-    unreadable = {p.file for p in found if p.rule in FILE_LEVEL or "label" in p.rule}
+    excel = cells.excel_form(descriptor, root)
+    unreadable = {p.file for p in found if p.rule in FILE_LEVEL or "label" in p.rule} | {p.file for p in excel}
     readable = {**descriptor, "resources": [r for r in descriptor["resources"] if r["path"] not in unreadable
                                             and (root / r["path"]).is_file()]}
-    typed = {(p.file, p.row, p.field) for p in found if p.rule == "type-error"}  # already says it well
-    specific = [p for p in cells.check(readable, root) if (p.file, p.row, p.field) not in typed]
+    specific = excel + cells.check(readable, root)
     places = {(p.file, p.row, p.field) for p in specific}
-    return sorted(specific + [p for p in found if (p.file, p.row, p.field) not in places], key=Problem.sort_key)
+    # A file in Excel's form is one problem: what frictionless says of its rows, and of the lookups into it,
+    # only follows from that.
+    whole = {p.file for p in specific if p.rule in ("excel-csv", "encoding-error")}
+    generic = [p for p in found if (p.file, p.row, p.field) not in places and p.file not in whole
+               and not (whole and p.rule == "foreign-key")]
+    return sorted(specific + generic, key=Problem.sort_key)
 
 
 def validate(path: Path | str) -> Report:

@@ -53,13 +53,27 @@ def check(descriptor: dict, root: Path) -> list[Problem]:
     return [problem for resource in descriptor["resources"] for problem in _resource(resource, root)]
 
 
+def excel_form(descriptor: dict, root: Path) -> list[Problem]:
+    """Files whose header is split by semicolons, as Dutch Excel writes every CSV: one problem each, where
+    a reading with commas would find one in every row and column."""
+    found = []
+    for resource in descriptor["resources"]:
+        path = root / resource["path"]
+        if path.is_file():
+            with path.open("rb") as handle:
+                header = handle.readline(100_000).decode("utf-8", errors="replace")
+            if header.count(";") > header.count(","):
+                found.append(Problem(resource["path"], None, None, *_found("excel-csv", file=resource["path"])))
+    return found
+
+
 def _resource(resource: dict, root: Path) -> Iterator[Problem]:
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
     try:
         with (root / resource["path"]).open(encoding=ENCODING, newline="") as handle:
             rows = list(csv.DictReader(handle))
     except UnicodeDecodeError:
-        yield Problem(resource["path"], None, None, *_found("encoding-error"))
+        yield Problem(resource["path"], None, None, *_found("encoding-error", file=resource["path"]))
         return
     except csv.Error as exc:
         yield Problem(resource["path"], None, None, *_found("format-error", error=exc))

@@ -6,6 +6,12 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from pipeline.text.escape import markdown as md
+from pipeline.validation.problems import catalogue
+
+
+def fix(rule: str) -> str:
+    """The one line ``problems.yaml`` gives for what to do about a problem, or nothing for frictionless's own."""
+    return " ".join(str(catalogue().get(rule, {}).get("fix", "")).split())
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,11 @@ class Report:
         if self.valid:
             return f"{self.package}: valid."
         lines = [f"{self.package}: {len(self.problems)} problem(s) found."]
-        lines += [f"- {p}" for p in self.problems]
+        for number, problem in enumerate(self.problems):
+            lines.append(f"- {problem}")
+            later = self.problems[number + 1] if number + 1 < len(self.problems) else None
+            if fix(problem.rule) and (later is None or later.rule != problem.rule):
+                lines.append(f"  What to do: {fix(problem.rule)}")  # once under a run of one kind
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 

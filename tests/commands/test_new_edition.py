@@ -53,8 +53,22 @@ def test_bad_year_is_a_usage_error(year, package, run_cli):
     assert code == 2 and "is not a year between 2020 and 2100" in err
 
 
+@pytest.mark.parametrize("year", ["2062", "2023"])
+def test_a_year_other_than_the_next_is_refused(year, package, run_cli):
+    """A typo such as 2062 for 2026 would pass as a valid edition: only the next year is taken unasked."""
+    before = package.read_bytes()
+    code, out, err = run_cli("new-edition", year, "--package", package)
+    assert (code, out) == (2, "") and "2026" in err and package.read_bytes() == before
+
+
+def test_a_skipped_year_is_taken_when_asked(package, run_cli):
+    code, _, err = run_cli("new-edition", "2027", "--after-gap", "--package", package)
+    assert code == 0, err
+    assert json.loads(package.read_text(encoding="utf-8"))["version"] == "2027.1.0"
+
+
 def test_scaffolded_csv_stays_well_formed(package, run_cli):
-    run_cli("new-edition", "2027", "--package", package)
+    run_cli("new-edition", "2026", "--package", package)
     with (package.parent / "data" / "results.csv").open(encoding="utf-8", newline="") as handle:
         widths = {len(row) for row in csv.reader(handle)}
     assert widths == {11}

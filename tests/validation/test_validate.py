@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -52,13 +53,24 @@ def latin1_file(package: Path) -> None:
     path.write_bytes(text.replace("doel", "doél").encode("latin-1"))
 
 
+def dutch_excel_file(package: Path) -> None:
+    """results.csv as Dutch Excel saves "CSV UTF-8": a byte-order mark, semicolons, decimal commas, CRLF."""
+    path = package.parent / "data" / "results.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows(
+            [[cell.replace(".", ",") if cell.replace(".", "").isdigit() else cell for cell in row] for row in rows])
+
+
 def broken_json(package: Path) -> None:
     package.write_text('{"name": "monitor",\n  "resources": [,]}', encoding="utf-8")
 
 
 CASES = {
     "wrong type": (set_cell("results", 2, "value", "zestig"),
-                   [["data/results.csv", 2, "value", "type-error", '"zestig" is not a number']]),
+                   [["data/results.csv", 2, "value", "not-a-plain-number",
+                     '"zestig" is not written as a plain number: use digits with a decimal point and no thousands '
+                     'separator (e.g. 45.5)']]),
     "out of range (schema)": (set_cell("results", 3, "n", "-4"),
                               [["data/results.csv", 3, "n", "constraint-error",
                                 '"-4" is not allowed here: the value must be at least 0']]),
@@ -87,7 +99,12 @@ CASES = {
     "empty file": (empty_file, [["data/groups.csv", None, None, "source-error",
                                  "the file is empty: it needs at least a header row"]]),
     "wrong encoding": (latin1_file, [["data/goals.csv", None, None, "encoding-error",
-                                      "the file is not UTF-8 encoded: save it as 'CSV UTF-8'"]]),
+                                      "the file is not UTF-8 encoded (Excel's plain 'CSV' on Windows): run "
+                                      "'monitor import data/goals.csv', which writes it again as UTF-8"]]),
+    "saved by Dutch Excel": (dutch_excel_file, [[
+        "data/results.csv", None, None, "excel-csv", "the columns are separated by semicolons, as Dutch Excel saves a "
+        "CSV file: run 'monitor import data/results.csv', which writes it again with commas and decimal points "
+        "(nothing else changes)"]]),
     "missing translation (required title)": (set_cell("groups", 3, "label_en", ""),
                                              [["data/groups.csv", 3, "label_en", "constraint-error",
                                                "a value is required here"]]),
@@ -122,6 +139,7 @@ def test_text_report_names_file_row_and_field(case, package, run_cli):
     assert f"[{rule}]" in line
     assert (f"row {row}" in line) == (row is not None)
     assert (f'field "{field}"' in line) == (field is not None)
+    assert "What to do: " in out
     assert "Traceback" not in out
 
 
