@@ -46,7 +46,11 @@ def view(site: SiteData, page: Page) -> dict:
     here = page.path
     unknown = not all(t.counts_known for g in site.goals.index for t in summaries.topics(site.table, g))
     contact = summaries.contact()
-    return {"w": words, "lang": tag, "checked": summaries.checked(words),
+    translation = words["translation"]
+    checked = summaries.checked(words)  # the Dutch file is the source: never called unchecked
+    return {"w": words, "lang": tag, "unchecked": not checked and page.ident != "nl",
+            "checked": i18n.t("nl", "summary_checked", name=translation["checked_by"],
+                              date=i18n.iso_date(translation["checked_on"], "nl")) if checked else "",
             "figures": _figures(site, words, tag), "unknown_size": unknown,
             "contact": words["contact"].format(phone=contact["phone"], website=contact["website"]),
             "full_nl": link(here, addresses.path("nl", "home")), "full_en": link(here, addresses.path("en", "home")),

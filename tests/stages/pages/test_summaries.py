@@ -76,7 +76,7 @@ NINE_ALIASES = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     (lambda t: t.replace('measured: "{year}', 'measured: "{jaar}'), "measured", "exactly {year}"),
     (lambda t: re.sub(r"^contact: .*\n", "", t, flags=re.M), "contact", "is missing"),
     (lambda t: t.replace("next: >-", "next: ''\nwas_next: >-"), "next", "is empty"),
-    (lambda t: t.replace('checked_by: "", checked_on: ""', 'checked_by: "S. El Amrani", checked_on: "6-12-2026"'),
+    (lambda t: t.replace('checked_by: ""\n  checked_on: ""', 'checked_by: "S. El Amrani"\n  checked_on: "6-12-2026"'),
      "translation.checked_on", "YYYY-MM-DD"),
     (lambda t: t.replace("tag: tr,", 'tag: "../../x",'), "language", "a tag such as fa-AF"),
     (lambda t: NINE_ALIASES + t, "alias", "write the text out in full"),
@@ -141,6 +141,23 @@ def test_an_unchecked_translation_is_flagged_and_a_checked_one_is_not():
     assert summaries.checked(words)
 
 
+def test_a_translation_marked_checked_as_documented_says_who_checked_it_and_when(summary_copy, small, tmp_path,
+                                                                                run_cli, monkeypatch):
+    """site/summaries/README.md's step for the translator: the notice goes, the name and date appear."""
+    path = summary_copy / "tr.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert 'checked_by: ""\n  checked_on: ""' in text
+    path.write_text(text.replace('checked_by: ""\n  checked_on: ""',
+                                 'checked_by: "Ayşe Çevirmen"\n  checked_on: "2026-12-06"'), encoding="utf-8")
+    monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / "cache"))
+    code, _, err = run_cli("build", "--package", small, "--out", tmp_path / "out", "--no-render")
+    assert code == 0, err
+    page = _text((tmp_path / "out" / "preview" / summaries.path("tr")).read_text(encoding="utf-8"))
+    words = summaries.languages()["tr"]
+    assert words["unchecked"] not in page and words["unchecked_nl"] not in page
+    assert "Ayşe Çevirmen" in page and "6 december 2026" in page
+
+
 def _text(page: str) -> str:
     main = page[page.index("<main"):page.index("</main>")]
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", main)))
@@ -167,8 +184,10 @@ def test_each_summary_is_in_its_language_and_direction_with_the_current_figures(
             assert words["indicators"][topic.indicator_id] in text
             for group, value in topic.groups:
                 assert f"{words['groups'][group]}: {summaries.percent(value, tag)}" in text, (file, topic)
-    assert words["unchecked"] in text and (file == "nl" or words["unchecked_nl"] in text)
-    assert 'lang="nl"' in page  # the Dutch notice is marked as Dutch
+    unchecked = file != "nl" and not summaries.checked(words)  # the Dutch source is never called unchecked
+    assert (words["unchecked"] in text) == unchecked and (words["unchecked_nl"] in text) == unchecked
+    if unchecked:
+        assert 'lang="nl"' in page  # the Dutch notice is marked as Dutch
     for other_words in LANGUAGES.values():
         assert f'hreflang="{other_words["language"]["tag"]}" href="' in page  # alternates
         assert other_words["language"]["name"] in page
