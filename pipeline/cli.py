@@ -135,6 +135,25 @@ def _freeze(args: argparse.Namespace) -> int:
     return OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """The built site on this machine: the rendered site where Quarto made one, otherwise the preview."""
+    import functools
+    import http.server
+
+    folder = next((f for f in (args.out / "site", args.out / "preview") if (f / "index.html").is_file()), None)
+    if folder is None:
+        print(f"monitor: {args.out} holds no built site; run 'monitor build' first", file=sys.stderr)
+        return USAGE
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        print(f"Serving {folder} at http://localhost:{args.port}/ (stop with Ctrl+C)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return OK
+
+
 def _date(text: str):
     try:
         return datetime.date.fromisoformat(text)
@@ -207,6 +226,11 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("--date", type=_date, help="the release date (default: today)")
     release.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
     release.set_defaults(func=_release)
+
+    serve = commands.add_parser("serve", help="show the built site in a browser, at http://localhost:8000")
+    serve.add_argument("--out", type=Path, default=Path("build"), help="the build folder (default: build)")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
+    serve.set_defaults(func=_serve)
 
     freeze = commands.add_parser("freeze", help="assemble the site as published: the build's site and every "
                                                 "released version's frozen site under versies/")
