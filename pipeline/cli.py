@@ -137,6 +137,7 @@ def _freeze(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     """The built site on this machine: the rendered site where Quarto made one, otherwise the preview."""
+    import contextlib
     import functools
     import http.server
 
@@ -147,10 +148,8 @@ def _serve(args: argparse.Namespace) -> int:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         print(f"Serving {folder} at http://localhost:{args.port}/ (stop with Ctrl+C)", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
     return OK
 
 
