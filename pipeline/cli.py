@@ -32,8 +32,10 @@ EXIT_CODES = """exit codes:
 
 def _validate(args: argparse.Namespace) -> int:
     from pipeline.validation import validate
+    from pipeline.validation.published import baseline
 
-    report = validate(args.path)
+    against = None if args.against == "none" else args.against or baseline(args.path)
+    report = validate(args.path, against)
     print(report.to_json() if args.json else report.to_markdown() if args.markdown else report.to_text())
     return OK if report.valid else INVALID
 
@@ -180,6 +182,9 @@ def parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check the data package and report what is wrong")
     validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
+    validate.add_argument("--against", metavar="REVISION",
+                          help="the published package to compare with: a git revision (default: where this branch "
+                               "left main; 'none' to compare with nothing)")
     _formats(validate, "the report")
     validate.set_defaults(func=_validate)
 

@@ -19,6 +19,9 @@ CHECKS = {
     "cells": "the monitor's reading of every cell",
     "contract": "the monitor's contract (`pipeline/model/contract.yaml`)",
     "rules": "the monitor's own rules (`pipeline/validation/rules.py`)",
+    "site": "the check of the site's own texts and the summaries (`pipeline/validation/site_texts.py`)",
+    "published": "the comparison with what is published: the package on the main branch "
+                 "(`pipeline/validation/published.py`)",
 }
 
 

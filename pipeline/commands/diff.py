@@ -9,10 +9,7 @@ Printed as plain text for a terminal, as Markdown for a job summary, or as JSON.
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
-import tarfile
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import DiffError, PackageError
+from pipeline.errors import DiffError
 from pipeline.model.contract import contract
 from pipeline.model.package import DataPackage
 from pipeline.text import escape
-from pipeline.validation.descriptor import load
+from pipeline.validation.published import package_at
 
 KEY = ["indicator_id", "edition", "group_id"]
 RESULTS = "results"
@@ -112,38 +109,6 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _open(spec: str, workdir: Path, repo: Path) -> DataPackage:
-    path = Path(spec)
-    if path.is_dir():
-        path = path / "datapackage.json"
-    if path.is_file():
-        return _load(path, spec)
-    revision = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
-                              capture_output=True, text=True, check=False)
-    if revision.returncode != 0:
-        raise DiffError(f"{spec}: neither a data package nor a git revision of {repo}")
-    target = workdir / revision.stdout.strip()  # a commit hash: a safe folder name, whatever the spec
-    target.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", revision.stdout.strip(),
-                              "datapackage.json", "data"], capture_output=True, check=False)
-    if archive.returncode != 0:
-        raise DiffError(f"{spec}: that revision has no data package ({archive.stderr.decode().strip()})")
-    # tarfile, not the tar program: Windows has none. The "data" filter refuses links and paths that leave
-    # the target folder.
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, filter="data")
-    return _load(target / "datapackage.json", spec)
-
-
-def _load(path: Path, spec: str) -> DataPackage:
-    try:
-        return load(path)
-    except PackageError:
-        raise
-    except (ValueError, KeyError, OSError) as exc:
-        raise DiffError(f"{spec}: cannot be read as a data package ({exc}); run 'monitor validate' on it") from None
-
-
 def _differing(before: pd.DataFrame, after: pd.DataFrame, columns: list[str]) -> list[tuple[int, str]]:
     """(row position, column) of every cell that differs between two frames of the same rows; empty equals
     empty. One vectorised comparison per column (a loop over 40,000 rows took minutes)."""
@@ -214,7 +179,7 @@ def _schema(old: DataPackage, new: DataPackage) -> list[str]:
 def compare(old_spec: str, new_spec: str, repo: Path | None = None) -> Diff:
     repo = repo or Path.cwd()
     with tempfile.TemporaryDirectory() as tmp:
-        old, new = _open(old_spec, Path(tmp) / "old", repo), _open(new_spec, Path(tmp) / "new", repo)
+        old, new = package_at(old_spec, Path(tmp) / "old", repo), package_at(new_spec, Path(tmp) / "new", repo)
     diff = Diff(old_spec, new_spec)
     before, after = _keyed(old[RESULTS], KEY), _keyed(new[RESULTS], KEY)
     for key in after.index.difference(before.index):

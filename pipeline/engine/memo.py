@@ -63,11 +63,12 @@ class RowHashes:
 
 class Memo:
     """A folder of entries; with ``folder`` None, nothing is kept (every lookup misses). ``name`` keeps
-    the keys of different kinds of result apart."""
+    the keys of different kinds of result apart; ``prose`` False where the result never shows the writers'
+    texts or the summaries (``cachekey.PROSE``), so an edit of those keeps it."""
 
-    def __init__(self, folder: Path | None, name: str = ""):
+    def __init__(self, folder: Path | None, name: str = "", prose: bool = True):
         self.folder = folder
-        self.version = hashlib.sha256(f"{code_key()}|{name}".encode()).hexdigest()
+        self.version = hashlib.sha256(f"{code_key(prose)}|{name}".encode()).hexdigest()
         self.hits = self.misses = 0
 
     def key(self, *parts: object) -> str:

@@ -39,6 +39,11 @@ def kinds() -> set[str]:
         book["summaries"]["kind"]}
 
 
+def static_keys() -> set[str]:
+    """The pages that exist once per language (home, method, ...): a writer's text is named after its key."""
+    return set(_book()["static"])
+
+
 def summary_path(file: str) -> str:
     """The summary in one language of the questionnaire: ``samenvatting/ar.html``."""
     return f"{_book()['summaries']['folder']}/{file}.html"

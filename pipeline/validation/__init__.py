@@ -14,9 +14,11 @@ from pathlib import Path
 
 from pipeline.errors import DescriptorError, PackageError
 from pipeline.model.package import DIALECT, load
-from pipeline.validation import cells, rules
+from pipeline.validation import cells, rules, site_texts
 from pipeline.validation.descriptor import checked
 from pipeline.validation.problems import checked_by, constraint, message
+from pipeline.validation.published import check as compare_published
+from pipeline.validation.published import published as published_package
 from pipeline.validation.report import Problem, Report
 
 FILE_LEVEL = {"source-error", "scheme-error", "encoding-error", "format-error", "hash-count", "byte-count",
@@ -44,6 +46,9 @@ def plain_words(error, schema: dict | None, place: str = "") -> str:
     if kind == "constraint-error":
         words = _constraint_words(error.note)
         return message(kind, cell=cell, constraint=words) if cell else message(kind, "without_cell", constraint=words)
+    if kind == "primary-key":  # frictionless's note: "the same as in the row at position 2"
+        earlier = re.search(r"position (\d+)", error.note or "")
+        return message(kind, row=earlier.group(1) if earlier else "above")
     if kind == "foreign-key":
         return message(kind, values=", ".join(f'"{v}"' for v in error.field_cells),
                        columns=", ".join(error.reference_field_names), table=error.reference_name)
@@ -109,8 +114,18 @@ def _with_cell_problems(found: list[Problem], descriptor: dict, root: Path) -> l
     return sorted(specific + generic, key=Problem.sort_key)
 
 
-def validate(path: Path | str) -> Report:
-    """Validate a data package; raises PackageError when the descriptor itself cannot be read."""
+def _unlisted(descriptor: dict, root: Path) -> list[Problem]:
+    """CSV files beside the package's files that the descriptor does not name: silently left out otherwise."""
+    listed = {(root / r["path"]).resolve() for r in descriptor["resources"]}
+    folders = {path.parent for path in listed}
+    return [Problem(path.relative_to(root.resolve()).as_posix(), None, None, "file-not-listed", message(
+                "file-not-listed", file=path.relative_to(root.resolve()).as_posix()))
+            for folder in sorted(folders) for path in sorted(folder.glob("*.csv")) if path.resolve() not in listed]
+
+
+def validate(path: Path | str, published: str | None = None) -> Report:
+    """Validate a data package and the site's own texts; raises PackageError when the descriptor itself cannot
+    be read. With ``published`` (a git revision: what the site publishes), also what may not change of it."""
     path = Path(path)
     report = Report(package=str(path))
     try:
@@ -124,14 +139,23 @@ def validate(path: Path | str) -> Report:
     except Exception as exc:  # frictionless raises on descriptors it cannot use: a report line, not a crash
         found = [Problem(path.name, None, None, "descriptor-invalid", message(
             "descriptor-invalid", problem=f"frictionless cannot check the package: {type(exc).__name__}: {exc}"))]
-    report.problems = _with_cell_problems(found, descriptor, path.parent)
+    report.problems = _with_cell_problems(found, descriptor, path.parent) + _unlisted(descriptor, path.parent)
     if report.problems:
         report.notes.append("The monitor's own rules run once the files match their schemas.")
         return report
     try:
-        report.problems = rules.check(load(path, descriptor))
+        pkg = load(path, descriptor)
+        report.problems = rules.check(pkg)
     except (ValueError, KeyError) as exc:  # a type the schema allows but pandas cannot read
         report.problems = [Problem(path.name, None, None, "read-error", message("read-error", error=exc))]
+        return report
+    report.warnings = rules.warnings(pkg)
+    report.problems += site_texts.check(pkg)
+    base = published_package(path, published) if published else None
+    if base is not None:
+        found, warned = compare_published(pkg, base)
+        report.problems += found
+        report.warnings += warned
     return report
 
 

@@ -32,8 +32,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
+        if self.row is not None:  # a CSV file's row as a spreadsheet counts it; a text file's line
+            where.append(f"{'row' if self.file.endswith('.csv') else 'line'} {self.row}")
         if self.field:
             where.append(f'field "{self.field}"')
         return f"{', '.join(where)}: {self.message} [{self.rule}]"
@@ -46,6 +46,7 @@ class Report:
     package: str
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # plausible mistakes: the package stays valid
 
     @property
     def valid(self) -> bool:
@@ -56,31 +57,42 @@ class Report:
         return [[p.file, p.row, p.field, p.rule] for p in self.problems]
 
     def to_text(self) -> str:
-        if self.valid:
-            return f"{self.package}: valid."
-        lines = [f"{self.package}: {len(self.problems)} problem(s) found."]
-        for number, problem in enumerate(self.problems):
-            lines.append(f"- {problem}")
-            later = self.problems[number + 1] if number + 1 < len(self.problems) else None
-            if fix(problem.rule) and (later is None or later.rule != problem.rule):
-                lines.append(f"  What to do: {fix(problem.rule)}")  # once under a run of one kind
-        lines += [f"Note: {n}" for n in self.notes]
+        lines = [f"{self.package}: valid." if self.valid else f"{self.package}: {len(self.problems)} problem(s) found."]
+        lines += _listed(self.problems, "- ")
+        if self.warnings:
+            lines.append(f"{len(self.warnings)} warning(s): check these; they do not make the package invalid.")
+            lines += _listed(self.warnings, "- Warning: ")
+        lines += [f"Note: {n}" for n in self.notes if not self.valid]
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
         """For the pull request's job summary: every cell is escaped, since messages quote the data."""
-        if self.valid:
-            return f"**Validation:** {md(self.package)} is valid."
+        head = (f"**Validation:** {md(self.package)} is valid." if self.valid else
+                f"**Validation:** {len(self.problems)} problem(s) in {md(self.package)}.")
+        if self.warnings:
+            head += f" {len(self.warnings)} warning(s)."
+        if not self.problems and not self.warnings:
+            return head
         rows = ["| file | row | field | rule | problem |", "| --- | --- | --- | --- | --- |"]
-        rows += [f"| {md(p.file)} | {p.row or ''} | {md(p.field or '')} | {md(p.rule)} | {md(p.message)} |"
-                 for p in self.problems]
-        notes = [f"\n_{md(n)}_" for n in self.notes]
-        return "\n".join([f"**Validation:** {len(self.problems)} problem(s) in {md(self.package)}.", "", *rows,
-                          *notes])
+        rows += [f"| {md(p.file)} | {p.row or ''} | {md(p.field or '')} | {md(p.rule)} | {prefix}{md(p.message)} |"
+                 for found, prefix in ((self.problems, ""), (self.warnings, "warning: ")) for p in found]
+        notes = [f"\n_{md(n)}_" for n in self.notes if not self.valid]
+        return "\n".join([head, "", *rows, *notes])
 
     def to_json(self) -> str:
         return json.dumps(
             {"package": self.package, "valid": self.valid, "problems": [asdict(p) for p in self.problems],
-             "notes": self.notes},
+             "warnings": [asdict(p) for p in self.warnings], "notes": self.notes},
             ensure_ascii=False, indent=2,
         )
+
+
+def _listed(problems: list[Problem], bullet: str) -> list[str]:
+    """Each problem on a line; under the last of a run of one kind, what to do about it."""
+    lines = []
+    for number, problem in enumerate(problems):
+        lines.append(f"{bullet}{problem}")
+        later = problems[number + 1] if number + 1 < len(problems) else None
+        if fix(problem.rule) and (later is None or later.rule != problem.rule):
+            lines.append(f"  What to do: {fix(problem.rule)}")
+    return lines

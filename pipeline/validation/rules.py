@@ -12,17 +12,19 @@ from collections.abc import Callable, Iterator
 import pandas as pd
 
 from pipeline.model.package import DataPackage
+from pipeline.validation.problems import catalogue
 from pipeline.validation.report import Problem
 from pipeline.validation.rows import problem, reserved_problems, row_problems
 from pipeline.words import i18n
 
 Rule = Callable[[DataPackage], Iterator[Problem]]
 RULES: dict[str, Rule] = {}
+WARNINGS: dict[str, Rule] = {}  # plausible mistakes: said, but the package stays valid
 
 
-def rule(name: str) -> Callable[[Rule], Rule]:
+def rule(name: str, warning: bool = False) -> Callable[[Rule], Rule]:
     def register(func: Rule) -> Rule:
-        RULES[name] = func
+        (WARNINGS if warning else RULES)[name] = func
         return func
 
     return register
@@ -325,6 +327,58 @@ def erratum_mismatch(pkg: DataPackage) -> Iterator[Problem]:
         elif pd.notna(row["new_value"]) and res[key] != row["new_value"]:
             yield _problem(pkg, "errata", index, "new_value", "erratum-mismatch",
                            new=row["new_value"], value=res[key])
+
+
+@rule("source-place-missing")
+def source_place_missing(pkg: DataPackage) -> Iterator[Problem]:
+    """A figure a reader cannot find in the report cannot be checked: its chapter or figure number."""
+    res = pkg["results"]
+    unplaced = (res["source_chapter"].fillna("") == "") & (res["source_figure"].fillna("") == "")
+    for index in res[res["value"].notna() & unplaced].index:
+        yield _problem(pkg, "results", index, "source_chapter", "source-place-missing")
+
+
+def _measured(pkg: DataPackage) -> pd.DataFrame:
+    indicators = pkg["indicators"]
+    return indicators[indicators["status"] == "measured"]
+
+
+@rule("statement-missing")
+def statement_missing(pkg: DataPackage) -> Iterator[Problem]:
+    """A counted figure's sentence is built around the statement ("took {months} or less"): without it the
+    sentence ends unfinished."""
+    measured = _measured(pkg)
+    for index, row in measured[measured["source_kind"] == "registration"].iterrows():
+        for field in ("statement_nl", "statement_en"):
+            if pd.isna(row[field]) or not str(row[field]).strip():
+                yield _problem(pkg, "indicators", index, field, "statement-missing", indicator=row["indicator_id"],
+                               column=field)
+
+
+@rule("note-not-measured")
+def note_not_measured(pkg: DataPackage) -> Iterator[Problem]:
+    """The words of an announced indicator ("no figure has been published yet") must go with its first figures."""
+    phrases = catalogue()["note-not-measured"]["phrases"]
+    for index, row in _measured(pkg).iterrows():
+        for field in ("note_nl", "note_en", "definition_nl", "definition_en"):
+            text = str(row[field]).casefold() if pd.notna(row[field]) else ""
+            phrase = next((p for p in phrases if p in text), None)
+            if phrase:
+                yield _problem(pkg, "indicators", index, field, "note-not-measured", indicator=row["indicator_id"],
+                               column=field, phrase=phrase)
+
+
+@rule("percent-as-fraction", warning=True)
+def percent_as_fraction(pkg: DataPackage) -> Iterator[Problem]:
+    """Excel keeps a cell shown as 45.5% as 0.455: a percentage of 1 or less is more often that than a figure."""
+    res = _results_with(pkg)
+    for index, row in res[(res["unit"] == "percent") & (res["value"] > 0) & (res["value"] <= 1)].iterrows():
+        yield _problem(pkg, "results", index, "value", "percent-as-fraction", value=row["value"],
+                       indicator=row["indicator_id"], percent=round(row["value"] * 100, 6))
+
+
+def warnings(pkg: DataPackage) -> list[Problem]:
+    return sorted((p for func in WARNINGS.values() for p in func(pkg)), key=Problem.sort_key)
 
 
 def check(pkg: DataPackage) -> list[Problem]:

@@ -49,6 +49,20 @@ def test_an_edit_to_any_watched_file_changes_the_key(tmp_path, monkeypatch):
     assert cachekey.compute(tree) == before  # and nothing but the files: the same tree, the same key
 
 
+def test_prose_changes_only_the_key_of_results_that_show_it(tmp_path, monkeypatch):
+    """An editor's sentence on the home page or a translator's summary redraws no chart."""
+    installed = cachekey._distributions()
+    monkeypatch.setattr(cachekey, "_distributions", lambda: installed)
+    tree = _copy_tree(tmp_path / "repo")
+    with_prose, without = cachekey.compute(tree), cachekey.compute(tree, prose=False)
+    assert with_prose != without
+    for path in (tree / "site" / "content" / "nl" / "home.qmd", tree / "site" / "summaries" / "ar.yaml"):
+        path.write_bytes(path.read_bytes() + b"\n")
+    assert cachekey.compute(tree, prose=False) == without and cachekey.compute(tree) != with_prose
+    (tree / "site" / "tokens.yaml").write_bytes((tree / "site" / "tokens.yaml").read_bytes() + b"\n")
+    assert cachekey.compute(tree, prose=False) != without  # the look is drawn in every chart
+
+
 def test_library_versions_and_the_epoch_change_the_key(tmp_path, monkeypatch):
     tree = _copy_tree(tmp_path / "repo")
     before = cachekey.compute(tree)
@@ -69,7 +83,7 @@ def test_every_kept_result_is_keyed_by_the_code(monkeypatch):
                 preview._bodies(None).version, Drawer().key({"mark": "bar"}, "nl")]
 
     before = versions()
-    monkeypatch.setattr(memo, "code_key", lambda: "another code")
+    monkeypatch.setattr(memo, "code_key", lambda prose=True: "another code")
     after = versions()
     preview._bodies.cache_clear()
     assert all(a != b for a, b in zip(before, after, strict=True))

@@ -11,7 +11,7 @@ from helpers import ROOT, load_tool
 
 from pipeline.validation import problems, rules
 
-CHECKS = {"descriptor", "schema", "cells", "contract", "rules"}
+CHECKS = {"descriptor", "schema", "cells", "contract", "rules", "site", "published"}
 # Where a code is named: problem(pkg, resource, index, field, code, ...), message(code, ...), _found(code, ...)
 CODE_ARGUMENT = {"problem": 4, "_problem": 4, "message": 0, "_found": 0, "Problem": 3}
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import edit_csv, read_rows, set_results
+from helpers import REGISTRATION, copy_package, edit_csv, read_rows, set_results
 
 from pipeline.model.package import load
 from pipeline.model.stats import wilson
@@ -38,9 +38,45 @@ def test_not_measured_indicator_with_results(package):
 
 
 def test_measured_indicator_without_results(package):
+    """Its note, written while it had no figures, is out of date too."""
     edit_csv(package, "indicators", lambda rows: [r.update(status="measured") for r in rows
                                                    if r["indicator_id"] == "thuis-in-buurt"] and None)
-    assert flat(package) == [["data/indicators.csv", 14, "status", "measured-without-results"]]
+    assert flat(package) == [["data/indicators.csv", 14, "note_en", "note-not-measured"],
+                             ["data/indicators.csv", 14, "note_nl", "note-not-measured"],
+                             ["data/indicators.csv", 14, "status", "measured-without-results"]]
+
+
+def test_a_figure_needs_its_chapter_or_figure_number(package):
+    edit_csv(package, "results", lambda rows: rows[0].update(source_chapter="", source_figure=""))
+    assert flat(package) == [["data/results.csv", 2, "source_chapter", "source-place-missing"]]
+    edit_csv(package, "results", lambda rows: rows[0].update(source_figure="Figuur 3.1"))
+    assert flat(package) == []
+
+
+def test_a_measured_register_indicator_needs_its_statement(tmp_path):
+    """The first counted figures: "… took 14.5 months or less ." without it."""
+    package = copy_package(tmp_path / "reg", REGISTRATION)
+    edit_csv(package, "indicators", lambda rows: [r.update(statement_nl="", statement_en="") for r in rows
+                                                   if r["indicator_id"] == "tijd-tot-diploma"] and None)
+    assert flat(package) == [["data/indicators.csv", 10, "statement_en", "statement-missing"],
+                             ["data/indicators.csv", 10, "statement_nl", "statement-missing"]]
+
+
+def test_a_percentage_of_one_or_less_is_a_warning_and_the_package_stays_valid(package, run_cli):
+    """0.455 is what Excel keeps behind a cell that shows 45.5%."""
+    edit_csv(package, "results", lambda rows: rows[0].update(value="0.455"))
+    assert flat(package) == []
+    code, out, _ = run_cli("validate", package)
+    assert code == 0 and "valid." in out
+    assert "Warning: data/results.csv, row 2, field \"value\": 0.455 for taalles, a percentage: is it 45.5%?" in out
+    assert "What to do: " in out
+
+
+def test_a_csv_file_the_descriptor_does_not_list_is_named(package, run_cli):
+    (package.parent / "data" / "registrations.csv").write_text("indicator_id\n", encoding="utf-8")
+    code, out, _ = run_cli("validate", "--json", package)
+    problems = json.loads(out)["problems"]
+    assert code == 1 and [(p["file"], p["rule"]) for p in problems] == [("data/registrations.csv", "file-not-listed")]
 
 
 def test_a_changed_measurement_says_what_changed(package):

@@ -84,8 +84,7 @@ CASES = {
                       "['higher_is_better', 'lower_is_better', 'neutral']"]]),
     "duplicate key": (duplicate_last_result,
                       [["data/results.csv", 23, None, "primary-key",
-                        "this row repeats a key that an earlier row already has; each combination may appear only "
-                        "once"]]),
+                        "this row repeats the key of row 22; each combination may appear only once"]]),
     "unknown reference": (set_cell("results", 2, "group_id", "vluchtelingen"),
                           [["data/results.csv", 2, "group_id", "foreign-key",
                             '"vluchtelingen" is not a known group_id in the groups table']]),
@@ -137,7 +136,7 @@ def test_text_report_names_file_row_and_field(case, package, run_cli):
     file, row, field, rule, _message = expected[0]
     line = next(line for line in out.splitlines() if line.startswith(f"- {file}"))
     assert f"[{rule}]" in line
-    assert (f"row {row}" in line) == (row is not None)
+    assert (f"row {row}" in line or f"line {row}" in line) == (row is not None)
     assert (f'field "{field}"' in line) == (field is not None)
     assert "What to do: " in out
     assert "Traceback" not in out
@@ -151,7 +150,7 @@ def test_the_repository_package_is_valid(run_cli):
 def test_valid_json_report(package, run_cli):
     code, out, _ = run_cli("validate", "--json", package)
     assert code == 0
-    assert json.loads(out) == {"package": str(package), "valid": True, "problems": [], "notes": []}
+    assert json.loads(out) == {"package": str(package), "valid": True, "problems": [], "warnings": [], "notes": []}
 
 
 def test_missing_descriptor_is_a_usage_error(tmp_path, run_cli):

@@ -83,7 +83,7 @@ def all_charts(tables: Tables, lang: str) -> dict[str, dict]:
 
 def spec_memo(cache: Path | None) -> Memo:
     """Specifications kept between builds: building one costs more than reading it back."""
-    return Memo(cache, "specs")
+    return Memo(cache, "specs", prose=False)
 
 
 def specs(context: Tables, memo: Memo, workers: Workers | None = None) -> list[tuple[str, str, dict, str]]:

@@ -73,7 +73,7 @@ class Drawer:
 
 
 def _memo(_: Context, cache: Path | None) -> Memo:
-    return Memo(cache, "drawings")
+    return Memo(cache, "drawings", prose=False)
 
 
 def _store(context: Context, cache: Path | None) -> Memo:

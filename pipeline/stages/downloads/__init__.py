@@ -160,7 +160,7 @@ def _missing(value: object) -> bool:
 def workbook_memo(cache: Path | None) -> Memo:
     """Workbooks kept between builds: writing one costs far more than reading it back."""
 
-    return Memo(cache, "workbooks")
+    return Memo(cache, "workbooks", prose=False)
 
 
 def write_parquet(table: pd.DataFrame, path: Path) -> None:

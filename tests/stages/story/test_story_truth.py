@@ -213,11 +213,17 @@ def test_no_page_uses_a_retired_term(site_build, lang):
                 assert not found, f"{page.name}: '{found.group(0)}', use '{entry['use']}'"
 
 
-def test_the_method_page_explains_the_bound_and_the_selection(site_build):
-    nl = _visible_text(site_build / "preview" / "over-het-onderzoek.html")
-    en = _visible_text(site_build / "preview" / "en" / "about-the-research.html")
-    assert "verschil tussen twee percentages" in nl and "eigen selectie" in nl
-    assert "difference between two percentages" in en and "its own selection" in en
+def test_the_method_page_carries_the_writers_text_and_every_measurements_notes(site_build):
+    """Its prose is the editor's to rewrite: every heading of it is on the page, whatever it says."""
+    from pipeline.model import addresses
+
+    editions = load(FIXTURE)["editions"]
+    for lang in ("nl", "en"):
+        page = _visible_text(site_build / "preview" / addresses.path(lang, "method"))
+        source = (ROOT / "site" / "content" / lang / "method.qmd").read_text(encoding="utf-8")
+        headings = re.findall(r"^##+ (.+)$", source, re.M)
+        assert headings and all(" ".join(h.split()) in page for h in headings), lang
+        assert all(" ".join(notes.split()) in page for notes in editions[f"method_notes_{lang}"]), lang
 
 
 def test_a_changed_measurement_says_what_changed_in_its_own_words(site_build):
