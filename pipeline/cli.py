@@ -112,6 +112,20 @@ def _import(args: argparse.Namespace) -> int:
     return OK if report.valid else INVALID
 
 
+def _correct(args: argparse.Namespace) -> int:
+    from pipeline.commands.correct import correct
+    from pipeline.validation import validate
+
+    done = correct(args.package, args.indicator, args.edition, args.group, args.value,
+                   {"reason_nl": args.reason_nl, "reason_en": args.reason_en}, args.date or datetime.date.today())
+    print(f"{args.indicator}, {args.edition}, {args.group}: {done['old']} → {done['new']}, with an erratum; version "
+          f"{'raised to' if done['raised'] else 'stays'} {done['version']}. Record the release with 'monitor release "
+          "--summary-nl … --summary-en …', then open a pull request.")
+    report = validate(args.package)
+    print(report.to_text())
+    return OK if report.valid else INVALID
+
+
 def _release(args: argparse.Namespace) -> int:
     from pipeline.commands.release import record
 
@@ -166,6 +180,16 @@ def _year(text: str) -> int:
     if not text.isdigit() or not 2020 <= int(text) <= 2100:
         raise argparse.ArgumentTypeError(f"'{text}' is not a year between 2020 and 2100")
     return int(text)
+
+
+def _value(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number such as 45.5") from None
+    if not 0 <= value < 1e9:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a figure the package can hold")
+    return value
 
 
 def _formats(command: argparse.ArgumentParser, what: str) -> None:
@@ -223,6 +247,17 @@ def parser() -> argparse.ArgumentParser:
                                                 "columns of data/results.csv (Dutch Excel's CSV too)")
     sheet.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
     sheet.set_defaults(func=_import)
+
+    fix = commands.add_parser("correct", help="correct a published figure: the value, its erratum and the version")
+    fix.add_argument("indicator", help="the indicator_id, e.g. taalles")
+    fix.add_argument("edition", type=_year, help="the measurement, e.g. 2025")
+    fix.add_argument("group", help="the group_id, e.g. asielstatushouders")
+    fix.add_argument("value", type=_value, help="the right figure, e.g. 45.5")
+    fix.add_argument("--reason-nl", required=True, help="why, in Dutch: shown with the correction")
+    fix.add_argument("--reason-en", required=True, help="the same in English")
+    fix.add_argument("--date", type=_date, help="the date of the correction (default: today)")
+    fix.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="datapackage.json")
+    fix.set_defaults(func=_correct)
 
     release = commands.add_parser("release", help="record this version as released, with its date and summary")
     release.add_argument("--summary-nl", required=True, help="one line in Dutch: what this version adds or corrects")

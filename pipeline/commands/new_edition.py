@@ -13,9 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
+from pipeline.commands.files import replace_together
 from pipeline.commands.spreadsheet import write_template
 from pipeline.errors import EditionExists, UsageError
 from pipeline.validation.descriptor import load
@@ -69,15 +69,7 @@ def scaffold(package: Path, year: int, gap: bool = False) -> dict[str, object]:
     descriptor = json.loads(package.read_text(encoding="utf-8"))
     descriptor["version"] = f"{year}.1.0"
     writes[package] = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
-    temporary = {path: path.with_name(f".{path.name}.new") for path in writes}
-    try:
-        for path, text in writes.items():
-            temporary[path].write_bytes(text.encode("utf-8"))
-        for path, tmp in temporary.items():
-            os.replace(tmp, path)
-    finally:
-        for tmp in temporary.values():
-            tmp.unlink(missing_ok=True)
+    replace_together({path: text.encode("utf-8") for path, text in writes.items()})
     titles = dict(zip(pkg["indicators"]["indicator_id"], pkg["indicators"]["title_nl"], strict=True))
     names = dict(zip(groups.index, groups["label_nl"], strict=True))
     workbook = write_template(package, year, new_results, titles, names)

@@ -12,6 +12,7 @@ same page after the next edition.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import json
 import posixpath
@@ -54,10 +55,40 @@ def record(package: Path, summary_nl: str, summary_en: str, day: datetime.date) 
         raise VersionError(f"version {version} is not newer than the last release, {releases[-1]['version']}")
     entry = {"version": version, "date": day.isoformat(), **summaries}
     releases.append(entry)
+    # What citations, the PDF cover and "Bijgewerkt op" say, in the form the package had (a date, or midnight UTC).
+    descriptor["created"] = day.isoformat() + ("T00:00:00Z" if "T" in str(descriptor.get("created", "")) else "")
     temporary = package.with_name(f".{package.name}.new")
     temporary.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    citation = package.parent / "CITATION.cff"
+    if citation.is_file():
+        cited = citation.with_name(f".{citation.name}.new")
+        cited.write_text(_cited(citation.read_text(encoding="utf-8"), version, day, _reports(package, descriptor),
+                                descriptor["monitor"].get("publisher_nl", "")), encoding="utf-8")
+        cited.replace(citation)
     temporary.replace(package)
     return entry
+
+
+def _reports(package: Path, descriptor: dict) -> list[dict]:
+    """Every measurement's report, as the editions file names it."""
+    resource = next(r for r in descriptor["resources"] if r.get("name") == "editions")
+    with (package.parent / resource["path"]).open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _cited(text: str, version: str, day: datetime.date, reports: list[dict], publisher: str) -> str:
+    """CITATION.cff with this version and release date, and a reference to every measurement's report
+    (GitHub's "Cite this repository" reads it). Its comments and order stay; values are JSON strings, which
+    YAML reads as they are, so no title can break the file."""
+    lines = [line for line in text.splitlines() if not re.match(r"(version|date-released):", line)]
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("license:")), len(lines))
+    lines[at:at] = [f"version: {json.dumps(version)}", f"date-released: {json.dumps(day.isoformat())}"]
+    for report in reports:
+        if json.dumps(report["title_nl"], ensure_ascii=False) not in text:
+            lines += ["  - type: report", f"    title: {json.dumps(report['title_nl'], ensure_ascii=False)}",
+                      "    authors:", f"      - name: {json.dumps(publisher, ensure_ascii=False)}",
+                      f"    year: {int(report['published'])}", f"    url: {json.dumps(report['source_url'])}"]
+    return "\n".join(lines) + "\n"
 
 
 def archive_name(name: str, version: str) -> str:

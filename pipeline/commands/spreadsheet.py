@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.commands.files import number_text
 from pipeline.errors import InputError, UsageError
 from pipeline.model.package import FALSE_VALUES, TRUE_VALUES, read_descriptor
 
@@ -119,11 +120,6 @@ def _csv_rows(path: Path) -> tuple[list[str], list[list[Cell]], bool]:
 
 # ---- converting one cell -------------------------------------------------------------------------------
 
-def _number_text(value: float) -> str:
-    value = round(value, 10)  # 0.455 × 100 is 45.500000000000004 in binary
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
 def _converted(cell: Cell, kind: str, dutch: bool) -> tuple[str, str | None]:
     """The cell as the package writes it, or a problem in words."""
     value = cell.value
@@ -153,8 +149,8 @@ def _converted(cell: Cell, kind: str, dutch: bool) -> tuple[str, str | None]:
             number = float(text.replace(",", "."))
         if kind == "integer" and not float(number).is_integer():
             return "", f"{cell.place}: '{value}' is not a whole number"
-        return _number_text(number), None
-    text = value if isinstance(value, str) else _number_text(float(value)) if isinstance(value, int | float) \
+        return number_text(number), None
+    text = value if isinstance(value, str) else number_text(float(value)) if isinstance(value, int | float) \
         else str(value)
     return text.strip(), None
 

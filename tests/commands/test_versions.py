@@ -10,7 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import edit_descriptor, small_package
+import yaml
+from helpers import ROOT, edit_csv, edit_descriptor, small_package
 
 from pipeline.build import build
 from pipeline.commands import release
@@ -52,7 +53,9 @@ def test_a_release_is_recorded_once_and_only_for_a_newer_version(package, run_cl
     assert code == 0 and descriptor["monitor"]["releases"] == [
         {"version": descriptor["version"], "date": "2026-11-28", "summary_nl": "Eerste versie",
          "summary_en": "First version"}]
+    assert descriptor["created"].startswith("2026-11-28")  # the date citations and the pages give
     descriptor["monitor"]["releases"] = original["monitor"]["releases"]
+    descriptor["created"] = original["created"]
     assert descriptor == original  # nothing else in the descriptor moved (its keys once came out doubled)
     before = package.read_bytes()
     code, _, err = run_cli("release", "--package", str(package), "--summary-nl", "x", "--summary-en", "y")
@@ -241,6 +244,22 @@ def test_a_build_that_holds_frozen_versions_is_built_anew(tmp_path, monkeypatch)
     (out / "site" / "versies" / "2025.1.0").mkdir(parents=True)
     assert build(package, out, render=False, log=lambda _: None)
     assert not (out / "site").exists()
+
+
+def test_a_release_writes_its_version_date_and_every_report_into_the_citation_file(package, run_cli):
+    """GitHub's "Cite this repository" reads CITATION.cff: the version released, its date, every report."""
+    citation = package.parent / "CITATION.cff"
+    shutil.copy(ROOT / "CITATION.cff", citation)
+    edit_csv(package, "editions", lambda rows: rows[-1].update(title_nl='Rapportage "2025": tweede meting'))
+    code, _, err = run_cli("release", "--package", package, "--summary-nl", "x", "--summary-en", "y",
+                           "--date", "2027-04-01")
+    assert code == 0, err
+    cff = yaml.safe_load(citation.read_text(encoding="utf-8"))
+    version = json.loads(package.read_text(encoding="utf-8"))["version"]
+    assert (cff["version"], str(cff["date-released"])) == (version, "2027-04-01")
+    titles = [r["title"] for r in cff["references"]]
+    assert 'Rapportage "2025": tweede meting' in titles and len(titles) == len(set(titles))
+    assert citation.read_text(encoding="utf-8").startswith("# How to cite")  # its comments stay
 
 
 def test_a_release_refuses_a_summary_validation_would_refuse(package, run_cli):

@@ -84,3 +84,37 @@ def test_nothing_is_compared_when_asked_or_outside_a_repository(released, run_cl
     elsewhere = copy_package(tmp_path / "elsewhere")
     edit_csv(elsewhere, "results", lambda rows: rows[0].update(value="63"))
     assert _rules(run_cli, elsewhere) == []
+
+
+def test_monitor_correct_makes_the_correction_validation_asks_for(released, run_cli):
+    """The figure, its erratum and a new version, in one command; every other line as it was."""
+    results = released.parent / "data" / "results.csv"
+    before = results.read_text(encoding="utf-8").splitlines()
+    code, out, err = run_cli("correct", "taalles", "2024", "inburgeraars", "63", "--package", released,
+                             "--reason-nl", "Tikfout bij het overnemen.", "--reason-en", "A typo when copying.",
+                             "--date", "2026-12-01")
+    assert code == 0, err + out
+    assert "62 → 63" in out and "2025.1.1" in out
+    after = results.read_text(encoding="utf-8").splitlines()
+    assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [1]
+    assert _rules(run_cli, released) == []
+    errata = (released.parent / "data" / "errata.csv").read_text(encoding="utf-8").splitlines()
+    assert errata[-1] == "2026-12-01,2024,taalles,inburgeraars,62,63,Tikfout bij het overnemen.,A typo when copying."
+
+
+@pytest.mark.parametrize(("args", "exit_code", "said"), [
+    (["taalles", "2024", "nobody", "63"], 2, "no figure for taalles, 2024, nobody"),
+    (["taalles", "2024", "inburgeraars", "62"], 2, "is 62 already"),
+    (["taalles", "2024", "inburgeraars", "zestig"], 2, "is not a number"),
+])
+def test_a_correction_that_cannot_be_made_changes_nothing(released, run_cli, args, exit_code, said):
+    files = {p: p.read_bytes() for p in [released, *(released.parent / "data").glob("*.csv")]}
+    code, _, err = run_cli("correct", *args, "--package", released, "--reason-nl", "x.", "--reason-en", "x.")
+    assert code == exit_code and said in err
+    assert {p: p.read_bytes() for p in files} == files
+
+
+def test_a_correction_needs_its_reason_in_both_languages(released, run_cli):
+    code, _, err = run_cli("correct", "taalles", "2024", "inburgeraars", "63", "--package", released,
+                           "--reason-nl", " ", "--reason-en", "A typo.")
+    assert code == 1 and "--reason-nl" in err
