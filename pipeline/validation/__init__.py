@@ -118,8 +118,8 @@ def _unlisted(descriptor: dict, root: Path) -> list[Problem]:
     """CSV files beside the package's files that the descriptor does not name: silently left out otherwise."""
     listed = {(root / r["path"]).resolve() for r in descriptor["resources"]}
     folders = {path.parent for path in listed}
-    return [Problem(path.relative_to(root.resolve()).as_posix(), None, None, "file-not-listed", message(
-                "file-not-listed", file=path.relative_to(root.resolve()).as_posix()))
+    return [Problem(path.relative_to(root.resolve()).as_posix(), None, None, "file-not-listed",
+                    message("file-not-listed"))
             for folder in sorted(folders) for path in sorted(folder.glob("*.csv")) if path.resolve() not in listed]
 
 
@@ -139,7 +139,8 @@ def validate(path: Path | str, published: str | None = None) -> Report:
     except Exception as exc:  # frictionless raises on descriptors it cannot use: a report line, not a crash
         found = [Problem(path.name, None, None, "descriptor-invalid", message(
             "descriptor-invalid", problem=f"frictionless cannot check the package: {type(exc).__name__}: {exc}"))]
-    report.problems = _with_cell_problems(found, descriptor, path.parent) + _unlisted(descriptor, path.parent)
+    report.problems = _with_cell_problems(found, descriptor, path.parent)
+    report.warnings = _unlisted(descriptor, path.parent)
     if report.problems:
         report.notes.append("The monitor's own rules run once the files match their schemas.")
         return report
@@ -149,7 +150,7 @@ def validate(path: Path | str, published: str | None = None) -> Report:
     except (ValueError, KeyError) as exc:  # a type the schema allows but pandas cannot read
         report.problems = [Problem(path.name, None, None, "read-error", message("read-error", error=exc))]
         return report
-    report.warnings = rules.warnings(pkg)
+    report.warnings += rules.warnings(pkg)
     report.problems += site_texts.check(pkg)
     base = published_package(path, published) if published else None
     if base is not None:

@@ -43,7 +43,7 @@ def _cell_problem(field: dict, cell: str) -> tuple[str, str] | None:
         return _found("not-a-date", cell=cell)
     if kind == "string":
         if field.get("format") == "uri" and not checks.web_address(cell):
-            return _found("not-a-web-address", cell=cell[:80])
+            return _found("not-a-web-address", cell=cell)
         return text_problem(name, cell)
     return None
 

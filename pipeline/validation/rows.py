@@ -41,9 +41,9 @@ def comparable(text: str) -> str:
 def id_problem(value: str) -> str | None:
     """Why ``value`` cannot be an id (the ``unsafe-id`` message), or None."""
     if len(value) > ID_LENGTH:
-        return message("unsafe-id", "too_long", value=value[:80], most=ID_LENGTH, length=len(value))
+        return message("unsafe-id", "too_long", value=value, most=ID_LENGTH, length=len(value))
     if not ID.match(value):
-        return message("unsafe-id", value=value[:80])
+        return message("unsafe-id", value=value)
     return None
 
 
@@ -91,7 +91,7 @@ def _field_problems(pkg: DataPackage, name: str, frame: pd.DataFrame, field: str
         if rules.get("id") and (why := id_problem(value)):
             yield Problem(pkg.resource(name)["path"], int(index) + 2, field, "unsafe-id", why)
         if rules.get("url") and not WEB_ADDRESS.match(value):
-            yield problem(pkg, name, index, field, "not-a-web-address", "strict", cell=value[:80])
+            yield problem(pkg, name, index, field, "not-a-web-address", "strict", cell=value)
     if rules.get("unique"):
         seen: dict[str, int] = {}
         for index, value in column.items():

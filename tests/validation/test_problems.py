@@ -79,3 +79,13 @@ def test_the_validation_reference_is_generated_from_the_catalogue():
     written = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     assert written == module.reference(), "docs/validation.md is stale: run python tools/validation_reference.py"
     assert all(f"| `{code}` |" in written for code in problems.catalogue())
+
+
+def test_a_quoted_cell_is_shown_whole_with_its_invisible_characters():
+    """A cell that looks right but is not: the space at its end, the line break inside, all of a long one."""
+    said = problems.message("not-a-plain-number", cell="45.5 ")
+    assert '"45.5␣"' in said
+    assert '"a⇥b↵c"' in problems.message("not-a-plain-number", cell="a\tb\nc")
+    long = "x" * 250
+    assert long in problems.message("not-a-web-address", cell=long)
+    assert "(5,000 characters)" in problems.message("not-a-web-address", cell="y" * 5000)
