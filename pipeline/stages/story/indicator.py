@@ -12,6 +12,7 @@ from pipeline.model import counted
 from pipeline.model.indicators import SHOWN
 from pipeline.model.tables import Tables
 from pipeline.stages.story.vocabulary import (
+    BaseNote,
     Count,
     CountedRef,
     Day,
@@ -49,13 +50,21 @@ class Survey:
     # counted figure may be about. Their pages speak of cohorts and reference dates, never of respondents.
     counted: dict[str, pd.DataFrame] = field(default_factory=dict)
     min_count: int = 10
+    # Indicators whose report does not say whom the percentage is about (base_note_*): said with the
+    # figures, and never counted as better or worse for one group.
+    unstated: frozenset[str] = frozenset()
+
+
+def unstated(indicators: pd.DataFrame) -> frozenset[str]:
+    """Indicators whose report does not say whom the percentage is about (``base_note_*`` filled)."""
+    return frozenset(indicators.loc[indicators["base_note_nl"].fillna("") != "", "indicator_id"])
 
 
 def survey_of(tables: Tables) -> Survey:
     pkg, editions = tables.pkg, tables.pkg["editions"]
     invited = {int(e): int(n) for e, n in zip(editions["edition"], editions["invited"], strict=True) if pd.notna(n)}
     return Survey(invited, pkg.min_n, dict(iter(tables.counted.groupby("indicator_id", sort=False))),
-                  counted.min_count(pkg))
+                  counted.min_count(pkg), unstated(pkg["indicators"]))
 
 
 def _counted_figure(row: pd.Series) -> Part:
@@ -182,12 +191,14 @@ def indicator_facts(rows: pd.DataFrame, survey: Survey) -> list[Fact]:
         return [Fact("indicator", indicator_id, "not_measured", [Part("not_measured")], [])]
     edition = Edition(int(latest["edition"].iloc[0]))
     facts: list[Fact] = []
+    # The report does not say whom the percentage is about: said right after the figures, not left to guess.
+    base = [Part("base_note", {"note": BaseNote(indicator_id)})] if indicator_id in survey.unstated else []
     headline = _pair_or_single(latest)
     if isinstance(headline, tuple):
         a, b = headline
         parts = [Part("pair", {"edition": edition, "statement": Statement(indicator_id), "a_pct": _v(a),
                                "a_group": Group(a["group_id"]), "b_pct": _v(b),
-                               "b_group": Group(b["group_id"])}), *_gap_parts(a, b, survey)]
+                               "b_group": Group(b["group_id"])}), *base, *_gap_parts(a, b, survey)]
         facts.append(Fact("indicator", indicator_id, "gap", parts, _refs(a, b), abs(float(a["gap_pp"]))))
         total = latest[(latest["group_role"] == "total") & latest["value"].notna()]
         for _, row in total.iterrows():
@@ -196,7 +207,7 @@ def indicator_facts(rows: pd.DataFrame, survey: Survey) -> list[Fact]:
     elif headline is not None:
         facts.append(Fact("indicator", indicator_id, "level",
                           [Part("single", {"edition": edition, "statement": Statement(indicator_id),
-                                           "pct": _v(headline), "group": Group(headline["group_id"])})],
+                                           "pct": _v(headline), "group": Group(headline["group_id"])}), *base],
                           _refs(headline)))
     for _, row in latest[(latest["group_role"] == "reference") & latest["value"].notna()].iterrows():
         year = row["reference_year"]

@@ -3,18 +3,16 @@ fares better topic by topic, what changed, what is not measured yet, and the com
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 
-from pipeline.stages.story.indicator import _known_n, _latest, _pair_or_single, _refs, _v
+from pipeline.stages.story.indicator import _known_n, _latest, _pair_or_single, _refs, _v, unstated
 from pipeline.stages.story.vocabulary import Count, Fact, Gap, Group, Part, Ref, Topic, Topics
 
 HOME_FINDINGS = 5
 
 
-STRENGTH_KEYS = {"pattern_strong", "pattern_strong_none", "pattern_known", "pattern_known_none", "pattern_depends",
-                 "pattern_depends_all"}
+# The parts that say which differences hold: kept when one topic's own line says the rest better.
+STRENGTH_KEYS = {"pattern_better", "pattern_worse", "pattern_undecided", "pattern_unclear", "pattern_condition"}
 
 
 def _line(scope: str, scope_id: str | None, rows: pd.DataFrame) -> Fact | None:
@@ -41,14 +39,18 @@ def _pairs(rows: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
     return [(pair.iloc[0], pair.iloc[1]) for _, pair in rows[rows["compared"]].groupby("indicator_id", sort=False)]
 
 
-def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True) -> tuple[list[Part], list[Ref]]:
-    """How the first main group fares against the second, topic by topic, by each indicator's polarity, and
-    which of the differences are more than chance even at ``min_n`` respondents per group.
+def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True,
+                  unknown_base: frozenset[str] = frozenset()) -> tuple[list[Part], list[Ref]]:
+    """How the first main group fares against the second, topic by topic, by each indicator's polarity: a topic
+    counts as better or worse only where its difference is more than chance (with n unknown: if each group had
+    ``min_n`` answers, which is said as the condition it is); the others are named as undecided, never tallied
+    with the differences that hold.
 
-    Topics where more or less is neither better nor worse (polarity neutral) are named, never counted. When
-    the topics' latest figures come from different measurements, each topic is named with its year.
+    Topics where more or less is neither better nor worse (polarity neutral), and topics whose base the
+    report does not state, are named apart or left out, never counted. When the topics' latest figures come
+    from different measurements, each topic is named with its year.
     """
-    pairs = _pairs(rows)
+    pairs = [(a, b) for a, b in _pairs(rows) if a["indicator_id"] not in unknown_base]
     if not pairs:
         return [], []
     years = {a["indicator_id"]: int(a["edition"]) for a, _ in pairs}
@@ -57,12 +59,15 @@ def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True) -> tuple[l
     def topics(ids: list[str] | tuple[str, ...]) -> Topics:
         return Topics(tuple(ids), years=tuple(years[i] for i in ids) if mixed else ())
 
-    sides: dict[str, list[str]] = {"worse": [], "better": [], "same": [], "neutral": []}
+    unknown = any(not _known_n(a, b) for a, b in pairs)
+    sides: dict[str, list[str]] = {"worse": [], "better": [], "same": [], "undecided": [], "neutral": []}
     for a, b in pairs:
         if a["polarity"] == "neutral":
             side = "neutral"
         elif a["value"] == b["value"]:
             side = "same"
+        elif not a["gap_clear"]:
+            side = "undecided"
         else:
             side = "better" if a["gap_favourable"] else "worse"
         sides[side].append(a["indicator_id"])
@@ -70,29 +75,15 @@ def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True) -> tuple[l
     groups = {"a_group": Group(a["group_id"]), "b_group": Group(b["group_id"])}
     key = "pattern_intro" if len(pairs) > 1 else "pattern_intro_one"
     parts = [Part(key, {"count": Count(len(pairs)), **groups})] if intro else []
-    for side in ("worse", "better", "same"):
+    for side in ("worse", "better", "same", "undecided"):
         if sides[side]:
-            parts.append(Part(f"pattern_{side}", {"n": Count(len(sides[side])),
-                                                   "titles": topics(sides[side]), **groups}))
+            name = "pattern_unclear" if side == "undecided" and not unknown else f"pattern_{side}"
+            parts.append(Part(name, {"n": Count(len(sides[side])), "titles": topics(sides[side]), **groups}))
     if sides["neutral"]:
         parts.append(Part("pattern_neutral", {"titles": topics(sides["neutral"])}))
-    parts += _strength_parts(pairs, min_n, topics)
+    if unknown and (sides["better"] or sides["worse"]):
+        parts.append(Part("pattern_condition", {"n": Count(min_n)}))
     return parts, _refs(*(r for pair in pairs for r in pair))
-
-
-def _strength_parts(pairs: list[tuple[pd.Series, pd.Series]], min_n: int,
-                    topics: Callable[[tuple[str, ...]], Topics] = Topics) -> list[Part]:
-    """Which differences are more than chance (with n unknown: even at ``min_n`` per group), and that for the
-    others it depends on group sizes the report does not give."""
-    strong = tuple(a["indicator_id"] for a, b in pairs if a["value"] != b["value"] and a["gap_clear"])
-    unknown = any(not _known_n(a, b) for a, b in pairs)
-    if strong:
-        parts = [Part("pattern_strong" if unknown else "pattern_known", {"titles": topics(strong), "n": Count(min_n)})]
-    else:
-        parts = [Part("pattern_strong_none" if unknown else "pattern_known_none", {"n": Count(min_n)})]
-    if unknown and len(strong) < len(pairs):
-        parts.append(Part("pattern_depends" if strong else "pattern_depends_all"))
-    return parts
 
 
 def _waiting(indicators: pd.DataFrame, goal_id: str | None = None) -> list[str]:
@@ -108,7 +99,7 @@ def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame, min_
     measured = [i for i, r in rows.groupby("indicator_id", sort=False) if not _latest(r).empty]
     intro_parts = [Part("goal_measured", {"titles": Topics(tuple(measured))})] if measured else \
         [Part("goal_nothing_yet")]
-    pattern, refs = pattern_parts(rows, min_n, intro=False)  # the topics are named just before
+    pattern, refs = pattern_parts(rows, min_n, intro=False, unknown_base=unstated(indicators))  # named just before
     if len(refs) == 2:  # one topic with both groups: its own line below says it better than a count of one
         pattern = [p for p in pattern if p.key in STRENGTH_KEYS]
     counted = [i for i in indicators.loc[(indicators["goal_id"] == goal_id)
@@ -130,7 +121,7 @@ def home_facts(table: pd.DataFrame, indicators: pd.DataFrame, min_n: int,
     if measured.empty:
         return []
     edition = int(measured["edition"].max())
-    pattern, refs = pattern_parts(table, min_n)
+    pattern, refs = pattern_parts(table, min_n, unknown_base=unstated(indicators))
     headline = Fact("home", None, "intro", pattern, refs)
     lines = [_line("home", None, r) for _, r in table.groupby("indicator_id", sort=False)]
     top = sorted((f for f in lines if f), key=lambda f: -f.weight)[:HOME_FINDINGS]

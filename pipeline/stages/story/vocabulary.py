@@ -123,6 +123,16 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class BaseNote:
+    """What the report leaves unsaid about whom an indicator's percentage is about (indicators.csv)."""
+
+    indicator_id: str
+
+    def write(self, words: Writer) -> str:
+        return words.indicators.at[self.indicator_id, f"base_note_{words.lang}"]
+
+
+@dataclass(frozen=True)
 class Edition:
     """A measurement: "the 2024 measurement (fieldwork in October 2023)", where the fieldwork is known."""
 
