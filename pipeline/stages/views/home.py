@@ -34,20 +34,28 @@ def _first_screen(site: SiteData, page: Page, latest: int) -> dict:
     when = (t("first_fieldwork", fieldwork=fieldwork) if fieldwork
             else t("first_published", year=int(edition["published"])))
     goals = []
+    unstated = set(site.indicators.index[site.indicators["base_note_nl"].fillna("") != ""])
     for goal_id, row in site.goals.iterrows():
-        compared = site.table[(site.table["goal_id"] == goal_id) & site.table["compared"]]
-        label = t("goal_label", order=int(row["order"]))
+        compared = site.table[(site.table["goal_id"] == goal_id) & site.table["compared"]
+                              & ~site.table["indicator_id"].isin(unstated)]
+        href = link(page.path, addresses.path(lang, "goal", goal_id))
         if compared.empty:
-            goals.append({"title": label, "href": link(page.path, addresses.path(lang, "goal", goal_id)),
+            goals.append({"title": row[f"title_{lang}"], "href": href,
                           "line": t("first_goal_none", goal=row[f"title_{lang}"])})
             continue
-        widest = compared.loc[compared["gap_pp"].abs().idxmax(), "indicator_id"]
-        pair = compared[compared["indicator_id"] == widest]
+        # The goal's latest figure that says something: a topic where more is better or worse, of the goal's
+        # latest measurement, the widest gap there (a 2024 share of classes taken is neither good nor bad).
+        directional = compared[compared["polarity"] != "neutral"]
+        pool = directional if not directional.empty else compared
+        pool = pool[pool["edition"] == pool["edition"].max()]
+        widest = pool.loc[pool["gap_pp"].abs().idxmax(), "indicator_id"]
+        pair = pool[pool["indicator_id"] == widest]
         figures = ", ".join(f"{site.groups.at[r['group_id'], f'label_{lang}']} {site.value(r, lang)}"
                             for _, r in pair.iterrows())
-        goals.append({"title": f"{label}, {i18n.in_sentence(site.indicators.at[widest, f'title_{lang}'])}",
-                      "href": link(page.path, addresses.path(lang, "goal", goal_id)),
-                      "line": t("first_goal_line", figures=figures, edition=int(pair["edition"].iloc[0]))})
+        key = "first_goal_line" if pair["n"].notna().all() else "first_goal_line_unknown_n"
+        goals.append({"title": row[f"title_{lang}"], "href": href,
+                      "topic": i18n.in_sentence(site.indicators.at[widest, f"title_{lang}"]),
+                      "line": t(key, figures=figures, edition=int(pair["edition"].iloc[0]))})
     trends = site.findings(lang, "home", kinds=("trend",))
     return {"latest": t("latest_edition", title=site.edition_title(latest, lang)), "when": when,
             "report": {"href": edition["source_url"], "text": t("first_report")}, "goals": goals,
