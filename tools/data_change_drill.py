@@ -151,7 +151,10 @@ def first_registration(repo: Path) -> None:
     for row in indicators:
         if row["indicator_id"] == "tijd-tot-diploma":
             row.update(status="measured", statement_nl="om het inburgeringsdiploma te halen",
-                       statement_en="to obtain the civic integration diploma")
+                       statement_en="to obtain the civic integration diploma",
+                       definition_nl="Hoeveel maanden het duurt van het begin van de plicht tot het diploma.",
+                       definition_en="How many months it takes from the start of the requirement to the diploma.",
+                       note_nl="", note_en="")  # what was written while there were no figures goes
     _write(data / "indicators.csv", fields, indicators)
     _bump(repo, lambda v: ".".join([v.split(".")[0], str(int(v.split(".")[1]) + 1), "0"]))
 

@@ -299,7 +299,7 @@ def write_template(package: Path, year: int, rows: list[dict], indicators: dict[
     book = xlsxwriter.Workbook(str(temporary), {"strings_to_numbers": False, "strings_to_formulas": False,
                                                 "strings_to_urls": False})
     try:
-        bold, given = book.add_format({"bold": True}), book.add_format({"bg_color": "#EEEEEE"})
+        bold, given = book.add_format({"bold": True}), book.add_format({"italic": True})  # filled in: keep
         formats = {"number": book.add_format({"num_format": "0.0#"}), "integer": book.add_format({"num_format": "0"})}
         sheet = book.add_worksheet(said["sheet"])
         sheet.write_row(0, 0, [*names, helpers["indicator_title"], helpers["group_name"]], bold)

@@ -145,7 +145,7 @@ def test_a_failed_build_leaves_the_previous_output_unchanged(small, tmp_path, ru
     edit_csv(small, "results", lambda rows: rows[0].update(value="veel"))
     code, _, err = run_cli("build", "--package", small, "--out", out, "--no-render")
     assert code == 1
-    assert 'data/results.csv, row 2, field "value": "veel" is not a number [type-error]' in err
+    assert 'data/results.csv, row 2, field "value": "veel" is not written as a plain number' in err
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["out", "pkg"]  # no half-written folders
 

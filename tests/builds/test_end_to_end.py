@@ -23,6 +23,7 @@ def fill_edition(package, year: int) -> None:
             before = previous.get((row["indicator_id"], row["group_id"]))
             row["value"] = f"{float(before['value']) + 4.5:g}" if before else "50"
             row["source_url"] = f"https://onderzoek.utrecht.nl/rapportage-inburgering-{year}"
+            row["source_chapter"] = "3"
             if row["group_id"] == "utrechters_18plus":
                 row["reference_year"] = str(year - 1)
 

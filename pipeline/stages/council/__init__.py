@@ -68,15 +68,20 @@ def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
     measured = [i for i in addresses.ordered_indicators(pkg) if site.indicators.at[i, "status"] == "measured"]
     waiting = [site.indicators.at[i, f"title_{lang}"] for i in addresses.ordered_indicators(pkg) if i not in measured]
     date = publication.package_date(pkg).date()
-    home = site.base + addresses.path(lang, "home")
+    home = site.permalink(addresses.path(lang, "home"))  # the frozen version's address once it is released
+    first = by_key["home", None].values["first"]
     return {
-        "lang": lang, "colours": {name: tokens.colour(name) for name in ("link", "muted", "border")},
+        "lang": lang, "colours": {name: tokens.colour(name) for name in ("link", "muted", "border", "surface")},
         "title": t("pdf_title", title=pkg.settings[f"title_{lang}"], edition=latest),
         "publisher": pkg.settings[f"publisher_{lang}"],
         "keywords": [pkg.settings[f"title_{lang}"], site.edition_title(latest, lang)],
         "running_head": pkg.settings[f"title_{lang}"], "edition": site.edition_title(latest, lang),
         "date": i18n.date(date, lang), "version": pkg.descriptor["version"], "url": site.base,
         "headline": site.findings(lang, "home", kinds=("intro",)),
+        # The first page, readable in a minute: per goal its latest figures, what changed, the one caveat.
+        "glance": [{"goal": g["title"], "topic": g.get("topic", "")[:1].upper() + g.get("topic", "")[1:],
+                    "line": g["line"]} for g in first["goals"]],
+        "glance_changed": first["changed"], "caveat": t("pdf_caveat", n=pkg.min_n),
         "changed": [changed or t("pdf_nothing_changed")],
         "goals": [_goal(site, by_key["goal", g], root) for g in site.goals.index],
         "indicators": [_indicator(site, by_key["indicator", i], root) for i in measured],
@@ -87,7 +92,8 @@ def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
         "cite": site.cite(lang, home), "licence": t("pdf_licence", licence=pkg.descriptor["licenses"][0]["title"]),
         "labels": {key: t(f"pdf_{key}") for key in ("contents", "page", "date", "version", "site", "summary",
                                                     "changed", "indicators", "sources", "waiting", "waiting_intro",
-                                                    "method", "changed_in", "cite", "licence_title")},
+                                                    "method", "changed_in", "cite", "licence_title", "glance",
+                                                    "pattern")},
     }
 
 
@@ -110,7 +116,7 @@ def _compile(out: Path, data: str, stamp: int) -> tuple[bytes, str]:
 @dataclass(frozen=True)
 class _Shared:
     made: Made
-    views: Views  # the goals' and indicators' pages
+    views: Views  # the home, goals' and indicators' pages
 
 
 def _site(context: Tables) -> SiteData:
@@ -156,7 +162,7 @@ def run(context: Tables, made: Made, views: Views, out: Path, workers: Workers |
     file's path under data/ and its size. ``cache``: PDFs kept between builds."""
     written: Council = {}
     jobs = [(lang, out, cache) for lang in i18n.LANGUAGES]
-    shared = _Shared(made, {path: v for path, v in views.items() if v.page.key in ("goal", "indicator")})
+    shared = _Shared(made, {path: v for path, v in views.items() if v.page.key in ("home", "goal", "indicator")})
     for files, note in Workers.of(context, workers).map(_write, jobs, shared=shared, chunksize=1):
         written.update(files)
         if note:

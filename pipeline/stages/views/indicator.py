@@ -119,7 +119,7 @@ def brief(view: dict) -> dict:
     return {"status": view["status"], "definition": view["definition"], "findings": view["findings"],
             "table": {"caption": table["caption"], "header": table["header"], "rows": table["rows"]} if table else None,
             "wordings": [{"label": w["label"], "text": w["text"], "source": w["source"]} for w in view["wordings"]],
-            "sources": [s["text"] for s in view["sources"]]}
+            "sources": [{"text": s["text"], "url": s["href"]} for s in view["sources"]]}
 
 
 def view(site: SiteData, page: Page) -> dict:

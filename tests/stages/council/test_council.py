@@ -58,6 +58,21 @@ def test_each_language_has_a_tagged_pdf_ua_with_its_language_title_and_fonts(sit
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_first_page_holds_every_goals_latest_figures_what_changed_and_the_caveat(site_build, lang):
+    """What a council member reads in a minute, before any contents: the goals by name, their figures with
+    the year, and that the number of answers is unknown; the title is the document's first heading."""
+    reader = pdf(site_build, lang)
+    first = " ".join((reader.pages[0].extract_text() or "").split())
+    for title in PKG["goals"][f"title_{lang}"]:
+        assert title in first
+    assert "14%" in first and "60%" in first and "(2025;" in first
+    assert i18n.t(lang, "pdf_caveat", n=PKG.min_n).split(":")[0] in first
+    roles = [role for role, _ in _structure(reader.trailer["/Root"]["/StructTreeRoot"], [])]
+    headings = [role for role in roles if re.fullmatch(r"/H\d", role)]
+    assert headings[:2] == ["/H1", "/H2"]  # the title, then "at a glance" on the same first page
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_every_published_figure_is_in_the_pdf_in_the_languages_format(site_build, lang):
     content = text(pdf(site_build, lang))
     table = build_table(PKG)
