@@ -219,6 +219,18 @@ def date_sitemaps(site: Path, modified: str) -> None:
         sitemap.write_text(_LASTMOD.sub(f"<lastmod>{modified}</lastmod>", text), encoding="utf-8")
 
 
+def one_robots_file(site: Path) -> None:
+    """Crawlers read robots.txt at the site's root only: there, each language's sitemap (Quarto writes one
+    robots.txt per project, naming its own sitemap, and the English one would never be read)."""
+    sitemaps = []
+    for robots in sorted(site.rglob("robots.txt"), key=lambda p: len(p.parts)):
+        sitemaps += [line for line in robots.read_text(encoding="utf-8").splitlines() if line.startswith("Sitemap:")]
+        if robots.parent != site:
+            robots.unlink()
+    if sitemaps:
+        (site / "robots.txt").write_text("\n".join(dict.fromkeys(sitemaps)) + "\n", encoding="utf-8")
+
+
 def run(out: Path, final: Path, found: list[Page], log: Callable[[str], None] = print, modified: str = "") -> bool:
     """Render the pages ``found`` into ``out`` (the build's work folder); messages name ``final``, where the
     output will be; ``modified`` (an ISO date) dates every page in the sitemaps."""
@@ -252,6 +264,7 @@ def run(out: Path, final: Path, found: list[Page], log: Callable[[str], None] = 
             (out / "quarto" / lang / RECORD).write_text(json.dumps({"quarto": rendered_by}) + "\n", encoding="utf-8")
     if modified:
         date_sitemaps(site, modified)
+    one_robots_file(site)
     for folder in ("assets", "data", "charts", "embed"):  # one copy for both languages
         link_tree(out / folder, site / folder)
     (site / ".nojekyll").write_text("")

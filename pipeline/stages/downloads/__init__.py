@@ -254,6 +254,13 @@ def _withheld(table: pd.DataFrame, source: Path) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _member(name: str, stamp: tuple) -> zipfile.ZipInfo:
+    """A plain file anyone may read once unzipped (zipfile's default leaves it to its owner alone)."""
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.external_attr = 0o100644 << 16
+    return info
+
+
 def write_package_zip(pkg: DataPackage, registered: pd.DataFrame, target: Path) -> Path:
     """The data package as published: only the declared resources, with what the register table (``registered``)
     withholds emptied, and a descriptor with their sizes and hashes."""
@@ -265,10 +272,9 @@ def write_package_zip(pkg: DataPackage, registered: pd.DataFrame, target: Path) 
             data = _withheld(registered, source) if resource["name"] == "registrations" else source.read_bytes()
             resource["bytes"] = len(data)
             resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-            archive.writestr(zipfile.ZipInfo(resource["path"], date_time=stamp), data,
-                             compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(_member(resource["path"], stamp), data, compress_type=zipfile.ZIP_DEFLATED)
         text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
-        archive.writestr(zipfile.ZipInfo("datapackage.json", date_time=stamp), text, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(_member("datapackage.json", stamp), text, compress_type=zipfile.ZIP_DEFLATED)
     return target
 
 
