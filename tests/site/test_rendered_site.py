@@ -47,6 +47,15 @@ def test_switcher_leads_to_the_counterpart_and_speaks_the_pages_language(served,
         tab.close()
 
 
+def test_one_robots_file_at_the_root_names_both_sitemaps(site_build):
+    site = site_build / "site"
+    assert [p.relative_to(site).as_posix() for p in site.rglob("robots.txt")] == ["robots.txt"]
+    sitemaps = [line.split(": ", 1)[1] for line in (site / "robots.txt").read_text(encoding="utf-8").splitlines()
+                if line.startswith("Sitemap: ")]
+    assert [s.rsplit("/", 2)[-2:] for s in sitemaps][-1] == ["en", "sitemap.xml"] and len(sitemaps) == 2
+    assert all((site / s.split("/monitor-inburgering/", 1)[-1]).is_file() for s in sitemaps)
+
+
 def test_search_index_exists_per_language(served, site_build, site_pages):
     for lang, prefix in (("nl", ""), ("en", "en/")):
         index = json.loads((site_build / "site" / prefix / "search.json").read_text(encoding="utf-8"))

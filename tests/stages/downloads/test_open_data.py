@@ -234,6 +234,7 @@ def test_a_catalogue_that_breaks_the_profile_is_caught(data):
 
 def test_the_zipped_package_is_valid(data, tmp_path, run_cli):
     with zipfile.ZipFile(data / zip_name(PKG)) as archive:
+        assert {info.external_attr >> 16 for info in archive.infolist()} == {0o100644}  # readable by all
         archive.extractall(tmp_path / "unzipped")
     descriptor = tmp_path / "unzipped" / "datapackage.json"
     code, out, _ = run_cli("validate", descriptor)
