@@ -196,7 +196,25 @@ def _notice(html: str, rel: str, version: str, current: Path, releases: dict[str
     text = i18n.t(lang, "version_notice" if when else "version_notice_undated", version=version, date=when)
     notice = _notice_template().render(text=text, href=posixpath.relpath(target, posixpath.dirname(here)),
                                        label=i18n.t(lang, "version_current")).strip()
+    html = _HREF.sub(lambda found: _to_versions(found, rel, here), html)
+    match = _MAIN.search(html)
     return html[: match.end()] + notice + html[match.end():]
+
+
+_HREF = re.compile(r'(href=")([^"#?:]+)([#?][^"]*)?(")')
+
+
+def _to_versions(found: re.Match, rel: str, here: str) -> str:
+    """A link of the page into ``versies/`` (the versions table), written relative to the page's live address,
+    made relative to its frozen address ``here``, two folders deeper: the same target from either place."""
+    href = found.group(2)
+    if href.startswith("/"):
+        return found.group(0)
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(rel), href))
+    if not resolved.startswith(f"{FOLDER}/"):
+        return found.group(0)
+    moved = posixpath.relpath(resolved, posixpath.dirname(here))
+    return f"{found.group(1)}{moved}{found.group(3) or ''}{found.group(4)}"
 
 
 @cache

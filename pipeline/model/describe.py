@@ -19,8 +19,8 @@ from pipeline.words.i18n import LANGUAGES
 
 MEDIA_TYPES = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                ".parquet": "application/vnd.apache.parquet", ".zip": "application/zip",
-               ".jsonld": "application/ld+json"}
-EU_FORMATS = {".csv": "CSV", ".xlsx": "XLSX", ".parquet": "PARQUET", ".zip": "ZIP"}
+               ".jsonld": "application/ld+json", ".pdf": "application/pdf"}
+EU_FORMATS = {".csv": "CSV", ".xlsx": "XLSX", ".parquet": "PARQUET", ".zip": "ZIP", ".pdf": "PDF"}
 EU = "http://publications.europa.eu/resource/authority/"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import posixpath
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -140,6 +142,33 @@ def test_earlier_versions_are_placed_unchanged_but_for_a_notice_beside_the_build
     assert "versie 2025.1.0" in gone and 'href="../../../index.html"' in gone  # gone now: the Dutch home page
     assert (published / "index.html").read_bytes() == (new / "index.html").read_bytes()
     assert _digest(first) == kept  # the archive itself is never touched
+
+
+def test_links_into_the_versions_lead_to_the_same_pages_from_a_frozen_copy(package, tmp_path):
+    """The versions table on the open-data pages links with addresses relative to the live page: in the frozen
+    copy, two folders deeper, they are written again so they lead where they led."""
+    links = {"open-data.html": ['versies/2025.1.0/open-data.html', 'versies/2025.2.0/open-data.html#top'],
+             "en/open-data.html": ['../versies/2025.1.0/en/open-data.html', 'index.html']}
+    pages = {rel: _page(rel[:2] if rel.startswith("en") else "nl", "Open data").replace(
+        "</h1>", "</h1>" + "".join(f'<a href="{href}">v</a>' for href in hrefs)) for rel, hrefs in links.items()}
+    archives = tmp_path / "archives"
+    release.archive(_site(tmp_path / "old", {**pages, "index.html": _page("nl", "Home"),
+                                             "en/index.html": _page("en", "Home")}),
+                    archives / release.archive_name("monitor-inburgering-utrecht", "2025.1.0"))
+    _releases(package, "2025.2.0", "2025.1.0", "2025.2.0")
+    new = _site(tmp_path / "new", {**pages, "index.html": _page("nl", "Home"), "en/index.html": _page("en", "Home")})
+    published = tmp_path / "publish"
+    release.assemble(new, archives, load(package), published)
+    for rel, hrefs in links.items():
+        frozen = f"versies/2025.1.0/{rel}"
+        placed = re.findall(r'<a href="([^"]+)">v</a>', (published / frozen).read_text(encoding="utf-8"))
+        for live, copy in zip(hrefs, placed, strict=True):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), live.split("#")[0]))
+            if target.startswith("versies/"):  # the same page from either address
+                assert posixpath.normpath(posixpath.join(posixpath.dirname(frozen), copy.split("#")[0])) == target
+                assert (published / target).is_file()
+            else:  # a link within the version stays within it
+                assert copy == live
 
 
 def test_freezing_again_publishes_the_same_site(package, tmp_path, run_cli):

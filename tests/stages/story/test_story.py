@@ -10,7 +10,9 @@ import pytest
 import yaml
 from helpers import FIXTURE, add_edition, copy_package, set_results, story_of
 
-from pipeline.stages.story.vocabulary import WORDS
+from pipeline.model.package import load
+from pipeline.stages.story.vocabulary import WORDS, templates
+from pipeline.words import i18n
 
 NUMBER = {"nl": re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"),
           "en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")}
@@ -112,8 +114,8 @@ def test_no_ids_or_missing_markers_in_sentences(story, table):
 
 def test_unknown_group_sizes_are_said_and_no_difference_is_called_higher(story):
     indicator = [f for f in story["en"] if f["scope"] == "indicator" and f["kind"] == "gap"]
-    assert indicator and all("How many people answered in each group has not been published" in f["text"]
-                             for f in indicator)
+    unknown = templates("en")["gap_unknown_n"].split("}", 1)[1].split(". ", 1)[1]  # the sentence after the gap
+    assert indicator and all(unknown in f["text"] for f in indicator)
     for lang, words in (("en", r"\b(higher|lower|better|worse)\b"), ("nl", r"\b(hoger|lager|beter|slechter)\b")):
         assert not any(re.search(words, f["text"]) for f in story[lang]), lang
 
@@ -131,8 +133,8 @@ def test_dutch_numbers_use_the_decimal_comma(tmp_path):
     story = story_of(package, tmp_path / "out")
     nl = next(f["text"] for f in story["nl"] if f["id"] == "spanning-nederlands-spreken")
     en = next(f["text"] for f in story["en"] if f["id"] == "spanning-nederlands-spreken")
-    assert "45,5%" in nl and "24,5 procentpunt" in nl
-    assert "45.5%" in en and "24.5 percentage points" in en
+    assert i18n.percent(45.5, "nl") == "45,5%" and "45,5%" in nl and i18n.points(24.5, "nl") in nl
+    assert "45.5%" in en and i18n.points(24.5, "en") in en
 
 
 @pytest.fixture(scope="module")
@@ -151,40 +153,46 @@ def test_rising_problems_read_as_a_worsening(trend):
     story, table = trend
     nl = trend_text(story, "nl", "problemen-door-taal", "asielstatushouders")
     en = trend_text(story, "en", "problemen-door-taal", "asielstatushouders")
-    assert nl == ("Bij de asielstatushouders ging het aandeel van 63% in de meting van 2025 naar 80% in die van 2026: "
-                  "17 procentpunt meer. Bij deze aantallen antwoorden is die verslechtering meer dan toeval. "
-                  "Daarbij gaan we ervan uit dat de antwoorden lijken op die van een willekeurige steekproef, terwijl "
-                  "wie meedeed daar zelf voor koos.")
-    assert "With this many answers, that worsening is more than chance." in en
+    t = {lang: templates(lang) for lang in ("nl", "en")}
+    assert nl == " ".join([  # composed from the templates: the words are the editor's, the facts are tested
+        t["nl"]["trend"].format(group="de asielstatushouders", prev_pct=i18n.percent(63, "nl"), prev=2025,
+                                pct=i18n.percent(80, "nl"), edition=2026, pp=i18n.points(17, "nl"),
+                                more_or_less=t["nl"]["words"]["more"]),
+        t["nl"]["trend_clear"].format(verdict=t["nl"]["words"]["worsening"]), t["nl"]["chance_assumes"]])
+    assert t["en"]["trend_clear"].format(verdict=t["en"]["words"]["worsening"]) in en
     check_numbers(story, table)
 
 
 def test_rising_health_reads_as_an_improvement(trend):
     story, _ = trend
     text = trend_text(story, "en", "ervaren-gezondheid", "asielstatushouders")
-    assert "that improvement is more than chance." in text
+    assert templates("en")["trend_clear"].format(verdict=templates("en")["words"]["improvement"]) in text
 
 
 def test_trend_without_group_sizes_gives_direction_but_no_verdict(trend):
     story, _ = trend
     nl = trend_text(story, "nl", "spanning-nederlands-spreken", "asielstatushouders")
-    assert "3 procentpunt meer" in nl and "ongunstige kant op" in nl and "niet gepubliceerd" in nl
+    t = templates("nl")
+    assert f"{i18n.points(3, 'nl')} {t['words']['more']}" in nl
+    assert t["trend_unknown_n"].format(side=t["words"]["bad_side"]) in nl  # a direction, never a verdict
     same = trend_text(story, "en", "spanning-nederlands-spreken", "gezinsmigranten")
-    assert same == "Among family migrants, the share stayed the same: 70% in the 2025 and 2026 measurements."
+    assert same == templates("en")["trend_same"].format(group="family migrants", pct=i18n.percent(70, "en"),
+                                                        prev=2025, edition=2026)
 
 
 def test_known_group_sizes_decide_by_the_same_test(trend):
     story, _ = trend
     health = next(f["text"] for f in story["en"] if f["id"] == "ervaren-gezondheid" and f["kind"] == "gap")
     # 70% of 210 against 72% of 190 (147 against 137 people): Fisher's test finds no more than chance
-    assert "a difference of 2 percentage points could also be chance" in health
+    assert templates("en")["gap_unclear"].format(pp=i18n.points(2, "en")) in health
 
 
 def test_home_reports_the_changes_of_the_latest_edition(trend):
     story, _ = trend
     home = [f for f in story["en"] if f["scope"] == "home"]
-    assert home[0]["kind"] == "intro" and "Figures have been published for both" in home[0]["text"]
-    assert any(f["kind"] == "trend" and "Problems caused by difficulty speaking Dutch" in f["text"] for f in home)
+    assert home[0]["kind"] == "intro" and home[0]["refs"]
+    title = load(FIXTURE)["indicators"].set_index("indicator_id").at["problemen-door-taal", "title_en"]
+    assert any(f["kind"] == "trend" and title in f["text"] for f in home)
 
 
 def test_method_change_adds_a_caveat(tmp_path):
@@ -193,5 +201,7 @@ def test_method_change_adds_a_caveat(tmp_path):
     set_results(package, {("zenuwachtig", 2026, "asielstatushouders"): {"value": "35"}})
     story = story_of(package, tmp_path / "out")
     text = trend_text(story, "nl", "zenuwachtig", "asielstatushouders")
-    assert text.endswith("Let op: de manier van meten is na 2025 veranderd, dus vergelijk voorzichtig.")
-    assert "6 procentpunt minder" in text and "gunstige kant op" in text
+    t = templates("nl")
+    assert text.endswith(t["method_caveat"].format(prev=2025))
+    assert f"{i18n.points(6, 'nl')} {t['words']['less']}" in text
+    assert t["trend_unknown_n"].format(side=t["words"]["good_side"]) in text

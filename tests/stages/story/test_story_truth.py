@@ -138,7 +138,7 @@ def test_at_the_bound_more_than_chance_and_one_fewer_not(a, b, min_n):
 def test_each_gap_sentence_gives_its_bound_and_the_invited_count(site_build):
     findings = json.loads((site_build / "story" / "nl.json").read_text(encoding="utf-8"))
     spanning = next(f["text"] for f in findings if f["id"] == "spanning-nederlands-spreken" and f["kind"] == "gap")
-    assert "Bij even grote groepen van minstens 466 antwoorden is dit verschil meer dan toeval" in spanning
+    assert vocabulary.templates("nl")["bound"].format(n=466) in spanning
     taalles = next(f["text"] for f in findings if f["id"] == "taalles" and f["kind"] == "gap")
     words = vocabulary.templates("nl")
     assert words["bound_min"].format(n=30) in taalles  # said as the condition it is
