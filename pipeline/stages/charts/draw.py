@@ -121,6 +121,8 @@ def accessible_svg(svg: str, ident: str, title: str, description: str) -> str:
                         body)
     match = _SVG_OPEN.search(body)
     attributes = re.sub(r'\sclass="[^"]*"', "", match.group(1))
+    if "xlink:" not in body:  # declared but never used; inside an HTML page the render leaves it as a bare
+        attributes = re.sub(r'\sxmlns:xlink="[^"]*"', "", attributes)  # "xlink" attribute, which is invalid
     opening = _svg_opening().render(attributes=Markup(attributes), ident=ident, title=title,
                                     description=description).strip()
     return body[: match.start()] + opening + body[match.end():]

@@ -21,7 +21,8 @@ def test_every_indicator_has_an_embed_page_and_snippet_per_language(site_build):
             assert f'<html lang="{lang}">' in page
             snippet = (site_build / "embed" / lang / f"{indicator_id}.iframe.html").read_text(encoding="utf-8")
             assert re.fullmatch(rf'<iframe src="https://[^"]+/embed/{lang}/{indicator_id}\.html" title="[^"]+" '
-                                r'width="100%" height="\d+" style="[^"]*" loading="lazy"></iframe>\n', snippet)
+                                r'height="\d+" style="[^"]*width:100%[^"]*" loading="lazy"></iframe>\n', snippet)
+            assert "width=" not in snippet  # an iframe's width attribute takes pixels only (the Nu checker)
 
 
 def test_embed_shows_the_chart_summary_and_source(site_build):

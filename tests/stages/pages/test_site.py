@@ -148,7 +148,7 @@ def test_open_data_page_lists_downloads_dictionary_and_citation(site_build):
         assert expected in text, expected
     for resource in PKG.descriptor["resources"]:
         for f in resource["schema"]["fields"]:
-            assert f'<th scope="row" role="rowheader">{f["name"]}</th>' in text
+            assert f'<th scope="row">{f["name"]}</th>' in text
 
 
 def test_quarto_configuration_parses_and_the_frame_links_only_pages_that_exist(site_build):
