@@ -68,6 +68,7 @@ def schema_org(pkg: DataPackage, lang: str, downloads: list[dict], page_url: str
     start, end, _ = _period(pkg)
     licence = pkg.descriptor["licenses"][0]
     publisher = {"@type": "Organization", "name": settings[f"publisher_{lang}"]}
+    indicators = pkg["indicators"]
     return {
         "@context": "https://schema.org/", "@type": "Dataset",
         "name": settings[f"title_{lang}"], "description": settings[f"description_{lang}"],
@@ -79,6 +80,12 @@ def schema_org(pkg: DataPackage, lang: str, downloads: list[dict], page_url: str
                             "address": {"@type": "PostalAddress", "addressLocality": "Utrecht",
                                         "addressCountry": "NL"}},
         "isBasedOn": [s["path"] for s in pkg.descriptor.get("sources", [])],
+        # What the figures measure (the indicators with figures), and the catalogue the dataset belongs to.
+        "variableMeasured": [{"@type": "PropertyValue", "name": row[f"title_{lang}"],
+                              "description": row[f"definition_{lang}"]}
+                             for _, row in indicators[indicators["status"] == "measured"].iterrows()],
+        "includedInDataCatalog": {"@type": "DataCatalog", "name": settings[f"title_{lang}"],
+                                  "url": pkg.descriptor["homepage"]},
         "distribution": [{"@type": "DataDownload", "name": d["name"], "description": d["description"][lang],
                           "encodingFormat": d["media_type"], "contentUrl": d["url"],
                           "contentSize": f"{d['bytes']} B"} for d in downloads],

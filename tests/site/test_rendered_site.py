@@ -123,6 +123,13 @@ def test_the_content_security_policy_blocks_outside_requests(served, browser):
         setTimeout(() => resolve(null), 2000);
     })""")
     assert blocked and blocked.startswith("https://tracker.example")
+    inline = tab.evaluate("""() => new Promise(resolve => {  // no page needs an inline script: none may run
+        document.addEventListener('securitypolicyviolation', e => resolve(e.violatedDirective));
+        const script = document.createElement('script'); script.textContent = 'window.ran = true';
+        document.body.append(script);
+        setTimeout(() => resolve(window.ran ? 'ran' : null), 1000);
+    })""")
+    assert inline and inline.startswith("script-src")
     tab.close()
 
 

@@ -20,7 +20,7 @@ from pipeline.stages.views.summary import others
 from pipeline.words import i18n
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-       "script-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; "
+       "script-src 'self'; font-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
 
 

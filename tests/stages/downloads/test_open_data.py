@@ -163,6 +163,9 @@ def test_schema_org_dataset_has_what_google_requires(site_build):
     urls = {d["contentUrl"] for d in dataset["distribution"]}
     assert any(u.endswith(zip_name(PKG)) for u in urls)
     assert all(d["encodingFormat"] and d["contentSize"].endswith(" B") for d in dataset["distribution"])
+    measured = PKG["indicators"][PKG["indicators"]["status"] == "measured"]
+    assert [v["name"] for v in dataset["variableMeasured"]] == list(measured["title_nl"])
+    assert dataset["includedInDataCatalog"]["@type"] == "DataCatalog"
     pdfs = [d["encodingFormat"] for d in dataset["distribution"] if d["contentUrl"].endswith(".pdf")]
     assert pdfs and set(pdfs) == {"application/pdf"}  # never a generic octet-stream
     assert "application/octet-stream" not in (site_build / "data" / "dcat-ap.jsonld").read_text(encoding="utf-8")
