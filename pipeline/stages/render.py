@@ -39,7 +39,16 @@ if TYPE_CHECKING:
 
 INSTALL_HINT = ("Quarto is not installed, so the site was not rendered. Its sources are in {out}/quarto/<lang>/ "
                 "and a plain preview is in {out}/preview/. Install Quarto (https://quarto.org/docs/get-started/, "
-                "version 1.6 or later) and build again to render the site into {out}/site/.")
+                "version 1.10 or later) and build again to render the site into {out}/site/.")
+TESTED = (1, 10)  # the Quarto the workflow renders with and the tests pass on (1.10.18)
+OLDER_HINT = ("Quarto {found} is older than {tested}, which the site is rendered and tested with; the pages may "
+              "differ from the published ones. Install Quarto {tested} or later from https://quarto.org/docs/download/.")
+
+
+def older_than_tested(found: str) -> bool:
+    """Whether an installed Quarto's version ("1.6.40") is older than the one the site is tested with."""
+    parts = re.findall(r"\d+", found)[:2]
+    return len(parts) == 2 and tuple(map(int, parts)) < TESTED
 
 
 def available() -> str | None:
@@ -250,6 +259,8 @@ def run(out: Path, final: Path, found: list[Page], log: Callable[[str], None] = 
         projects = {lang: sources / lang for lang in LANGUAGES}
         previous = final / "quarto"
         rendered_by = version(quarto)
+        if older_than_tested(rendered_by):
+            log("  " + OLDER_HINT.format(found=rendered_by, tested=".".join(map(str, TESTED))))
         plans = {lang: plan(project, previous / lang, rendered_by) for lang, project in projects.items()}
         _render(quarto, projects, plans, previous)
         for lang, pages in plans.items():

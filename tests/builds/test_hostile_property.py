@@ -185,14 +185,18 @@ def test_shortcodes_are_rejected_with_their_place(package, run_cli, text):
 
 
 class RenderedLive(LiveMarkup):
-    """In a rendered page the search page's own scripts are expected; what the data put there is not."""
+    """In a rendered page the search page's own scripts are expected; what the data put there is not. A JSON-LD
+    block holds the data's texts as data (never run; ``<`` written as ``\\u003c``, so it cannot end the block)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.script = False
+        self.script = self.data_block = False
 
     def handle_starttag(self, tag, attrs):
-        self.script = tag == "script"
+        kind = (dict(attrs).get("type") or "text/javascript").lower()
+        self.script = tag == "script" and kind in ("text/javascript", "module", "application/javascript")
+        if tag == "script" and kind == "application/ld+json":
+            self.data_block = True
         for name, value in attrs:  # an event handler or javascript: address from the data would call alert
             if (name.startswith("on") and "alert(" in (value or "")) or \
                     (value or "").strip().lower().startswith("javascript:"):
@@ -203,6 +207,9 @@ class RenderedLive(LiveMarkup):
     def handle_data(self, data):
         if self.script and "alert(" in data:
             self.live.append("script from the data")
+        if self.data_block and "<" in data:
+            self.live.append("markup inside a JSON-LD block")
+        self.data_block = False
 
 
 def _assert_rendered_inert(out: Path, text: str) -> None:

@@ -171,3 +171,12 @@ def test_an_incremental_render_equals_a_full_render_and_two_renders_are_the_same
     result = json.loads(out)
     assert code == 0 and result["compared"] == "site" and result["added"] == result["removed"] == []
     assert "indicatoren/taalles.html" in result["changed"] and len(result["changed"]) < 2 * per_language
+
+
+@pytest.mark.parametrize(("found", "older"), [("1.6.40", True), ("1.9.9", True), ("1.10.18", False),
+                                              ("1.11.2", False), ("2.0.1", False), ("99.0", False)])
+def test_an_older_quarto_is_named_with_the_version_to_install(found, older):
+    assert render.older_than_tested(found) == older
+    if older:
+        said = render.OLDER_HINT.format(found=found, tested="1.10")
+        assert found in said and "1.10" in said
