@@ -7,6 +7,8 @@ those two. It lives in the Dutch project, at ``samenvatting/<file>.html``.
 
 from __future__ import annotations
 
+import string
+
 from pipeline.model import addresses, summaries
 from pipeline.stages.views.site import Page, SiteData, link
 from pipeline.words import i18n
@@ -40,6 +42,21 @@ def others(current: str) -> list[dict]:
             for file, words in summaries.languages().items()]
 
 
+def _contact(template: str, contact: dict) -> list[dict]:
+    """The contact sentence in pieces: the translator's words, the phone number and the web address, each of
+    the last two a left-to-right island (on a right-to-left page its slashes and digits stay in order), the
+    address a link."""
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        if literal.strip():  # the escaping trims a text: its spaces are kept apart
+            parts.append({"text": literal.strip(), "before": literal[0].isspace(), "after": literal[-1].isspace()})
+        if field == "website":
+            parts.append({"text": contact["website"].removeprefix("https://").rstrip("/"), "href": contact["website"]})
+        elif field:
+            parts.append({"text": contact[field], "ltr": True})
+    return parts
+
+
 def view(site: SiteData, page: Page) -> dict:
     words = summaries.languages()[page.ident]
     tag = words["language"]["tag"]
@@ -52,7 +69,7 @@ def view(site: SiteData, page: Page) -> dict:
             "checked": i18n.t("nl", "summary_checked", name=translation["checked_by"],
                               date=i18n.iso_date(translation["checked_on"], "nl")) if checked else "",
             "figures": _figures(site, words, tag), "unknown_size": unknown,
-            "contact": words["contact"].format(phone=contact["phone"], website=contact["website"]),
+            "contact": _contact(words["contact"], contact),
             "full_nl": link(here, addresses.path("nl", "home")), "full_en": link(here, addresses.path("en", "home")),
             "others": [o for o in others(here) if not o["current"]]}
 

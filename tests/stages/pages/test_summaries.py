@@ -184,6 +184,8 @@ def test_each_summary_is_in_its_language_and_direction_with_the_current_figures(
             assert words["indicators"][topic.indicator_id] in text
             for group, value in topic.groups:
                 assert f"{words['groups'][group]}: {summaries.percent(value, tag)}" in text, (file, topic)
+    website = summaries.contact()["website"]  # a link, kept left to right on a right-to-left page
+    assert re.search(rf'<a href="{re.escape(website)}" dir="ltr">[^<]+</a>', page), file
     unchecked = file != "nl" and not summaries.checked(words)  # the Dutch source is never called unchecked
     assert (words["unchecked"] in text) == unchecked and (words["unchecked_nl"] in text) == unchecked
     if unchecked:
