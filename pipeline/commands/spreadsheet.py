@@ -170,7 +170,8 @@ def _target(package: Path, source: Path) -> tuple[Path, dict, bool]:
     for resource in _resources(package):
         if (package.parent / resource["path"]).resolve() == source.resolve():
             return source, resource, True
-    return package.parent / _results(package)["path"], _results(package), False
+    results = _results(package)
+    return package.parent / results["path"], results, False
 
 
 def _resources(package: Path) -> list[dict]:
@@ -184,6 +185,13 @@ def _results(package: Path) -> dict:
     if found is None:
         raise InputError(f"{package}: has no resource 'results' with a path; it is where figures are imported to")
     return found
+
+
+def _key(resource: dict) -> list[str]:
+    """The columns that identify a row: the schema's primary key, else its first field."""
+    fields = [f["name"] for f in resource["schema"].get("fields", [])]
+    key = resource["schema"].get("primaryKey") or fields[:1]
+    return [key] if isinstance(key, str) else list(key)
 
 
 def read(source: Path, resource: dict, whole: bool = False) -> tuple[list[str], list[dict[str, str]], int]:
@@ -202,8 +210,7 @@ def read(source: Path, resource: dict, whole: bool = False) -> tuple[list[str], 
                          + (" (in Excel: Save as, 'Excel Workbook (*.xlsx)')" if suffix in (".xls", ".ods") else ""))
     fields = resource["schema"].get("fields", [])
     kinds = {f["name"]: f.get("type", "string") for f in fields}
-    key = resource["schema"].get("primaryKey") or [fields[0]["name"]]
-    key = [key] if isinstance(key, str) else key
+    key = _key(resource)
     helpers = set(words()["helper_columns"].values())
     problems = [f"column '{name}' is not a column of {resource['path']} (its columns: {', '.join(kinds)})"
                 for name in header if name and name not in kinds and name not in helpers]
@@ -248,7 +255,7 @@ def import_rows(source: Path, package: Path) -> dict[str, object]:
     target, resource, whole = _target(package, source)
     columns, rows, skipped = read(source, resource, whole)
     fields = [f["name"] for f in resource["schema"]["fields"]]
-    key = [k for k in fields if k in (resource["schema"].get("primaryKey") or fields[:1])]
+    key = _key(resource)
     if whole:  # a listed file in Dutch Excel's form: written again in the package's, UTF-8 with commas
         existing, header, newline, bom = [], fields, "\n", False
     else:
