@@ -47,14 +47,20 @@ def _chart(site: SiteData, lang: str, name: str, root: Path) -> dict | None:
 def _goal(site: SiteData, view: View, root: Path) -> dict:
     page, values = view.page, view.values
     return {"title": page.title, "description": site.goals.at[page.ident, f"description_{page.lang}"],
-            "intro": values["intro"], "lines": values["findings"],
+            "intro": values["intro"], "lines": values["findings"], "research": _research(values["research"]),
             "chart": _chart(site, page.lang, f"goal-{page.ident}", root)}
 
 
 def _indicator(site: SiteData, view: View, root: Path) -> dict:
     """The indicator as its page shows it."""
     page = view.page
-    return {"title": page.title, "chart": _chart(site, page.lang, page.ident, root), **brief(view.values)}
+    return {"title": page.title, "chart": _chart(site, page.lang, page.ident, root), **brief(view.values),
+            "research": _research(view.values["research"])}
+
+
+def _research(items: list[dict]) -> list[dict]:
+    """What the reports themselves say, with its kind and its source's address, as on the page."""
+    return [{"kind": r["kind"], "text": r["text"], "source": r["source"], "url": r["href"]} for r in items]
 
 
 def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
@@ -93,7 +99,7 @@ def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
         "labels": {key: t(f"pdf_{key}") for key in ("contents", "page", "date", "version", "site", "summary",
                                                     "changed", "indicators", "sources", "waiting", "waiting_intro",
                                                     "method", "changed_in", "cite", "licence_title", "glance",
-                                                    "pattern")},
+                                                    "pattern", "research")},
     }
 
 

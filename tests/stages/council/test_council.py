@@ -73,6 +73,17 @@ def test_the_first_page_holds_every_goals_latest_figures_what_changed_and_the_ca
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_what_the_reports_themselves_say_is_in_the_pdf_with_its_source(site_build, lang):
+    """Each statement of research.csv shown on a goal's or indicator's page is in the PDF, with its address."""
+    content = text(pdf(site_build, lang))
+    research = PKG["research"]
+    shown = research[(research["goal_id"] != "") | (research["indicator_id"] != "")]
+    assert len(shown) > 3
+    for row in shown.itertuples():
+        assert " ".join(getattr(row, f"text_{lang}").split())[:60] in content, row.finding_id
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_every_published_figure_is_in_the_pdf_in_the_languages_format(site_build, lang):
     content = text(pdf(site_build, lang))
     table = build_table(PKG)
