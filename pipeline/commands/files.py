@@ -18,8 +18,13 @@ BOM = b"\xef\xbb\xbf"
 class CsvFile:
     """A CSV file as it is on disk: its header, rows, line ends and byte-order mark."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, fields: list[str] | None = None):
+        """The file at ``path``; with ``fields``, an empty file of those columns to be written there anew
+        (UTF-8 without a byte-order mark, LF: the package's own form)."""
         self.path = path
+        if fields is not None:
+            self.bom, self.newline, self.header, self.rows = False, "\n", fields, []
+            return
         raw = path.read_bytes()
         self.bom = raw.startswith(BOM)
         text = raw.decode("utf-8-sig")

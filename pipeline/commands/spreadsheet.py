@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.commands.files import number_text
+from pipeline.commands.files import CsvFile, number_text, replace_together
 from pipeline.errors import InputError, UsageError
 from pipeline.model.package import FALSE_VALUES, TRUE_VALUES, read_descriptor
 
@@ -254,17 +254,10 @@ def import_rows(source: Path, package: Path) -> dict[str, object]:
     """Write the rows of ``source`` into the package: how many were changed, added, unchanged and left out."""
     target, resource, whole = _target(package, source)
     columns, rows, skipped = read(source, resource, whole)
-    fields = [f["name"] for f in resource["schema"]["fields"]]
     key = _key(resource)
-    if whole:  # a listed file in Dutch Excel's form: written again in the package's, UTF-8 with commas
-        existing, header, newline, bom = [], fields, "\n", False
-    else:
-        raw = target.read_bytes()
-        bom = raw.startswith(b"\xef\xbb\xbf")
-        text = raw.decode("utf-8-sig")
-        newline = "\r\n" if "\r\n" in text else "\n"
-        existing = list(csv.DictReader(io.StringIO(text, newline="")))
-        header = next(csv.reader(io.StringIO(text, newline="")), fields)
+    # A listed file in Dutch Excel's form is written anew in the package's; any other keeps its own form.
+    written = CsvFile(target, [f["name"] for f in resource["schema"]["fields"]] if whole else None)
+    existing, header = written.rows, written.header
     where = {tuple(r.get(k, "") for k in key): i for i, r in enumerate(existing)}
     counts = {"changed": 0, "added": 0, "unchanged": 0, "skipped": skipped, "file": target}
     for row in rows:
@@ -276,16 +269,7 @@ def import_rows(source: Path, package: Path) -> dict[str, object]:
         updated = {**existing[index], **{name: row[name] for name in columns if name in header}}
         counts["changed" if updated != existing[index] else "unchanged"] += 1
         existing[index] = updated  # columns the file does not have keep what the package had
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator=newline, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(existing)
-    temporary = target.with_name(f".{target.name}.new")
-    try:
-        temporary.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8"))
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    replace_together({target: written.text()})
     return counts
 
 

@@ -6,6 +6,7 @@ from functools import partial
 
 from pipeline.model import addresses, publication
 from pipeline.model.package import DataPackage
+from pipeline.stages.story.indicator import unstated
 from pipeline.stages.views import summary
 from pipeline.stages.views.site import Page, SiteData, Sizes, link, prose
 from pipeline.words import i18n
@@ -34,10 +35,10 @@ def _first_screen(site: SiteData, page: Page, latest: int) -> dict:
     when = (t("first_fieldwork", fieldwork=fieldwork) if fieldwork
             else t("first_published", year=int(edition["published"])))
     goals = []
-    unstated = set(site.indicators.index[site.indicators["base_note_nl"].fillna("") != ""])
+    unknown_base = unstated(site.pkg["indicators"])
     for goal_id, row in site.goals.iterrows():
         compared = site.table[(site.table["goal_id"] == goal_id) & site.table["compared"]
-                              & ~site.table["indicator_id"].isin(unstated)]
+                              & ~site.table["indicator_id"].isin(unknown_base)]
         href = link(page.path, addresses.path(lang, "goal", goal_id))
         if compared.empty:
             goals.append({"title": row[f"title_{lang}"], "href": href,
