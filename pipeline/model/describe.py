@@ -94,27 +94,44 @@ def schema_org(pkg: DataPackage, lang: str, downloads: list[dict], page_url: str
 
 # The portal's value lists (DCAT-AP-NL 3.0, https://docs.geostandaarden.nl/dcat/dcat-ap-nl30/, chapter
 # "Waardelijsten"): themes from the EU Data Theme vocabulary, licences from the EU Licence list.
-THEME = EU + "data-theme/SOCI"  # Population and society
+THEME = EU + "data-theme/SOCI"
+# The labels the EU vocabulary gives the theme and its list (DCAT-AP asks for them with the links).
+LABELS = {THEME: {"skos:prefLabel": [{"@value": "Bevolking en samenleving", "@language": "nl"},
+                                     {"@value": "Population and society", "@language": "en"}]},
+          EU + "data-theme": {"dct:title": {"@value": "Data theme", "@language": "en"}}}
 LICENCES = {"https://creativecommons.org/licenses/by/4.0/": EU + "licence/CC_BY_4_0",
             "https://creativecommons.org/publicdomain/zero/1.0/": EU + "licence/CC0"}
 
 
 def dcat(pkg: DataPackage, downloads: list[dict]) -> dict:
     """DCAT-AP-NL 3.0 of the catalogue, the dataset and every download: titles and descriptions in Dutch and
-    English, the licence and theme from the portal's value lists, issued, modified and version throughout."""
+    English, the licence and theme from the portal's value lists, issued, modified and version throughout.
+
+    Every object carries its class (a licence is a ``dct:LicenseDocument``, a language a
+    ``dct:LinguisticSystem``, …): the profiles' shapes check ranges without inference, so an untyped link is a
+    violation there. The reports the figures come from are pages about the dataset (``foaf:page``), not
+    datasets (which ``dct:source`` would claim)."""
     settings, descriptor = pkg.settings, pkg.descriptor
     home = descriptor["homepage"].rstrip("/") + "/"
     dataset, catalogue = home + "#dataset", home + "#catalogue"
     path = descriptor["licenses"][0]["path"]
-    licence = {"@id": LICENCES.get(path, path)}
+    classes: dict[str, list[str]] = {}
+
+    def ref(iri: str, *kind: str) -> dict:
+        """A link to ``iri``, whose node is listed once, at the end, with its classes."""
+        classes.setdefault(iri, [])
+        classes[iri] += [k for k in kind if k not in classes[iri]]
+        return {"@id": iri}
+
+    licence = ref(LICENCES.get(path, path), "dct:LicenseDocument")
     publisher = {"@id": settings.get("publisher_id") or home + "#publisher", "@type": "foaf:Agent",
                  "foaf:name": [{"@value": settings[f"publisher_{lang}"], "@language": lang} for lang in LANGUAGES]}
-    contact = {"@id": home + "#contact", "@type": "vcard:Organization", "vcard:fn": settings["publisher_nl"],
-               "vcard:hasURL": {"@id": home}}
+    contact = {"@id": home + "#contact", "@type": ["vcard:Kind", "vcard:Organization"],
+               "vcard:fn": settings["publisher_nl"], "vcard:hasURL": {"@id": home}}
     start, end, kind = _period(pkg)
     dated = {"dct:issued": {"@value": _issued(pkg), "@type": "xsd:date"},
              "dct:modified": {"@value": _modified(pkg), "@type": "xsd:date"}, "dcat:version": descriptor["version"]}
-    languages = [{"@id": EU + "language/NLD"}, {"@id": EU + "language/ENG"}]
+    languages = [ref(EU + "language/NLD", "dct:LinguisticSystem"), ref(EU + "language/ENG", "dct:LinguisticSystem")]
 
     def both(key: str) -> list[dict]:
         return [{"@value": settings[f"{key}_{lang}"], "@language": lang} for lang in LANGUAGES]
@@ -122,32 +139,41 @@ def dcat(pkg: DataPackage, downloads: list[dict]) -> dict:
     def tagged(texts: dict[str, str]) -> list[dict]:
         return [{"@value": texts[lang], "@language": lang} for lang in LANGUAGES]
 
+    reports = [{"@id": s["path"], "@type": "foaf:Document", "dct:title": s["title"]}
+               for s in descriptor.get("sources", [])]
     graph = [
         {"@id": catalogue, "@type": "dcat:Catalog", "dct:title": both("title"), "dct:description": both("description"),
-         "dct:publisher": {"@id": publisher["@id"]}, "foaf:homepage": {"@id": home}, "dcat:dataset": {"@id": dataset},
-         "dcat:contactPoint": {"@id": contact["@id"]}, "dct:license": licence, "dct:language": languages,
-         "dcat:themeTaxonomy": {"@id": EU + "data-theme"}, "dct:modified": dated["dct:modified"]},
+         "dct:publisher": {"@id": publisher["@id"]}, "dct:creator": {"@id": publisher["@id"]},
+         "foaf:homepage": ref(home, "foaf:Document"),
+         "dcat:dataset": {"@id": dataset}, "dcat:contactPoint": {"@id": contact["@id"]}, "dct:license": licence,
+         "dct:language": languages, "dcat:themeTaxonomy": ref(EU + "data-theme", "skos:ConceptScheme"),
+         "dct:modified": dated["dct:modified"]},
         publisher, contact,
         {"@id": dataset, "@type": "dcat:Dataset", "dct:title": both("title"), "dct:description": both("description"),
          "dct:identifier": home, "dct:publisher": {"@id": publisher["@id"]}, "dct:creator": {"@id": publisher["@id"]},
-         "dcat:landingPage": {"@id": home}, "dct:language": languages, "dcat:theme": {"@id": THEME},
-         "dct:license": licence, "dct:accessRights": {"@id": EU + "access-right/PUBLIC"}, **dated,
-         "dcat:keyword": descriptor.get("keywords", []), "dct:spatial": {"@id": "http://sws.geonames.org/2745912/"},
+         "dcat:landingPage": ref(home, "foaf:Document"), "dct:language": languages,
+         "dcat:theme": ref(THEME, "skos:Concept"), "dct:license": licence,
+         "dct:accessRights": ref(EU + "access-right/PUBLIC", "dct:RightsStatement"), **dated,
+         "dcat:keyword": descriptor.get("keywords", []),
+         "dct:spatial": ref("http://sws.geonames.org/2745912/", "dct:Location"),
          "dct:temporal": {"@type": "dct:PeriodOfTime", "dcat:startDate": {"@value": start, "@type": kind},
                           "dcat:endDate": {"@value": end, "@type": kind}},
-         "dct:source": [{"@id": s["path"]} for s in descriptor.get("sources", [])],
+         "foaf:page": [{"@id": r["@id"]} for r in reports],
          "dcat:contactPoint": {"@id": contact["@id"]},
          "dcat:distribution": [{"@id": d["url"]} for d in downloads]},
-        *[{"@id": d["url"], "@type": "dcat:Distribution", "dct:title": tagged(d["description"]),
+        *reports,
+        *[{"@id": d["url"], "@type": ["dcat:Distribution", "rdfs:Resource"], "dct:title": tagged(d["description"]),
            "dct:description": tagged(d["description"]), "dcat:accessURL": {"@id": d["url"]},
            "dcat:downloadURL": {"@id": d["url"]},
-           "dcat:mediaType": {"@id": "https://www.iana.org/assignments/media-types/" + d["media_type"]},
-           "dct:format": {"@id": EU + "file-type/" + d["format"]}, **dated,
+           "dcat:mediaType": ref("https://www.iana.org/assignments/media-types/" + d["media_type"], "dct:MediaType"),
+           "dct:format": ref(EU + "file-type/" + d["format"], "dct:MediaTypeOrExtent"), **dated,
            "dcat:byteSize": {"@value": str(d["bytes"]), "@type": "xsd:nonNegativeInteger"},
            "dct:license": licence} for d in downloads],
+        *[{"@id": iri, "@type": kinds, **LABELS.get(iri, {})} for iri, kinds in classes.items()],
     ]
     context = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-               "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
+               "foaf": "http://xmlns.com/foaf/0.1/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+               "skos": "http://www.w3.org/2004/02/skos/core#", "vcard": "http://www.w3.org/2006/vcard/ns#",
                "xsd": "http://www.w3.org/2001/XMLSchema#"}
     return {"@context": context, "@graph": graph}
 
