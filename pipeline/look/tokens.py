@@ -118,6 +118,13 @@ def chart_font() -> str:
     return load()["chart-font"]
 
 
+def first_font_file(files: list[dict] | None = None) -> str:
+    """Where the site keeps the first of the font's files (Latin: the text of every page), under ``assets/``, for
+    pages to ask for it before the stylesheet names it."""
+    entry = (files if files is not None else load()["font-files"])[0]
+    return "assets/fonts/" + Path(str(entry["file"])).name
+
+
 def script_fonts() -> dict:
     """Per script (``arab``, ``ethi``): the font family and its files, for the pages written in it."""
     return load()["script-fonts"]

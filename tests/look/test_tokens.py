@@ -133,3 +133,23 @@ def test_site_and_embeds_use_the_written_tokens(site_build):
     assert embeds
     for embed in embeds:
         assert css in embed.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("theme_name", ["utrecht", "voorbeeld"])
+def test_the_stylesheet_keeps_every_property_it_reads_and_few_it_does_not(tmp_path, monkeypatch, restore_tokens,
+                                                                          theme_name):
+    """The theme defines some 1,200 custom properties; the site's stylesheet keeps those its rules read,
+    directly or through another property, and no more."""
+    from pipeline.look import stylesheet
+
+    other = yaml.safe_load(yaml.safe_dump(REAL))
+    other["theme"] = theme_name
+    _with_tokens(monkeypatch, tmp_path, yaml.safe_dump(other))
+    stylesheet.write(tmp_path / "assets")
+    css = (tmp_path / "assets" / "site.css").read_text(encoding="utf-8")
+    defined = set(re.findall(r"(--[\w-]+)\s*:", css))
+    read = set(re.findall(r"var\(\s*(--[\w-]+)", css))
+    theme_css = tokens.installed(f"{tokens.theme()['package']}/dist/theme.css", ".css", "theme").read_text("utf-8")
+    # What the theme gives and the site reads is kept; unread theme properties are left out.
+    assert read & set(re.findall(r"(--[\w-]+)\s*:", theme_css)) <= defined
+    assert len(defined) < len(set(re.findall(r"(--[\w-]+)\s*:", theme_css))) / 2

@@ -187,3 +187,20 @@ def test_the_home_page_prints_on_at_most_two_a4_pages_without_navigation(served,
     assert page.locator(".site-title").is_visible()  # whose publication it is, on paper too
     assert page.locator(".first-screen").is_visible() and page.locator("table").first.is_visible()
     page.close()
+
+
+@pytest.mark.parametrize("path", ["index.html", "en/open-data.html", "samenvatting/ar.html"])
+def test_every_language_name_in_the_menus_has_a_font_of_the_site(served, browser, path):
+    """The summaries' language names (Tigrinya's Ge'ez script, Arabic's) are drawn with a font the site
+    serves on every page that lists them, not left to the reader's system (which may draw empty boxes)."""
+    from pipeline.model import summaries
+
+    tab, requested = open_page(browser, served + path)
+    family = tab.evaluate("() => getComputedStyle(document.body).fontFamily")
+    for words in summaries.languages().values():
+        name = str(words["language"]["name"])
+        covered = tab.evaluate("async ([font, text]) => (await document.fonts.load(font, text)).length",
+                               [f"16px {family}", name])
+        assert covered, f"{path}: no font of the site draws {name!r}"
+    assert all(url.startswith(served) for url in requested)
+    tab.close()

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from pipeline.engine.output import inside
 from pipeline.engine.workers import Workers
-from pipeline.look import stylesheet
+from pipeline.look import stylesheet, tokens
 from pipeline.model import addresses, summaries
 from pipeline.model.tables import Tables
 from pipeline.stages.charts import Chart
@@ -47,7 +47,8 @@ def run(context: Tables, views: Views, sizes: Sizes, out: Path, workers: Workers
         (project / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                                              encoding="utf-8")
         shutil.copyfile(PANDOC, project / PANDOC.name)
-    stylesheet.write(out / "assets")  # one copy for both languages; render and preview link it into place
+    names = "".join(str(words["language"]["name"]) for words in summaries.languages().values())
+    stylesheet.write(out / "assets", names)  # one copy for both languages; render and preview link it into place
     found = [view.page for view in views.values()]
     jobs = [(out, View(view.page, sized(view, context.pkg, sizes))) for view in views.values()]
     Workers.of(context, workers).map(_write_page, jobs)
@@ -111,6 +112,7 @@ def _write_page(context: Tables, job: tuple[Path, View]) -> None:
     else:
         tags = templates["head"].render(csp=CSP, page=page, other_lang=i18n.other(page.lang), base=writer.base,
                                         root=link(page.path, "x")[:-1], site_title=i18n.t(page.lang, "site_title"),
+                                        font=tokens.first_font_file(),
                                         locale=i18n.SETTINGS[page.lang]["locale"].replace("-", "_")).strip()
         frame = frame_of(page, context.pkg, context.catalogue.goals)
         own = {"lang": page.lang, "dir": i18n.SETTINGS[page.lang].get("dir", "ltr"),

@@ -76,9 +76,12 @@ def summary_front(pkg: DataPackage, base: str, page: Page, csp: str, templates: 
     root = link(page.path, "x")[:-1]
     script = language["script"]
     alternates = [{"lang": w["language"]["tag"], "href": summaries.path(f)} for f, w in summaries.languages().items()]
+    own_font = script in tokens.script_fonts()
+    fonts = [tokens.first_font_file()] + ([tokens.first_font_file(tokens.script_fonts()[script]["files"])]
+                                          if own_font else [])
     head = templates["summary_head"].render(
-        csp=csp, base=base, page=page, root=root, alternates=alternates,
-        font_css=f"assets/fonts-{script}.css" if script in tokens.script_fonts() else None)
+        csp=csp, base=base, page=page, root=root, alternates=alternates, fonts=fonts,
+        font_css=f"assets/fonts-{script}.css" if own_font else None)
     frame = {"skip": words["skip"], "home": link(page.path, addresses.path("nl", "home")),
              "site_title": i18n.t("nl", "site_title"), "languages_label": words["languages_label"],
              "others": others(page.path), "footer": footer_text("nl", pkg)}
