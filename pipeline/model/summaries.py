@@ -8,6 +8,7 @@ A topic the file has no name for is left out of that page, never shown in anothe
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
@@ -105,6 +107,12 @@ def percent(value: float, tag: str) -> str:
     if system in DIGITS:  # Babel keeps the ASCII sign there too
         text = text.replace("%", locale.number_symbols[system]["percentSign"])
     return _written(text, locale)
+
+
+def date(value: datetime.date, tag: str) -> str:
+    """A day as the language writes it in running text (CLDR's long form), in its digits."""
+    locale = Locale.parse(tag, sep="-")
+    return _written(format_date(value, format="long", locale=locale), locale)
 
 
 def year(value: int, tag: str) -> str:

@@ -26,7 +26,8 @@ TEXTS = {key: frozenset() for key in (
     "title", "description", "unchecked", "unchecked_nl", "skip", "languages_label", "why_title", "why",
     "figures_title", "figures_intro", "unknown_size", "next_title", "next", "contact_title", "more_title", "more",
     "more_nl", "more_en", "other_languages")} | {"measured": frozenset({"year"}),
-                                                "contact": frozenset({"phone", "website"})}
+                                                "contact": frozenset({"phone", "website"}),
+                                                "footer": frozenset({"date"})}
 
 
 # ... and these blocks: the language (checked apart), the translation's record, and names by id.

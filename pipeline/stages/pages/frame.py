@@ -6,6 +6,7 @@ page lists in ``model/pages.yaml``; Quarto's own navigation bar, search and foot
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pandas as pd
@@ -68,6 +69,11 @@ def quarto_config(lang: str, pkg: DataPackage) -> dict:
     return config
 
 
+def footer_date(value: datetime.date, tag: str) -> str:
+    """The date as the site's own pages write it in Dutch and English; in the summary's language otherwise."""
+    return i18n.date(value, tag) if tag in i18n.LANGUAGES else summaries.date(value, tag)
+
+
 def summary_front(pkg: DataPackage, base: str, page: Page, csp: str, templates: dict) -> dict:
     """A summary's own front matter: its language and direction, head tags (alternates to every summary, its
     script's font) and frame, all in its own language: the Dutch and English pages' frame speaks only those."""
@@ -84,7 +90,9 @@ def summary_front(pkg: DataPackage, base: str, page: Page, csp: str, templates: 
         font_css=f"assets/fonts-{script}.css" if own_font else None)
     frame = {"skip": words["skip"], "home": link(page.path, addresses.path("nl", "home")),
              "site_title": i18n.t("nl", "site_title"), "languages_label": words["languages_label"],
-             "others": others(page.path), "footer": footer_text("nl", pkg)}
+             "others": others(page.path),
+             "footer": words["footer"].format(date=footer_date(publication.package_date(pkg).date(),
+                                                               str(language["tag"])))}
     return {"lang": str(language["tag"]), "dir": language["dir"], "include-in-header": {"text": head.strip()},
             "include-before-body": {"text": str(templates["summary_frame"].module.header(frame)).strip()},
             "include-after-body": {"text": str(templates["summary_frame"].module.footer(frame)).strip()}}

@@ -14,6 +14,8 @@ from pipeline.errors import SummaryError
 from pipeline.model import summaries
 from pipeline.model.indicators import build_table
 from pipeline.model.package import load
+from pipeline.model.publication import package_date
+from pipeline.stages.pages.frame import footer_date
 from pipeline.validation.summaries import check_all
 
 LANGUAGES = summaries.languages()
@@ -193,6 +195,9 @@ def test_each_summary_is_in_its_language_and_direction_with_the_current_figures(
     for other_words in LANGUAGES.values():
         assert f'hreflang="{other_words["language"]["tag"]}" href="' in page  # alternates
         assert other_words["language"]["name"] in page
+    # The footer speaks the page's language too, with the date as that language writes it.
+    footer = page[page.index("<footer"):page.index("</footer>")]
+    assert "lang=" not in footer and footer_date(package_date(pkg).date(), str(tag)) in footer, file
 
 
 @pytest.mark.parametrize("home", ["index.html", "en/index.html"])
