@@ -79,7 +79,8 @@ def schema_org(pkg: DataPackage, lang: str, downloads: list[dict], page_url: str
         "spatialCoverage": {"@type": "Place", "name": "Utrecht",
                             "address": {"@type": "PostalAddress", "addressLocality": "Utrecht",
                                         "addressCountry": "NL"}},
-        "isBasedOn": [s["path"] for s in pkg.descriptor.get("sources", [])],
+        "isBasedOn": [s["path"] if "path" in s else {"@type": "CreativeWork", "name": s["title"]}
+                      for s in pkg.descriptor.get("sources", [])],
         # What the figures measure (the indicators with figures), and the catalogue the dataset belongs to.
         "variableMeasured": [{"@type": "PropertyValue", "name": row[f"title_{lang}"],
                               "description": row[f"definition_{lang}"]}
@@ -140,7 +141,7 @@ def dcat(pkg: DataPackage, downloads: list[dict]) -> dict:
         return [{"@value": texts[lang], "@language": lang} for lang in LANGUAGES]
 
     reports = [{"@id": s["path"], "@type": "foaf:Document", "dct:title": s["title"]}
-               for s in descriptor.get("sources", [])]
+               for s in descriptor.get("sources", []) if "path" in s]  # a page needs an address
     graph = [
         {"@id": catalogue, "@type": "dcat:Catalog", "dct:title": both("title"), "dct:description": both("description"),
          "dct:publisher": {"@id": publisher["@id"]}, "dct:creator": {"@id": publisher["@id"]},

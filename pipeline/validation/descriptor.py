@@ -209,9 +209,10 @@ def settings_problems(descriptor: dict) -> list[str]:
     if not isinstance(sources, list):
         problems.append('"sources" must be a list')
     else:
-        for number, entry in enumerate(sources, start=1):
-            if not isinstance(entry, dict) or not _text(entry.get("title")) or not isinstance(entry.get("path"), str):
-                problems.append(f"source {number} needs a title and a path (the source's web address)")
+        for number, entry in enumerate(sources, start=1):  # a letter to the council may have no web address
+            if not isinstance(entry, dict) or not _text(entry.get("title")) \
+                    or not isinstance(entry.get("path", ""), str):
+                problems.append(f"source {number} needs a title, and a path (its web address) where it is online")
     problems += _monitor_problems(descriptor.get("monitor"), str(descriptor.get("version", "")))
     return problems
 

@@ -148,6 +148,8 @@ def test_every_page_says_when_it_was_last_updated(site_build):
         if "embed" in page.parts:
             continue  # an embed is a chart for other sites, not a page of this one
         text = page.read_text(encoding="utf-8")
+        if page.parent.name == "samenvatting":  # in the summary's own language (tests/stages/pages/test_summaries.py)
+            continue
         assert "Bijgewerkt op 28 november 2026" in text or "Last updated 28 November 2026" in text, page
 
 
@@ -305,3 +307,21 @@ def test_the_publisher_is_named_by_its_register_address_when_the_package_gives_o
     edit_descriptor(package, lambda d: d["monitor"].update(publisher_id="javascript:alert(1)"))
     code, out, _ = run_cli("validate", str(package))
     assert code == 1 and '"publisher_id" must be' in out
+
+
+def test_a_printed_source_without_an_address_is_named_not_linked(package, run_cli):
+    """A letter to the council has no web address: the package names it as a source, schema.org names it as
+    a work the dataset is based on, and DCAT lists only the sources that are pages."""
+    from helpers import edit_descriptor
+
+    from pipeline.model import describe
+
+    letter = "Burgemeester en wethouders: brief aan de gemeenteraad"
+    edit_descriptor(package, lambda d: d["sources"].append({"title": letter}))
+    assert run_cli("validate", str(package))[0] == 0
+    pkg = load(package)
+    based_on = describe.schema_org(pkg, "nl", [], "https://example.org/")["isBasedOn"]
+    assert {"@type": "CreativeWork", "name": letter} in based_on
+    assert len(based_on) == len(pkg.descriptor["sources"])
+    pages = describe.dcat(pkg, [])["@graph"][3]["foaf:page"]
+    assert len(pages) == len(pkg.descriptor["sources"]) - 1 and all(p["@id"].startswith("https://") for p in pages)
