@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -27,18 +28,20 @@ from pathlib import Path
 
 from pipeline.engine import workers as engine
 from pipeline.engine.cachekey import code_key
-from pipeline.engine.memo import evict, mark_start
+from pipeline.engine.memo import Memo, evict, mark_start
 from pipeline.engine.output import FINGERPRINT, check_output, locked, staging, swap
 from pipeline.engine.workers import PARALLEL_FROM, Workers
 from pipeline.errors import DescriptorError, InvalidPackage
 from pipeline.look import tokens
 from pipeline.model.package import DataPackage, load
-from pipeline.model.publication import package_date
+from pipeline.model.publication import as_of, council_file, earlier_editions, package_date
+from pipeline.model.tables import Tables
 from pipeline.stages import charts, council, dcat, downloads, embeds, indicators, pages, preview, render, story, views
 from pipeline.stages.charts.draw import Drawer
 from pipeline.stages.views.site import Made
 from pipeline.validation import summaries, validate
 from pipeline.validation.descriptor import checked
+from pipeline.words import i18n
 
 STAGES = ("validate", "indicators", "downloads", "charts", "story", "embeds", "views", "council", "dcat", "pages",
           "preview", "render")
@@ -113,6 +116,7 @@ def _stages(s: Settings, helper: ProcessPoolExecutor | None) -> None:
             shown = views.run(tables, made, pool)
         with clock.stage("council"):
             pdfs = council.run(tables, made, shown, s.work, pool, s.log, s.cache / "council")
+            pdfs |= _earlier_councils(tables, s, drawer, memo, parallel)
         with clock.stage("dcat"):
             files = written.result() if written is not None else files  # raises what the helper raised
             sizes = dcat.run(pkg, s.work, {**files.sizes, **pdfs})
@@ -126,6 +130,28 @@ def _stages(s: Settings, helper: ProcessPoolExecutor | None) -> None:
         else:
             s.log(f"  {'':<12} not rendered (--no-render); the plain preview is in {s.out / 'preview'}")
     s.log(f"  {'total':<12} {time.perf_counter() - clock.start:6.2f} s  → {s.out}")
+
+
+def _earlier_councils(tables: Tables, s: Settings, drawer: Drawer, memo: Memo, parallel: bool) -> dict[str, int]:
+    """The council edition of every earlier measurement (the 2024 baseline beside 2025's), made the way the
+    latest's is, from the package as it stood then (``as_of``), in a folder of its own of which only the PDFs
+    are kept. Charts and PDFs come from the same caches, so a build with nothing new in them redraws nothing."""
+    written: dict[str, int] = {}
+    for edition in earlier_editions(tables.pkg):
+        past = indicators.run(as_of(tables.pkg, edition))
+        with tempfile.TemporaryDirectory(prefix=f"monitor-{edition}-") as folder, Workers(past, parallel) as pool:
+            work = Path(folder)
+            drawn = charts.run(past, work, drawer, memo, pool)
+            told = story.run(past, work, pool)
+            made = Made(story=told, charts=drawn, embeds=embeds.run(past, told, drawn, work))
+            made_pdfs = council.run(past, made, views.run(past, made, pool), work, pool, s.log, s.cache / "council")
+            for lang in i18n.LANGUAGES:
+                rel = council_file(past.pkg, lang)
+                target = s.work / "data" / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(work / "data" / rel, target)
+                written[rel] = made_pdfs[rel]
+    return written
 
 
 def quarto_identity() -> str:

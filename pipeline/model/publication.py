@@ -111,6 +111,33 @@ def latest_edition(pkg: DataPackage) -> int:
     return int(results.loc[results["value"].notna(), "edition"].max())
 
 
+def earlier_editions(pkg: DataPackage) -> list[int]:
+    """The measurements with a published figure before the latest: each has a council edition of its own."""
+    results = pkg["results"]
+    measured = sorted({int(e) for e in results.loc[results["value"].notna(), "edition"]})
+    return measured[:-1]
+
+
+def as_of(pkg: DataPackage, edition: int) -> DataPackage:
+    """The package as it stood once measurement ``edition`` was published: later measurements and what came
+    with them (errata, findings, wordings, context years) left out, and an indicator first measured later
+    counted as not measured yet. An earlier measurement's council edition is made from it."""
+    tables = {}
+    for name, frame in pkg.tables.items():
+        column = "edition" if "edition" in frame.columns else "year" if name == "context" else None
+        if column is not None:
+            when = pd.to_numeric(frame[column], errors="coerce")
+            frame = frame[when.isna() | (when <= edition)]
+        tables[name] = frame
+    results = tables["results"]
+    measured = set(results.loc[results["value"].notna(), "indicator_id"])
+    indicators = tables["indicators"].copy()
+    indicators.loc[(indicators["status"] == "measured") & ~indicators["indicator_id"].isin(measured),
+                   "status"] = "not_measured"
+    tables["indicators"] = indicators
+    return DataPackage(pkg.path, pkg.descriptor, tables)
+
+
 def council_file(pkg: DataPackage, lang: str, scope: Scope | None = None) -> str:
     """The council edition (``council``) in ``lang``: at its measurement's address, or in ``scope``."""
     return (scope or edition_scope(latest_edition(pkg))).pdf(pkg, lang)
@@ -120,6 +147,8 @@ def main_downloads(pkg: DataPackage) -> list[tuple[str, str, dict]]:
     """The downloads the open-data page lists and the catalogue describes: (path under data/, kind, values)."""
     found: list[tuple[str, str, dict]] = [(council_file(pkg, lang), f"download_council_{lang}", {"format": "pdf"})
                                           for lang in i18n.LANGUAGES]
+    found += [(edition_scope(e).pdf(pkg, lang), f"download_council_edition_{lang}", {"edition": e, "format": "pdf"})
+              for e in earlier_editions(pkg) for lang in i18n.LANGUAGES]
     found.append((zip_name(pkg), "download_package", {}))
     scopes = [(ALL, "download_table", {}), (LATEST, "download_latest", {})]
     scopes += [(edition_scope(int(e)), "download_edition", {"edition": int(e)})

@@ -58,6 +58,19 @@ def _indicator(site: SiteData, view: View, root: Path) -> dict:
             "research": _research(view.values["research"])}
 
 
+def _context(site: SiteData, view: View | None, root: Path) -> dict | None:
+    """The context page's series (the city's population and arrivals) as that page shows them."""
+    if view is None or not view.values["series_list"]:
+        return None
+    page = view.page
+    return {"title": page.title, "intro": page.description,
+            "series": [{"title": s["title"], "definition": s["definition"],
+                        "chart": _chart(site, page.lang, f"context-{s['id']}", root),
+                        "table": {**s["table"], "right": [1]},  # the counts
+                        "sources": [{"text": x["text"], "url": x["href"]} for x in s["sources"]]}
+                       for s in view.values["series_list"]]}
+
+
 def _research(items: list[dict]) -> list[dict]:
     """What the reports themselves say, with its kind and its source's address, as on the page."""
     return [{"kind": r["kind"], "text": r["text"], "source": r["source"], "url": r["href"]} for r in items]
@@ -91,6 +104,7 @@ def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
         "changed": [changed or t("pdf_nothing_changed")],
         "goals": [_goal(site, by_key["goal", g], root) for g in site.goals.index],
         "indicators": [_indicator(site, by_key["indicator", i], root) for i in measured],
+        "context": _context(site, by_key.get(("context", None)), root),
         "waiting": waiting, "method": [t("pdf_method_text")],
         "editions": [{"title": site.edition_title(int(e), lang), "notes": row[f"method_notes_{lang}"],
                       "change": site.method_change(int(e), lang), "url": row["source_url"]}
@@ -122,7 +136,7 @@ def _compile(out: Path, data: str, stamp: int) -> tuple[bytes, str]:
 @dataclass(frozen=True)
 class _Shared:
     made: Made
-    views: Views  # the home, goals' and indicators' pages
+    views: Views  # the home, goals', indicators' and context pages
 
 
 def _site(context: Tables) -> SiteData:
@@ -168,7 +182,8 @@ def run(context: Tables, made: Made, views: Views, out: Path, workers: Workers |
     file's path under data/ and its size. ``cache``: PDFs kept between builds."""
     written: Council = {}
     jobs = [(lang, out, cache) for lang in i18n.LANGUAGES]
-    shared = _Shared(made, {path: v for path, v in views.items() if v.page.key in ("home", "goal", "indicator")})
+    shared = _Shared(made, {path: v for path, v in views.items()
+                            if v.page.key in ("home", "goal", "indicator", "context")})
     for files, note in Workers.of(context, workers).map(_write, jobs, shared=shared, chunksize=1):
         written.update(files)
         if note:

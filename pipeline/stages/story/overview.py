@@ -75,14 +75,14 @@ def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True,
     groups = {"a_group": Group(a["group_id"]), "b_group": Group(b["group_id"])}
     key = "pattern_intro" if len(pairs) > 1 else "pattern_intro_one"
     parts = [Part(key, {"count": Count(len(pairs)), **groups})] if intro else []
+    if unknown and (sides["better"] or sides["worse"]):  # what "more than chance" rests on, before it is said
+        parts.append(Part("pattern_condition", {"n": Count(min_n)}))
     for side in ("worse", "better", "same", "undecided"):
         if sides[side]:
             name = "pattern_unclear" if side == "undecided" and not unknown else f"pattern_{side}"
             parts.append(Part(name, {"n": Count(len(sides[side])), "titles": topics(sides[side]), **groups}))
     if sides["neutral"]:
         parts.append(Part("pattern_neutral", {"titles": topics(sides["neutral"])}))
-    if unknown and (sides["better"] or sides["worse"]):
-        parts.append(Part("pattern_condition", {"n": Count(min_n)}))
     return parts, _refs(*(r for pair in pairs for r in pair))
 
 

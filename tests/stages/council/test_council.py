@@ -12,7 +12,7 @@ from helpers import FIXTURE, edit_csv, small_package
 from pipeline.model import addresses
 from pipeline.model.indicators import SHOWN, build_table
 from pipeline.model.package import load
-from pipeline.model.publication import LATEST, council_file
+from pipeline.model.publication import LATEST, as_of, council_file, earlier_editions
 from pipeline.words import i18n
 
 PKG = load(FIXTURE)
@@ -120,6 +120,40 @@ def test_the_pdf_is_kept_at_its_measurement_and_at_latest_and_linked_where_peopl
     catalogue = json.loads((site_build / "data" / "dcat-ap.jsonld").read_text(encoding="utf-8"))
     urls = json.dumps(catalogue)
     assert all(council_file(PKG, lang) in urls for lang in i18n.LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_baseline_has_its_own_council_edition_with_its_figures_only(site_build, lang):
+    """The 2024 measurement's PDF, made from the package as it stood then: its own title and figures, as
+    accessible as the latest's, none of a later measurement, and listed where the downloads are."""
+    past = as_of(PKG, 2024)
+    rel = council_file(past, lang)
+    assert earlier_editions(PKG) == [2024] and "/2024/" in f"/{rel}"
+    reader = pypdf.PdfReader(site_build / "data" / rel)
+    root = reader.trailer["/Root"]
+    metadata = root["/Metadata"].get_object().get_data().decode()
+    assert root["/Lang"] == lang and "<pdfuaid:part>1</pdfuaid:part>" in metadata
+    assert reader.metadata.title == i18n.t(lang, "pdf_title", title=PKG.settings[f"title_{lang}"], edition=2024)
+    content = text(reader)
+    table = build_table(PKG)
+    shown = table[table["status"].isin(SHOWN) & table["value"].notna()]
+    for row in shown[shown["edition"] == 2024].itertuples():
+        assert i18n.value(row.value, row.unit, lang) in content, (row.indicator_id, row.group_id)
+    later = PKG["editions"].set_index("edition").at[2025, f"title_{lang}"]
+    assert later not in content  # no word of the 2025 report, its figures or findings
+    assert rel in (site_build / "preview" / addresses.path(lang, "open_data")).read_text(encoding="utf-8")
+    assert rel in (site_build / "data" / "dcat-ap.jsonld").read_text(encoding="utf-8")
+
+
+def test_the_package_as_it_stood_leaves_out_what_came_later():
+    past = as_of(PKG, 2024)
+    for name in ("results", "editions", "research", "wordings", "errata"):
+        assert set(past[name]["edition"].dropna().astype(int)) <= {2024}, name
+    assert len(past["results"]) < len(PKG["results"]) and past["context"]["year"].max() <= 2024
+    measured_then = set(past["results"].loc[past["results"]["value"].notna(), "indicator_id"])
+    status = past["indicators"].set_index("indicator_id")["status"]
+    assert all(status[i] != "measured" for i in status.index if i not in measured_then)
+    assert (PKG["indicators"]["status"] == "measured").sum() > (status == "measured").sum()  # 2025's first
 
 
 def test_markup_in_the_data_is_text_in_the_pdf(tmp_path):
