@@ -50,7 +50,9 @@ def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True,
     report does not state, are named apart or left out, never counted. When the topics' latest figures come
     from different measurements, each topic is named with its year.
     """
-    pairs = [(a, b) for a, b in _pairs(rows) if a["indicator_id"] not in unknown_base]
+    compared = _pairs(rows)
+    pairs = [(a, b) for a, b in compared if a["indicator_id"] not in unknown_base]
+    left_out = [a["indicator_id"] for a, _ in compared if a["indicator_id"] in unknown_base]
     if not pairs:
         return [], []
     years = {a["indicator_id"]: int(a["edition"]) for a, _ in pairs}
@@ -73,8 +75,8 @@ def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True,
         sides[side].append(a["indicator_id"])
     a, b = pairs[0]
     groups = {"a_group": Group(a["group_id"]), "b_group": Group(b["group_id"])}
-    key = "pattern_intro" if len(pairs) > 1 else "pattern_intro_one"
-    parts = [Part(key, {"count": Count(len(pairs)), **groups})] if intro else []
+    key = "pattern_intro" if len(compared) > 1 else "pattern_intro_one"
+    parts = [Part(key, {"count": Count(len(compared)), **groups})] if intro else []
     if unknown and (sides["better"] or sides["worse"]):  # what "more than chance" rests on, before it is said
         parts.append(Part("pattern_condition", {"n": Count(min_n)}))
     for side in ("worse", "better", "same", "undecided"):
@@ -83,6 +85,8 @@ def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True,
             parts.append(Part(name, {"n": Count(len(sides[side])), "titles": topics(sides[side]), **groups}))
     if sides["neutral"]:
         parts.append(Part("pattern_neutral", {"titles": topics(sides["neutral"])}))
+    if left_out:  # counted in the intro, so the reader sees why they are not weighed
+        parts.append(Part("pattern_unstated", {"titles": Topics(tuple(left_out))}))
     return parts, _refs(*(r for pair in pairs for r in pair))
 
 
