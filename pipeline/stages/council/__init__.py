@@ -76,6 +76,11 @@ def _research(items: list[dict]) -> list[dict]:
     return [{"kind": r["kind"], "text": r["text"], "source": r["source"], "url": r["href"]} for r in items]
 
 
+def _capital(text: str) -> str:
+    """The text with its first letter a capital, also after an opening bracket: "(Zeer) goede gezondheid"."""
+    return re.sub(r"^(\W*)(\w)", lambda m: m[1] + m[2].upper(), text, count=1)
+
+
 def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
     """Everything the PDF in ``lang`` says, as plain values (the template only lays them out), from the views
     of the goals' and indicators' pages: the PDF and the site say the same."""
@@ -98,8 +103,8 @@ def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
         "date": i18n.date(date, lang), "version": pkg.descriptor["version"], "url": site.base,
         "headline": site.findings(lang, "home", kinds=("intro",)),
         # The first page, readable in a minute: per goal its latest figures, what changed, the one caveat.
-        "glance": [{"goal": g["title"], "topic": g.get("topic", "")[:1].upper() + g.get("topic", "")[1:],
-                    "line": g["line"]} for g in first["goals"]],
+        "glance": [{"goal": g["title"], "topic": _capital(g.get("topic", "")), "line": g["line"]}
+                   for g in first["goals"]],
         "glance_changed": first["changed"], "caveat": t("pdf_caveat", n=pkg.min_n),
         "changed": [changed or t("pdf_nothing_changed")],
         "goals": [_goal(site, by_key["goal", g], root) for g in site.goals.index],
