@@ -135,23 +135,38 @@ def _stages(s: Settings, helper: ProcessPoolExecutor | None) -> None:
 def _earlier_councils(tables: Tables, s: Settings, drawer: Drawer, memo: Memo, parallel: bool) -> dict[str, int]:
     """The council edition of every earlier measurement (the 2024 baseline beside 2025's), made the way the
     latest's is, from the package as it stood then (``as_of``), in a folder of its own of which only the PDFs
-    are kept. Charts and PDFs come from the same caches, so a build with nothing new in them redraws nothing."""
+    are kept. They are kept in the cache by what they are made of (that package and the code), so a build
+    makes one again only when it would differ: at ten measurements of a thousand indicators each, making them
+    all costs more than the rest of the build."""
     written: dict[str, int] = {}
+    kept = Memo(s.cache / "council", "earlier-measurement", prose=False)
     for edition in earlier_editions(tables.pkg):
-        past = indicators.run(as_of(tables.pkg, edition))
-        with tempfile.TemporaryDirectory(prefix=f"monitor-{edition}-") as folder, Workers(past, parallel) as pool:
-            work = Path(folder)
-            drawn = charts.run(past, work, drawer, memo, pool)
-            told = story.run(past, work, pool)
-            made = Made(story=told, charts=drawn, embeds=embeds.run(past, told, drawn, work))
-            made_pdfs = council.run(past, made, views.run(past, made, pool), work, pool, s.log, s.cache / "council")
-            for lang in i18n.LANGUAGES:
-                rel = council_file(past.pkg, lang)
-                target = s.work / "data" / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(work / "data" / rel, target)
-                written[rel] = made_pdfs[rel]
+        then = as_of(tables.pkg, edition)
+        key = kept.key(then.descriptor, *(then.tables[name] for name in sorted(then.tables)))
+        pdfs = {lang: kept.get(f"{key}-{lang}.pdf") for lang in i18n.LANGUAGES}
+        if any(pdf is None for pdf in pdfs.values()):
+            pdfs = _council_as_it_stood(then, s, drawer, memo, parallel)
+            for lang, pdf in pdfs.items():
+                kept.put(f"{key}-{lang}.pdf", pdf)
+        for lang, pdf in pdfs.items():
+            rel = council_file(then, lang)
+            (s.work / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
+            (s.work / "data" / rel).write_bytes(pdf)
+            written[rel] = len(pdf)
     return written
+
+
+def _council_as_it_stood(then: DataPackage, s: Settings, drawer: Drawer, memo: Memo,
+                         parallel: bool) -> dict[str, bytes]:
+    """The stages from charts to council for an earlier package, in a temporary folder: its PDFs."""
+    past = indicators.run(then)
+    with tempfile.TemporaryDirectory(prefix="monitor-measurement-") as folder, Workers(past, parallel) as pool:
+        work = Path(folder)
+        drawn = charts.run(past, work, drawer, memo, pool)
+        told = story.run(past, work, pool)
+        made = Made(story=told, charts=drawn, embeds=embeds.run(past, told, drawn, work))
+        council.run(past, made, views.run(past, made, pool), work, pool, s.log, s.cache / "council")
+        return {lang: (work / "data" / council_file(then, lang)).read_bytes() for lang in i18n.LANGUAGES}
 
 
 def quarto_identity() -> str:

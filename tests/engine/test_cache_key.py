@@ -146,3 +146,33 @@ def test_the_fingerprint_follows_the_code_key(monkeypatch):
     before = build_module.fingerprint(FIXTURE, render=False)
     monkeypatch.setattr(build_module, "code_key", lambda: "after make lock")
     assert build_module.fingerprint(FIXTURE, render=False) != before
+
+
+def test_an_earlier_measurements_pdf_is_made_again_only_when_its_package_changed(tmp_path, monkeypatch):
+    """The 2024 edition's PDF takes a second run of charts, story, views and council: a build makes it only
+    when the package as it stood in 2024 (or the code) differs from the build before; a 2025 figure does not."""
+    from helpers import copy_package
+
+    from pipeline import build as building
+
+    def figure(indicator: str, edition: str, group: str, value: str):
+        def change(rows: list[dict]) -> None:
+            for row in rows:
+                if (row["indicator_id"], row["edition"], row["group_id"]) == (indicator, edition, group):
+                    row["value"] = value
+        return change
+
+    made = []
+    real = building._council_as_it_stood
+    monkeypatch.setattr(building, "_council_as_it_stood", lambda then, *rest: made.append(1) or real(then, *rest))
+    monkeypatch.setenv("MONITOR_CACHE", str(tmp_path / "cache"))
+    package, out = copy_package(tmp_path / "pkg"), tmp_path / "out"
+    pdf = out / "data" / "2024" / "monitor-inburgering-utrecht-2024-nl.pdf"
+    build(package, out, log=lambda _: None, render=False)
+    first = pdf.read_bytes()
+    edit_csv(package, "results", figure("betaald-werk", "2025", "asielstatushouders", "15"))
+    build(package, out, log=lambda _: None, render=False)
+    assert len(made) == 1 and pdf.read_bytes() == first
+    edit_csv(package, "results", figure("taalles", "2024", "asielstatushouders", "78"))
+    build(package, out, log=lambda _: None, render=False)
+    assert len(made) == 2 and pdf.read_bytes() != first
