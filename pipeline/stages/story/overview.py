@@ -15,8 +15,10 @@ HOME_FINDINGS = 5
 STRENGTH_KEYS = {"pattern_better", "pattern_worse", "pattern_undecided", "pattern_unclear", "pattern_condition"}
 
 
-def _line(scope: str, scope_id: str | None, rows: pd.DataFrame) -> Fact | None:
-    """One line per indicator for the goal and home pages: the groups' latest figures side by side."""
+def _line(scope: str, scope_id: str | None, rows: pd.DataFrame, unknown_base: frozenset[str]) -> Fact | None:
+    """One line per indicator for the goal and home pages: the groups' latest figures side by side. Where the
+    report does not say whom the percentage is about, the line says so and names no group it cannot vouch for
+    ("all newcomers together")."""
     latest = _latest(rows)
     headline = _pair_or_single(latest) if not latest.empty else None
     if headline is None:
@@ -28,9 +30,14 @@ def _line(scope: str, scope_id: str | None, rows: pd.DataFrame) -> Fact | None:
                                      "a_group": Group(a["group_id"]), "b_pct": _v(b),
                                      "b_group": Group(b["group_id"]),
                                      "edition": int(a["edition"])})
-        return Fact(scope, scope_id, "gap", [part], _refs(a, b), abs(float(a["gap_pp"])))
-    part = Part("single_line", {"title": Topic(indicator_id), "pct": _v(headline),
-                                "group": Group(headline["group_id"]), "edition": int(headline["edition"])})
+        said = [part, Part("line_unstated")] if indicator_id in unknown_base else [part]
+        return Fact(scope, scope_id, "gap", said, _refs(a, b), abs(float(a["gap_pp"])))
+    if indicator_id in unknown_base:
+        part = Part("single_line_unstated", {"title": Topic(indicator_id), "pct": _v(headline),
+                                             "edition": int(headline["edition"])})
+    else:
+        part = Part("single_line", {"title": Topic(indicator_id), "pct": _v(headline),
+                                    "group": Group(headline["group_id"]), "edition": int(headline["edition"])})
     return Fact(scope, scope_id, "level", [part], _refs(headline))
 
 
@@ -106,6 +113,10 @@ def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame, min_
     pattern, refs = pattern_parts(rows, min_n, intro=False, unknown_base=unstated(indicators))  # named just before
     if len(refs) == 2:  # one topic with both groups: its own line below says it better than a count of one
         pattern = [p for p in pattern if p.key in STRENGTH_KEYS]
+    paired = set(rows.loc[rows["compared"], "indicator_id"])
+    alone = [i for i in measured if i not in paired]
+    if alone and pattern:  # every topic named above is accounted for
+        pattern.append(Part("pattern_not_paired", {"titles": Topics(tuple(alone))}))
     counted = [i for i in indicators.loc[(indicators["goal_id"] == goal_id)
                                           & (indicators["source_kind"] == "registration"), "indicator_id"]
                if i in counted_ids]
@@ -115,7 +126,7 @@ def goal_facts(table: pd.DataFrame, goal_id: str, indicators: pd.DataFrame, min_
     if waiting:
         pattern.append(Part("not_measured_line", {"titles": Topics(tuple(waiting))}))
     facts = [Fact("goal", goal_id, "intro", intro_parts + pattern, refs)]
-    lines = [_line("goal", goal_id, r) for _, r in rows.groupby("indicator_id", sort=False)]
+    lines = [_line("goal", goal_id, r, unstated(indicators)) for _, r in rows.groupby("indicator_id", sort=False)]
     return facts + sorted((f for f in lines if f), key=lambda f: -f.weight)
 
 
@@ -127,7 +138,7 @@ def home_facts(table: pd.DataFrame, indicators: pd.DataFrame, min_n: int,
     edition = int(measured["edition"].max())
     pattern, refs = pattern_parts(table, min_n, unknown_base=unstated(indicators))
     headline = Fact("home", None, "intro", pattern, refs)
-    lines = [_line("home", None, r) for _, r in table.groupby("indicator_id", sort=False)]
+    lines = [_line("home", None, r, unstated(indicators)) for _, r in table.groupby("indicator_id", sort=False)]
     top = sorted((f for f in lines if f), key=lambda f: -f.weight)[:HOME_FINDINGS]
     current = table[table["edition"] == edition]
     changes = current[current["change_pp"].notna() & (current["group_role"] != "reference")]
