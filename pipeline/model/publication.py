@@ -135,7 +135,9 @@ def as_of(pkg: DataPackage, edition: int) -> DataPackage:
     indicators.loc[(indicators["status"] == "measured") & ~indicators["indicator_id"].isin(measured),
                    "status"] = "not_measured"
     tables["indicators"] = indicators
-    return DataPackage(pkg.path, pkg.descriptor, tables)
+    # Marked, so that what it says of later plans speaks of that measurement, not of today.
+    descriptor = {**pkg.descriptor, "monitor": {**pkg.settings, "as_of": edition}}
+    return DataPackage(pkg.path, descriptor, tables)
 
 
 def council_file(pkg: DataPackage, lang: str, scope: Scope | None = None) -> str:

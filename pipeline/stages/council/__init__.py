@@ -118,7 +118,9 @@ def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
         "labels": {key: t(f"pdf_{key}") for key in ("contents", "page", "date", "version", "site", "summary",
                                                     "changed", "indicators", "sources", "waiting", "waiting_intro",
                                                     "method", "changed_in", "cite", "licence_title", "glance",
-                                                    "pattern", "research")},
+                                                    "pattern", "research")}
+        # An earlier measurement's edition says what that measurement did not have, not what is missing today.
+        | ({"waiting_intro": t("pdf_waiting_intro_then")} if "as_of" in pkg.settings else {}),
     }
 
 
