@@ -168,7 +168,8 @@ def test_markup_in_the_data_is_text_in_the_pdf(tmp_path):
     reader = pypdf.PdfReader(out / "data" / council_file(load(package), "nl"))
     assert hostile in text(reader)
     assert all(abs(float(page.mediabox.width) - 595.28) < 1 for page in reader.pages)  # still A4
-    assert not re.search(r"\bnee\b", text(reader).replace(hostile, ""))
+    # Printed as written, or with its first letter a capital where a topic starts the first page's line.
+    assert not re.search(r"\bnee\b", text(reader).replace(hostile, "").replace(hostile.replace("#s", "#S", 1), ""))
 
 
 def test_a_text_no_embedded_font_can_show_still_gives_a_tagged_pdf_and_says_so(tmp_path):
