@@ -47,7 +47,8 @@ def _chart(site: SiteData, lang: str, name: str, root: Path) -> dict | None:
 def _goal(site: SiteData, view: View, root: Path) -> dict:
     page, values = view.page, view.values
     return {"title": page.title, "description": site.goals.at[page.ident, f"description_{page.lang}"],
-            "intro": values["intro"], "lines": values["findings"], "research": _research(values["research"]),
+            "intro": site.findings(page.lang, "goal", page.ident, kinds=("intro",), brief=True),
+            "lines": values["findings"], "research": _research(values["research"]),
             "chart": _chart(site, page.lang, f"goal-{page.ident}", root)}
 
 
@@ -55,6 +56,7 @@ def _indicator(site: SiteData, view: View, root: Path) -> dict:
     """The indicator as its page shows it."""
     page = view.page
     return {"title": page.title, "chart": _chart(site, page.lang, page.ident, root), **brief(view.values),
+            "findings": site.findings(page.lang, "indicator", page.ident, brief=True),  # the caveat is said once
             "research": _research(view.values["research"])}
 
 

@@ -34,6 +34,9 @@ CHANCE_KEYS = STRENGTH_KEYS | {"bound", "bound_min", "trend_bound", "trend_bound
                                "comparison_depends", "comparison_clear", "comparison_unclear"}
 
 
+# What "more than chance" rests on: each page of the site says it, the council PDF once in its summary.
+SAID_ONCE = frozenset({"chance_assumes", "pattern_condition"})
+
 Section = tuple[str, str | None]  # ("home", None), ("goal", id), ("indicator", id) or ("comparison", None)
 
 
@@ -91,7 +94,7 @@ def _findings(context: Tables, section: Section) -> dict[str, list[dict]]:
     """One section of the story, written in every language: a job for the workers."""
     by_indicator, survey, writers = context.once(_writers)
     found = _section_facts(context.pkg, context.rows, by_indicator, survey, section)
-    return {lang: [writer.finding(f) for f in found] for lang, writer in writers.items()}
+    return {lang: [writer.finding(f, SAID_ONCE) for f in found] for lang, writer in writers.items()}
 
 
 def run(context: Tables, out: Path, workers: Workers | None = None) -> Story:

@@ -12,7 +12,8 @@ HOME_FINDINGS = 5
 
 
 # The parts that say which differences hold: kept when one topic's own line says the rest better.
-STRENGTH_KEYS = {"pattern_better", "pattern_worse", "pattern_undecided", "pattern_unclear", "pattern_condition"}
+SIDES = ("pattern_better", "pattern_worse", "pattern_undecided", "pattern_unclear")
+STRENGTH_KEYS = {*SIDES, *(f"{key}_one" for key in SIDES), "pattern_condition"}
 
 
 def _line(scope: str, scope_id: str | None, rows: pd.DataFrame, unknown_base: frozenset[str]) -> Fact | None:
@@ -86,10 +87,11 @@ def pattern_parts(rows: pd.DataFrame, min_n: int, intro: bool = True,
     parts = [Part(key, {"count": Count(len(compared)), **groups})] if intro else []
     if unknown and (sides["better"] or sides["worse"]):  # what "more than chance" rests on, before it is said
         parts.append(Part("pattern_condition", {"n": Count(min_n)}))
+    one = "_one" if len(pairs) == 1 else ""  # "for paid work, …", not "on 1 of them"
     for side in ("worse", "better", "same", "undecided"):
         if sides[side]:
             name = "pattern_unclear" if side == "undecided" and not unknown else f"pattern_{side}"
-            parts.append(Part(name, {"n": Count(len(sides[side])), "titles": topics(sides[side]), **groups}))
+            parts.append(Part(name + one, {"n": Count(len(sides[side])), "titles": topics(sides[side]), **groups}))
     if sides["neutral"]:
         parts.append(Part("pattern_neutral", {"titles": topics(sides["neutral"])}))
     if left_out:  # counted in the intro, so the reader sees why they are not weighed

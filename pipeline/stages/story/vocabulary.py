@@ -218,11 +218,16 @@ class Writer:
         values = {name: value if isinstance(value, int) else value.write(self) for name, value in part.values.items()}
         return self.words[part.key].format(**values)
 
-    def finding(self, fact: Fact) -> dict:
-        return {
+    def finding(self, fact: Fact, said_once: frozenset[str] = frozenset()) -> dict:
+        """The fact as text; where it has sentences in ``said_once``, also as ``brief``: without them, for a
+        document that says them once at its start (the council PDF), where each page of the site says them."""
+        found = {
             "scope": fact.scope,
             "id": fact.scope_id,
             "kind": fact.kind,
             "text": " ".join(self.part(p) for p in fact.parts),
             "refs": [asdict(r) for r in fact.refs],
         }
+        if any(p.key in said_once for p in fact.parts):
+            found["brief"] = " ".join(self.part(p) for p in fact.parts if p.key not in said_once)
+        return found

@@ -88,9 +88,11 @@ class SiteData:
                 self._findings.setdefault((lang, finding["scope"], finding["id"]), []).append(finding)
 
     def findings(self, lang: str, scope: str, ident: str | None = None,
-                 kinds: tuple[str, ...] | None = None) -> list[str]:
-        """The story's sentences for a page: its opening (``kinds=("intro",)``) or the list below it."""
-        return [f["text"] for f in self._findings.get((lang, scope, ident), [])
+                 kinds: tuple[str, ...] | None = None, brief: bool = False) -> list[str]:
+        """The story's sentences for a page: its opening (``kinds=("intro",)``) or the list below it; ``brief``
+        leaves out what a document says once at its start (the story's ``SAID_ONCE``)."""
+        found = self._findings.get((lang, scope, ident), [])
+        return [f.get("brief", f["text"]) if brief else f["text"] for f in found
                 if (f["kind"] in kinds if kinds else f["kind"] not in ("intro", "plan"))]
 
     def linked_findings(self, lang: str, scope: str, page: Page) -> list[dict]:
@@ -119,7 +121,10 @@ class SiteData:
             return text
         for dutch, word in i18n.SETTINGS[lang]["report_labels"].items():
             text = re.sub(rf"\b{dutch}\b", word, text)
-        return f"{text} {i18n.t(lang, 'in_dutch')}"
+        marked = i18n.t(lang, "in_dutch")
+        if text.endswith(")") and marked.startswith("("):  # "(first measurement; in Dutch)", not two brackets
+            return f"{text[:-1]}; {marked[1:]}"
+        return f"{text} {marked}"
 
     def method_change(self, edition: int, lang: str) -> str:
         """What changed in the method at this measurement, as the package says (empty when nothing did)."""

@@ -13,6 +13,7 @@ from pipeline.model import addresses
 from pipeline.model.indicators import SHOWN, build_table
 from pipeline.model.package import load
 from pipeline.model.publication import LATEST, as_of, council_file, earlier_editions
+from pipeline.stages.story import vocabulary
 from pipeline.words import i18n
 
 PKG = load(FIXTURE)
@@ -70,6 +71,18 @@ def test_the_first_page_holds_every_goals_latest_figures_what_changed_and_the_ca
     roles = [role for role, _ in _structure(reader.trailer["/Root"]["/StructTreeRoot"], [])]
     headings = [role for role in roles if re.fullmatch(r"/H\d", role)]
     assert headings[:2] == ["/H1", "/H2"]  # the title, then "at a glance" on the same first page
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_what_more_than_chance_rests_on_is_said_once_in_the_pdf(site_build, lang):
+    """Each page of the site says it; the PDF, read from front to back, once in its summary: not on every
+    goal and indicator. The conditions themselves ("if each group had at least 30 answers") stay."""
+    words = vocabulary.templates(lang)
+    content = text(pdf(site_build, lang))
+    assert content.count(" ".join(words["chance_assumes"].split())) == 1
+    condition = words["pattern_condition"].format(n=PKG.min_n)
+    assert content.count(" ".join(condition.split())) == 1
+    assert " ".join(words["bound_min"].format(n=PKG.min_n).split()) in content
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
