@@ -40,6 +40,9 @@ def _first_screen(site: SiteData, page: Page, latest: int) -> dict:
         compared = site.table[(site.table["goal_id"] == goal_id) & site.table["compared"]
                               & ~site.table["indicator_id"].isin(unknown_base)]
         href = link(page.path, addresses.path(lang, "goal", goal_id))
+        if compared.empty:  # no figures for both groups: the goal's latest figure for all newcomers, if any
+            compared = site.table[(site.table["goal_id"] == goal_id) & (site.table["group_role"] == "total")
+                                  & site.table["value"].notna() & ~site.table["indicator_id"].isin(unknown_base)]
         if compared.empty:
             goals.append({"title": row[f"title_{lang}"], "href": href,
                           "line": t("first_goal_none", goal=row[f"title_{lang}"])})
@@ -49,7 +52,7 @@ def _first_screen(site: SiteData, page: Page, latest: int) -> dict:
         directional = compared[compared["polarity"] != "neutral"]
         pool = directional if not directional.empty else compared
         pool = pool[pool["edition"] == pool["edition"].max()]
-        widest = pool.loc[pool["gap_pp"].abs().idxmax(), "indicator_id"]
+        widest = pool.loc[pool["gap_pp"].abs().fillna(0).idxmax(), "indicator_id"]
         pair = pool[pool["indicator_id"] == widest]
         figures = ", ".join(f"{site.groups.at[r['group_id'], f'label_{lang}']} {site.value(r, lang)}"
                             for _, r in pair.iterrows())

@@ -154,6 +154,11 @@ def test_the_baseline_has_its_own_council_edition_with_its_figures_only(site_bui
         assert i18n.value(row.value, row.unit, lang) in content, (row.indicator_id, row.group_id)
     later = PKG["editions"].set_index("edition").at[2025, f"title_{lang}"]
     assert later not in content  # no word of the 2025 report, its figures or findings
+    # A goal with a figure for all newcomers only shows that figure on the first page, not "no figures".
+    first = " ".join((reader.pages[0].extract_text() or "").split())
+    total = shown[(shown["edition"] == 2024) & (shown["group_role"] == "total")
+                  & (shown["indicator_id"] == "betaald-werk")]
+    assert len(total) == 1 and i18n.value(total["value"].iloc[0], total["unit"].iloc[0], lang) in first
     assert rel in (site_build / "preview" / addresses.path(lang, "open_data")).read_text(encoding="utf-8")
     assert rel in (site_build / "data" / "dcat-ap.jsonld").read_text(encoding="utf-8")
 
