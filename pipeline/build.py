@@ -116,7 +116,7 @@ def _stages(s: Settings, helper: ProcessPoolExecutor | None) -> None:
             shown = views.run(tables, made, pool)
         with clock.stage("council"):
             pdfs = council.run(tables, made, shown, s.work, pool, s.log, s.cache / "council")
-            pdfs |= _earlier_councils(tables, s, drawer, memo, parallel)
+            pdfs |= _earlier_councils(tables, s, pool)
         with clock.stage("dcat"):
             files = written.result() if written is not None else files  # raises what the helper raised
             sizes = dcat.run(pkg, s.work, {**files.sizes, **pdfs})
@@ -132,23 +132,31 @@ def _stages(s: Settings, helper: ProcessPoolExecutor | None) -> None:
     s.log(f"  {'total':<12} {time.perf_counter() - clock.start:6.2f} s  → {s.out}")
 
 
-def _earlier_councils(tables: Tables, s: Settings, drawer: Drawer, memo: Memo, parallel: bool) -> dict[str, int]:
+def _earlier_councils(tables: Tables, s: Settings, pool: Workers) -> dict[str, int]:
     """The council edition of every earlier measurement (the 2024 baseline beside 2025's), made the way the
     latest's is, from the package as it stood then (``as_of``), in a folder of its own of which only the PDFs
     are kept. They are kept in the cache by what they are made of (that package and the code), so a build
-    makes one again only when it would differ: at ten measurements of a thousand indicators each, making them
-    all costs more than the rest of the build."""
+    makes one again only when it would differ; those it makes, it makes a measurement per core."""
     written: dict[str, int] = {}
     kept = Memo(s.cache / "council", "earlier-measurement", prose=False)
-    for edition in earlier_editions(tables.pkg):
-        then = as_of(tables.pkg, edition)
-        key = kept.key(then.descriptor, *(then.tables[name] for name in sorted(then.tables)))
-        pdfs = {lang: kept.get(f"{key}-{lang}.pdf") for lang in i18n.LANGUAGES}
-        if any(pdf is None for pdf in pdfs.values()):
-            pdfs = _council_as_it_stood(then, s, drawer, memo, parallel)
-            for lang, pdf in pdfs.items():
-                kept.put(f"{key}-{lang}.pdf", pdf)
+    found: dict[int, dict[str, bytes]] = {}
+    keys: dict[int, str] = {}
+    thens = {edition: as_of(tables.pkg, edition) for edition in earlier_editions(tables.pkg)}
+    for edition, then in thens.items():
+        keys[edition] = kept.key(then.descriptor, *(then.tables[name] for name in sorted(then.tables)))
+        pdfs = {lang: kept.get(f"{keys[edition]}-{lang}.pdf") for lang in i18n.LANGUAGES}
+        if all(pdf is not None for pdf in pdfs.values()):
+            found[edition] = pdfs
+    missing = [edition for edition in keys if edition not in found]
+    for edition, (pdfs, notes) in zip(missing, pool.map(_council_as_it_stood, [(e, s.cache) for e in missing],
+                                                          chunksize=1), strict=True):
+        for note in notes:
+            s.log(f"  {'':<12} {edition}: {note}")
         for lang, pdf in pdfs.items():
+            kept.put(f"{keys[edition]}-{lang}.pdf", pdf)
+        found[edition] = pdfs
+    for edition, then in thens.items():
+        for lang, pdf in found[edition].items():
             rel = council_file(then, lang)
             (s.work / "data" / rel).parent.mkdir(parents=True, exist_ok=True)
             (s.work / "data" / rel).write_bytes(pdf)
@@ -156,17 +164,22 @@ def _earlier_councils(tables: Tables, s: Settings, drawer: Drawer, memo: Memo, p
     return written
 
 
-def _council_as_it_stood(then: DataPackage, s: Settings, drawer: Drawer, memo: Memo,
-                         parallel: bool) -> dict[str, bytes]:
-    """The stages from charts to council for an earlier package, in a temporary folder: its PDFs."""
+def _council_as_it_stood(context: Tables, job: tuple[int, Path]) -> tuple[dict[str, bytes], list[str]]:
+    """One earlier measurement's PDFs, and what they had to tell the maintainer: the stages from charts to
+    council for the package as it stood, in this process and a temporary folder, with only the drawings a PDF
+    shows (``print_only``)."""
+    edition, cache = job
+    then = as_of(context.pkg, edition)
     past = indicators.run(then)
-    with tempfile.TemporaryDirectory(prefix="monitor-measurement-") as folder, Workers(past, parallel) as pool:
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="monitor-measurement-") as folder:
         work = Path(folder)
-        drawn = charts.run(past, work, drawer, memo, pool)
-        told = story.run(past, work, pool)
+        drawn = charts.run(past, work, Drawer(cache=cache / "charts"), charts.spec_memo(cache / "specs"),
+                           print_only=True)
+        told = story.run(past, work)
         made = Made(story=told, charts=drawn, embeds=embeds.run(past, told, drawn, work))
-        council.run(past, made, views.run(past, made, pool), work, pool, s.log, s.cache / "council")
-        return {lang: (work / "data" / council_file(then, lang)).read_bytes() for lang in i18n.LANGUAGES}
+        council.run(past, made, views.run(past, made), work, None, notes.append, cache / "council")
+        return {lang: (work / "data" / council_file(then, lang)).read_bytes() for lang in i18n.LANGUAGES}, notes
 
 
 def quarto_identity() -> str:

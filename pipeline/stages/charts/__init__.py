@@ -152,11 +152,12 @@ Charts = dict[str, Chart]  # by "<lang>/<name>", e.g. "nl/betaald-werk"
 
 
 def run(context: Tables, out: Path, drawer: Drawer, memo: Memo | None = None,
-        workers: Workers | None = None) -> Charts:
+        workers: Workers | None = None, print_only: bool = False) -> Charts:
     """Write ``charts/<lang>/<name>.vl.json|.svg|.png``, and ``charts/manifest.json`` for readers of the output.
 
     Each drawing (``<name>.svg`` for a phone, ``<name>.wide.svg``) is written by the process that draws it or
-    reads it back (``Drawer.write_all``).
+    reads it back (``Drawer.write_all``). ``print_only``: the SVG for a phone alone, all a PDF shows (an
+    earlier measurement's council edition): a quarter of the drawing.
     """
     charts: Charts = {}
     jobs = specs(context, memo or Memo(None), workers)
@@ -170,9 +171,10 @@ def run(context: Tables, out: Path, drawer: Drawer, memo: Memo | None = None,
     for lang, name, spec, _ in jobs:
         chart = charts[f"{lang}/{name}"]
         drawings.append((spec, lang, Drawing(chart.svg, f"chart-{name}", chart.title, chart.description)))
-        drawings.append((widened(spec), lang, Drawing(chart.wide, f"chart-{name}-wide", chart.title,
-                                                      chart.description)))
-    drawer.write_all(drawings, Workers.of(context, workers))
+        if not print_only:
+            drawings.append((widened(spec), lang, Drawing(chart.wide, f"chart-{name}-wide", chart.title,
+                                                          chart.description)))
+    drawer.write_all(drawings, Workers.of(context, workers), png=not print_only)
     manifest = {key: {"title": chart.title, "description": chart.description} for key, chart in charts.items()}
     (out / "charts" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                   encoding="utf-8")

@@ -60,12 +60,14 @@ class Drawer:
         self._count([hit for _, _, hit in drawn])
         return [(svg, png) for svg, png, _ in drawn]
 
-    def write_all(self, jobs: list[tuple[dict, str, Drawing]], workers: Workers | None = None) -> None:
-        """Draw every (spec, language, where) job and write it there. Each process reads, draws and writes its
-        own share, so a warm build's two gigabytes of kept drawings are read on every core and never
-        sent between processes, and each drawing is let go as soon as it is written."""
+    def write_all(self, jobs: list[tuple[dict, str, Drawing]], workers: Workers | None = None,
+                  png: bool = True) -> None:
+        """Draw every (spec, language, where) job and write it there, with its PNG unless ``png`` is false.
+        Each process reads, draws and writes its own share, so a warm build's two gigabytes of kept drawings
+        are read on every core and never sent between processes, and each drawing is let go as soon as it is
+        written."""
         self._count((workers or Workers(Context(), parallel=False)).map(
-            _write_job, [(spec, lang, self.cache, where) for spec, lang, where in jobs]))
+            _write_job, [(spec, lang, self.cache, where, png) for spec, lang, where in jobs]))
 
     def _count(self, hits: list[bool]) -> None:
         self.hits += sum(hits)
@@ -80,16 +82,19 @@ def _store(context: Context, cache: Path | None) -> Memo:
     return context.once(_memo, cache)  # one per process and stage: its key's prefix is hashed once
 
 
-def _drawing(context: Context, spec: dict, lang: str, cache: Path | None) -> tuple[str, bytes, bool]:
-    """(SVG, PNG, whether it was kept): one entry holds both, the SVG's length first."""
+def _drawing(context: Context, spec: dict, lang: str, cache: Path | None,
+             png: bool = True) -> tuple[str, bytes, bool]:
+    """(SVG, PNG, whether it was kept): one entry holds both, the SVG's length first. Without ``png`` (an
+    earlier measurement's PDF needs only the SVG, and the PNG takes as long again) the entry is the SVG alone,
+    under a key of its own."""
     store = _store(context, cache)
-    key = store.key(SETTINGS[lang]["locale"], PNG_SCALE, spec)
+    key = store.key(SETTINGS[lang]["locale"], PNG_SCALE if png else 0, spec)
     kept = store.get(key)
     if kept is not None:
         length = int.from_bytes(kept[:8], "little")
         return kept[8:8 + length].decode("utf-8"), kept[8 + length:], True
     svg = vlc.vegalite_to_svg(spec, format_locale=SETTINGS[lang]["locale"])
-    png = vlc.svg_to_png(svg, scale=PNG_SCALE)
+    png = vlc.svg_to_png(svg, scale=PNG_SCALE) if png else b""
     text = svg.encode("utf-8")
     store.put(key, len(text).to_bytes(8, "little") + text + png)
     return svg, png, False
@@ -99,11 +104,12 @@ def _draw_job(context: Context, job: tuple[dict, str, Path | None]) -> tuple[str
     return _drawing(context, *job)
 
 
-def _write_job(context: Context, job: tuple[dict, str, Path | None, Drawing]) -> bool:
-    spec, lang, cache, where = job
-    svg, png, kept = _drawing(context, spec, lang, cache)
+def _write_job(context: Context, job: tuple[dict, str, Path | None, Drawing, bool]) -> bool:
+    spec, lang, cache, where, with_png = job
+    svg, png, kept = _drawing(context, spec, lang, cache, with_png)
     where.svg.write_text(accessible_svg(svg, where.ident, where.title, where.description), encoding="utf-8")
-    where.svg.with_suffix(".png").write_bytes(png)
+    if with_png:
+        where.svg.with_suffix(".png").write_bytes(png)
     return kept
 
 

@@ -17,7 +17,7 @@ from markupsafe import escape
 from pipeline.look import tokens
 from pipeline.model.package import load
 from pipeline.model.tables import Tables
-from pipeline.stages import charts
+from pipeline.stages import charts, indicators
 from pipeline.stages.charts import overview, parts, survey
 from pipeline.stages.charts.draw import Drawer, accessible_svg
 
@@ -324,3 +324,14 @@ def test_a_chart_draws_at_most_so_many_groups_and_says_so(package):
         assert words in " ".join(spec["title"]["subtitle"])
         assert len({row["name"] for row in spec_values(spec) if "name" in row}) == parts.MAX_GROUPS
     Drawer().draw(spec, "en")  # Vega lays it out
+
+
+def test_a_print_only_run_draws_the_phone_svgs_alone_the_same_as_the_sites(site_build, tmp_path):
+    """An earlier measurement's PDF draws only what a PDF shows: each chart's SVG for a phone, with no PNG and
+    no wide drawing, and that SVG is the very drawing the site publishes."""
+    drawn = charts.run(indicators.run(load(FIXTURE)), tmp_path, Drawer(cache=tmp_path / "kept"), print_only=True)
+    assert len(drawn) > 20
+    for key, chart in drawn.items():
+        assert chart.svg.is_file() and not chart.wide.exists() and not chart.svg.with_suffix(".png").exists()
+        published = site_build / "charts" / f"{key}.svg"
+        assert chart.svg.read_bytes() == published.read_bytes(), key
