@@ -16,6 +16,7 @@ This is the only module that names every stage (docs/architecture.md draws the l
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from pipeline.engine import workers as engine
@@ -116,7 +118,7 @@ def _stages(s: Settings, helper: ProcessPoolExecutor | None) -> None:
             shown = views.run(tables, made, pool)
         with clock.stage("council"):
             pdfs = council.run(tables, made, shown, s.work, pool, s.log, s.cache / "council")
-            pdfs |= _earlier_councils(tables, s, pool)
+            pdfs |= _earlier_councils(tables, s, parallel)
         with clock.stage("dcat"):
             files = written.result() if written is not None else files  # raises what the helper raised
             sizes = dcat.run(pkg, s.work, {**files.sizes, **pdfs})
@@ -132,11 +134,12 @@ def _stages(s: Settings, helper: ProcessPoolExecutor | None) -> None:
     s.log(f"  {'total':<12} {time.perf_counter() - clock.start:6.2f} s  → {s.out}")
 
 
-def _earlier_councils(tables: Tables, s: Settings, pool: Workers) -> dict[str, int]:
+def _earlier_councils(tables: Tables, s: Settings, parallel: bool) -> dict[str, int]:
     """The council edition of every earlier measurement (the 2024 baseline beside 2025's), made the way the
     latest's is, from the package as it stood then (``as_of``), in a folder of its own of which only the PDFs
     are kept. They are kept in the cache by what they are made of (that package and the code), so a build
-    makes one again only when it would differ; those it makes, it makes a measurement per core."""
+    makes one again only when it would differ; those it makes, it makes a measurement per core when the build
+    is large enough for workers."""
     written: dict[str, int] = {}
     kept = Memo(s.cache / "council", "earlier-measurement", prose=False)
     found: dict[int, dict[str, bytes]] = {}
@@ -148,8 +151,16 @@ def _earlier_councils(tables: Tables, s: Settings, pool: Workers) -> dict[str, i
         if all(pdf is not None for pdf in pdfs.values()):
             found[edition] = pdfs
     missing = [edition for edition in keys if edition not in found]
-    for edition, (pdfs, notes) in zip(missing, pool.map(_council_as_it_stood, [(e, s.cache) for e in missing],
-                                                          chunksize=1), strict=True):
+    jobs = [(edition, s.cache) for edition in missing]
+    if parallel and len(jobs) > 1:
+        # A process per measurement: Typst keeps what it compiled for as long as its process lives (300 MB a
+        # PDF of 100 indicators), and typst-py has no way to let it go.
+        with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("spawn"),
+                                 max_tasks_per_child=1) as fresh:
+            made = list(fresh.map(partial(_council_as_it_stood, tables), jobs))
+    else:
+        made = [_council_as_it_stood(tables, job) for job in jobs]
+    for edition, (pdfs, notes) in zip(missing, made, strict=True):
         for note in notes:
             s.log(f"  {'':<12} {edition}: {note}")
         for lang, pdf in pdfs.items():
