@@ -120,17 +120,21 @@ def earlier_editions(pkg: DataPackage) -> list[int]:
 
 def as_of(pkg: DataPackage, edition: int) -> DataPackage:
     """The package as it stood once measurement ``edition`` was published: later measurements and what came
-    with them (errata, findings, wordings, context years) left out, and an indicator first measured later
-    counted as not measured yet. An earlier measurement's council edition is made from it."""
+    with them (errata, findings, wordings, context years) left out. An indicator the survey first measured
+    later is left out too (nothing says it was planned then), and one marked measured without a figure by then
+    counts as not measured yet. An earlier measurement's council edition is made from it."""
+    results = pkg["results"]
+    measured = set(results.loc[results["value"].notna() & (results["edition"] <= edition), "indicator_id"])
+    later = set(results.loc[results["value"].notna(), "indicator_id"]) - measured
     tables = {}
     for name, frame in pkg.tables.items():
         column = "edition" if "edition" in frame.columns else "year" if name == "context" else None
         if column is not None:
             when = pd.to_numeric(frame[column], errors="coerce")
             frame = frame[when.isna() | (when <= edition)]
+        if "indicator_id" in frame.columns:
+            frame = frame[~frame["indicator_id"].isin(later)]
         tables[name] = frame
-    results = tables["results"]
-    measured = set(results.loc[results["value"].notna(), "indicator_id"])
     indicators = tables["indicators"].copy()
     indicators.loc[(indicators["status"] == "measured") & ~indicators["indicator_id"].isin(measured),
                    "status"] = "not_measured"
