@@ -64,7 +64,7 @@ def _section_facts(pkg: DataPackage, table: pd.DataFrame, by_indicator: dict, su
     elif scope == "indicator":
         found = indicator_facts(by_indicator[ident], survey)
     else:
-        found = comparison_facts(table, survey.min_n)
+        found = comparison_facts(table, survey.min_n, survey.unstated)
     for fact in found:
         chance = [i for i, part in enumerate(fact.parts) if part.key in CHANCE_KEYS]
         if chance:

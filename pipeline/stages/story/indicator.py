@@ -196,18 +196,25 @@ def indicator_facts(rows: pd.DataFrame, survey: Survey) -> list[Fact]:
     headline = _pair_or_single(latest)
     if isinstance(headline, tuple):
         a, b = headline
+        # With the base unknown, so is whether the groups' bases are alike: no bound, which would assume them.
+        gap = [Part("gap_unknown_n", {"pp": Gap(float(a["value"] - b["value"]), a["unit"])}),
+               Part("gap_unstated")] if base else _gap_parts(a, b, survey)
         parts = [Part("pair", {"edition": edition, "statement": Statement(indicator_id), "a_pct": _v(a),
                                "a_group": Group(a["group_id"]), "b_pct": _v(b),
-                               "b_group": Group(b["group_id"])}), *base, *_gap_parts(a, b, survey)]
+                               "b_group": Group(b["group_id"])}), *base, *gap]
         facts.append(Fact("indicator", indicator_id, "gap", parts, _refs(a, b), abs(float(a["gap_pp"]))))
         total = latest[(latest["group_role"] == "total") & latest["value"].notna()]
         for _, row in total.iterrows():
             facts.append(Fact("indicator", indicator_id, "total",
                               [Part("total", {"group": Group(row["group_id"]), "pct": _v(row)})], _refs(row)))
+    elif headline is not None and base:  # no group it cannot vouch for ("all newcomers together")
+        facts.append(Fact("indicator", indicator_id, "level",
+                          [Part("single_unstated", {"edition": edition, "statement": Statement(indicator_id),
+                                                    "pct": _v(headline)}), *base], _refs(headline)))
     elif headline is not None:
         facts.append(Fact("indicator", indicator_id, "level",
                           [Part("single", {"edition": edition, "statement": Statement(indicator_id),
-                                           "pct": _v(headline), "group": Group(headline["group_id"])}), *base],
+                                           "pct": _v(headline), "group": Group(headline["group_id"])})],
                           _refs(headline)))
     for _, row in latest[(latest["group_role"] == "reference") & latest["value"].notna()].iterrows():
         year = row["reference_year"]

@@ -163,16 +163,18 @@ def home_facts(table: pd.DataFrame, indicators: pd.DataFrame, min_n: int,
     return [headline, *top, *sorted(trends, key=lambda f: -f.weight), *later]
 
 
-def comparison_facts(table: pd.DataFrame, min_n: int) -> list[Fact]:
-    """Every compared topic's gap by size, each with whether it is more than chance (``_strength_line``)."""
+def comparison_facts(table: pd.DataFrame, min_n: int, unknown_base: frozenset[str] = frozenset()) -> list[Fact]:
+    """Every compared topic's gap by size, each with whether it is more than chance (``_strength_line``); for a
+    topic whose base the report does not state, that this is not said (the bound would assume the bases)."""
     facts, pairs = [], _pairs(table)
     for a, b in pairs:
         part = Part("comparison_line", {"title": Topic(a["indicator_id"]),
                                         "pp": Gap(float(a["gap_pp"]), a["unit"]),
                                         "a_pct": _v(a), "a_group": Group(a["group_id"]), "b_pct": _v(b),
                                         "b_group": Group(b["group_id"]), "edition": int(a["edition"])})
-        facts.append(Fact("comparison", None, "gap", [part, *_strength_line(a, b, min_n)], _refs(a, b),
-                          abs(float(a["gap_pp"]))))
+        strength = [Part("comparison_unstated")] if a["indicator_id"] in unknown_base else \
+            _strength_line(a, b, min_n)
+        facts.append(Fact("comparison", None, "gap", [part, *strength], _refs(a, b), abs(float(a["gap_pp"]))))
     facts.sort(key=lambda f: -f.weight)
     if any(not _known_n(a, b) for a, b in pairs):
         facts.insert(0, Fact("comparison", None, "caveat", [Part("comparison_caveat", {"n": Count(min_n)})], []))

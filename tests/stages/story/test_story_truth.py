@@ -92,6 +92,16 @@ def test_a_topic_whose_report_does_not_say_whom_it_is_about_is_never_counted(pac
     facts = story.facts(Tables.of(load(package)))
     gap = next(f for f in facts if f.scope_id == "taalles-zelfstandig" and f.kind == "gap")
     assert "base_note" in [p.key for p in gap.parts]
+    # No bound (it would assume the groups' bases) and no group it cannot vouch for, on any page.
+    pkg = load(package)
+    unknown = set(pkg["indicators"].loc[pkg["indicators"]["base_note_nl"].fillna("") != "", "indicator_id"])
+    total = pkg["groups"].set_index("group_id").loc[lambda g: g["role"] == "total"].index
+    for fact in facts:
+        if {getattr(r, "indicator_id", None) for r in fact.refs} & unknown and len(fact.refs) <= 2:
+            keys = [p.key for p in fact.parts]
+            assert not {"bound", "bound_min", "comparison_strong", "comparison_depends"} & set(keys), keys
+            groups = {v.group_id for p in fact.parts for v in p.values.values() if hasattr(v, "group_id")}
+            assert not groups & set(total), (fact.scope, keys)
 
 
 def test_flipping_a_polarity_moves_the_topic_to_the_other_side(package):
@@ -162,8 +172,8 @@ def test_no_bound_below_the_minimum_and_the_assumption_once_per_page(site_build,
             assert int(bound) >= load(FIXTURE).min_n, finding["text"]
     speaking = {page for page, count in pages.items() if count}
     assert all(count <= 1 for count in pages.values())
-    measured = {(f["scope"], f["id"]) for f in findings if f["kind"] == "gap"}
-    assert measured <= speaking  # every page with a gap between groups says it once
+    bounded = [f for f in findings if f["kind"] == "gap" and re.search(r"(?:minstens|at least) \d+", f["text"])]
+    assert bounded and {(f["scope"], f["id"]) for f in bounded} <= speaking  # every page with a bound says it once
 
 
 def test_no_sentence_says_more_than_chance_in_any_case(site_build):
