@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
+import pandas as pd
+
 from pipeline.stages.views.site import Page, SiteData
 from pipeline.words import i18n
 
@@ -23,6 +25,18 @@ def view(site: SiteData, page: Page) -> dict:
                       "rows": [[int(r["year"]), i18n.number(r["value"], lang)
                                 + (f" ({t('provisional')})" if r["provisional"] else "")]
                                for _, r in values.iterrows()]},
-            "sources": [{"href": url, "text": f"{t('source')}: {series[f'source_{lang}']}"}
-                        for url in values["source_url"].drop_duplicates()]})
+            "sources": series_sources(values, f"{t('source')}: {series[f'source_{lang}']}")})
     return {"series_list": series_list}
+
+
+def series_sources(values: pd.DataFrame, text: str) -> list[dict]:
+    """A series' sources, one per address; where it has more than one, each says which years it gives, so
+    the same source named twice is not read as a repetition."""
+    by_url = values.groupby("source_url", sort=False)["year"]
+    if by_url.ngroups == 1:
+        return [{"href": url, "text": text} for url in by_url.groups]
+    found = []
+    for url, years in by_url:
+        first, last = int(years.min()), int(years.max())
+        found.append({"href": url, "text": f"{text}, {first}–{last}" if first != last else f"{text}, {first}"})
+    return found

@@ -25,6 +25,7 @@ from sitecheck import (
 from pipeline.model import addresses
 from pipeline.model.package import load
 from pipeline.model.publication import ALL, LATEST, edition_scope, zip_name
+from pipeline.stages.views.context import series_sources
 from pipeline.words import i18n
 
 PKG = load(FIXTURE)
@@ -237,3 +238,16 @@ def test_charts_are_visible_without_javascript(site_build, browser):
     box = page.locator("svg.chart:visible").first.bounding_box()
     assert box and box["width"] > 200 and box["height"] > 100
     context.close()
+
+
+def test_a_context_series_from_two_addresses_says_which_years_each_gives():
+    """The same source named twice, with two addresses, would read as a repetition: each names its years."""
+    context = load(FIXTURE)["context"]
+    series = context[context["series_id"] == "statushouders_in_utrecht"]
+    found = series_sources(series, "Bron: BRP")
+    assert len(found) == series["source_url"].nunique() == 2
+    for source in found:
+        years = series.loc[series["source_url"] == source["href"], "year"]
+        assert source["text"].startswith("Bron: BRP, ") and str(int(years.max())) in source["text"]
+    single = context[context["series_id"] != "statushouders_in_utrecht"]
+    assert [s["text"] for s in series_sources(single, "Bron: CBS")] == ["Bron: CBS"]
