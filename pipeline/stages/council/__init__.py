@@ -107,7 +107,7 @@ def document_data(site: SiteData, views: Views, lang: str, root: Path) -> dict:
         # The first page, readable in a minute: per goal its latest figures, what changed, the one caveat.
         "glance": [{"goal": g["title"], "topic": _capital(g.get("topic", "")), "line": g["line"]}
                    for g in first["goals"]],
-        "glance_changed": first["changed"], "caveat": t("pdf_caveat", n=pkg.min_n),
+        "glance_changed": first["changed"], "glance_method": changed, "caveat": t("pdf_caveat", n=pkg.min_n),
         "changed": [changed or t("pdf_nothing_changed")],
         "goals": [_goal(site, by_key["goal", g], root) for g in site.goals.index],
         "indicators": [_indicator(site, by_key["indicator", i], root) for i in measured],

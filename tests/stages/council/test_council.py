@@ -68,6 +68,9 @@ def test_the_first_page_holds_every_goals_latest_figures_what_changed_and_the_ca
         assert title in first
     assert "14%" in first and "60%" in first and "(2025;" in first
     assert i18n.t(lang, "pdf_caveat", n=PKG.min_n).split(":")[0] in first
+    editions = PKG["editions"].set_index("edition")
+    change = " ".join(editions.at[editions.index.max(), f"method_change_{lang}"].split())
+    assert change and change[:50] in first  # how the measurement changed, before any comparison is read
     roles = [role for role, _ in _structure(reader.trailer["/Root"]["/StructTreeRoot"], [])]
     headings = [role for role in roles if re.fullmatch(r"/H\d", role)]
     assert headings[:2] == ["/H1", "/H2"]  # the title, then "at a glance" on the same first page
