@@ -83,18 +83,18 @@ def _store(context: Context, cache: Path | None) -> Memo:
 
 
 def _drawing(context: Context, spec: dict, lang: str, cache: Path | None,
-             png: bool = True) -> tuple[str, bytes, bool]:
-    """(SVG, PNG, whether it was kept): one entry holds both, the SVG's length first. Without ``png`` (an
+             with_png: bool = True) -> tuple[str, bytes, bool]:
+    """(SVG, PNG, whether it was kept): one entry holds both, the SVG's length first. Without ``with_png`` (an
     earlier measurement's PDF needs only the SVG, and the PNG takes as long again) the entry is the SVG alone,
     under a key of its own."""
     store = _store(context, cache)
-    key = store.key(SETTINGS[lang]["locale"], PNG_SCALE if png else 0, spec)
+    key = store.key(SETTINGS[lang]["locale"], PNG_SCALE if with_png else 0, spec)
     kept = store.get(key)
     if kept is not None:
         length = int.from_bytes(kept[:8], "little")
         return kept[8:8 + length].decode("utf-8"), kept[8 + length:], True
     svg = vlc.vegalite_to_svg(spec, format_locale=SETTINGS[lang]["locale"])
-    png = vlc.svg_to_png(svg, scale=PNG_SCALE) if png else b""
+    png = vlc.svg_to_png(svg, scale=PNG_SCALE) if with_png else b""
     text = svg.encode("utf-8")
     store.put(key, len(text).to_bytes(8, "little") + text + png)
     return svg, png, False

@@ -129,12 +129,16 @@ def _bound_parts(needed: object, edition: int, survey: Survey, key: str = "bound
     return parts
 
 
-def _gap_parts(a: pd.Series, b: pd.Series, survey: Survey) -> list[Part]:
+def _gap_parts(a: pd.Series, b: pd.Series, survey: Survey, unstated_base: bool = False) -> list[Part]:
+    """The gap between the groups and whether it is more than chance. With the base unstated, so is whether
+    the groups' bases are alike: no bound, which would assume them."""
     gap = Gap(float(a["value"] - b["value"]), a["unit"])
     if a["value"] == b["value"]:
         return [Part("gap_none")]
     if not _known_n(a, b):
-        return [Part("gap_unknown_n", {"pp": gap}), *_bound_parts(a["gap_needed"], int(a["edition"]), survey)]
+        bound = [Part("gap_unstated")] if unstated_base else \
+            _bound_parts(a["gap_needed"], int(a["edition"]), survey)
+        return [Part("gap_unknown_n", {"pp": gap}), *bound]
     if not a["gap_clear"]:
         return [Part("gap_unclear", {"pp": gap})]
     better = a if a["gap_favourable"] else b
@@ -196,12 +200,9 @@ def indicator_facts(rows: pd.DataFrame, survey: Survey) -> list[Fact]:
     headline = _pair_or_single(latest)
     if isinstance(headline, tuple):
         a, b = headline
-        # With the base unknown, so is whether the groups' bases are alike: no bound, which would assume them.
-        gap = [Part("gap_unknown_n", {"pp": Gap(float(a["value"] - b["value"]), a["unit"])}),
-               Part("gap_unstated")] if base else _gap_parts(a, b, survey)
         parts = [Part("pair", {"edition": edition, "statement": Statement(indicator_id), "a_pct": _v(a),
                                "a_group": Group(a["group_id"]), "b_pct": _v(b),
-                               "b_group": Group(b["group_id"])}), *base, *gap]
+                               "b_group": Group(b["group_id"])}), *base, *_gap_parts(a, b, survey, bool(base))]
         facts.append(Fact("indicator", indicator_id, "gap", parts, _refs(a, b), abs(float(a["gap_pp"]))))
         total = latest[(latest["group_role"] == "total") & latest["value"].notna()]
         for _, row in total.iterrows():

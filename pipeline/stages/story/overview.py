@@ -12,8 +12,8 @@ HOME_FINDINGS = 5
 
 
 # The parts that say which differences hold: kept when one topic's own line says the rest better.
-SIDES = ("pattern_better", "pattern_worse", "pattern_undecided", "pattern_unclear")
-STRENGTH_KEYS = {*SIDES, *(f"{key}_one" for key in SIDES), "pattern_condition"}
+SIDE_KEYS = ("pattern_better", "pattern_worse", "pattern_undecided", "pattern_unclear")
+STRENGTH_KEYS = {*SIDE_KEYS, *(f"{key}_one" for key in SIDE_KEYS), "pattern_condition"}
 
 
 def _line(scope: str, scope_id: str | None, rows: pd.DataFrame, unknown_base: frozenset[str]) -> Fact | None:

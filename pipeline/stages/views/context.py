@@ -33,10 +33,9 @@ def series_sources(values: pd.DataFrame, text: str) -> list[dict]:
     """A series' sources, one per address; where it has more than one, each says which years it gives, so
     the same source named twice is not read as a repetition."""
     by_url = values.groupby("source_url", sort=False)["year"]
-    if by_url.ngroups == 1:
-        return [{"href": url, "text": text} for url in by_url.groups]
     found = []
     for url, years in by_url:
         first, last = int(years.min()), int(years.max())
-        found.append({"href": url, "text": f"{text}, {first}–{last}" if first != last else f"{text}, {first}"})
+        span = "" if by_url.ngroups == 1 else f", {first}" if first == last else f", {first}–{last}"
+        found.append({"href": url, "text": text + span})
     return found
